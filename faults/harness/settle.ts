@@ -1,0 +1,44 @@
+import type { Admin } from 'kafkajs';
+import { EXCHANGE, KIND, type RunContext } from './context';
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `done` until it holds or `timeoutMs` passed; true when it held. */
+export async function until(done: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 50): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await done()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(everyMs);
+  }
+}
+
+/** The collector's checkpoint (last id the bus acknowledged) reached the exchange's last print, for every symbol. */
+export function collectorCaughtUp(ctx: RunContext, timeoutMs: number): Promise<boolean> {
+  return until(async () => {
+    for (const symbol of ctx.symbols) {
+      const last = ctx.sim.printedIds(symbol, KIND).at(-1);
+      const saved = await ctx.checkpoints.get(`${EXCHANGE}.${symbol}.${KIND}`);
+      if (last !== undefined && saved !== String(last)) return false;
+    }
+    return true;
+  }, timeoutMs, 100);
+}
+
+/** The aggregators' group committed every message in the trades topic. */
+export async function aggregatorCaughtUp(ctx: RunContext, timeoutMs: number): Promise<boolean> {
+  const admin = ctx.bus.kafka.admin();
+  await admin.connect();
+  try {
+    return await until(() => committedAll(admin, ctx.tradesTopic, ctx.aggregatorGroupId).catch(() => false), timeoutMs, 100);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function committedAll(admin: Admin, topic: string, groupId: string): Promise<boolean> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+  return ends.every((e) => BigInt(e.high) === BigInt(e.low) || (at.get(e.partition) ?? -1n) >= BigInt(e.high));
+}

@@ -1,0 +1,24 @@
+// Prints the suite's closing line, summed over every fault run of every spec file:
+//   faults: R runs, T trades, L lost, D duplicated, W candles wrong
+// The runs are the JSON lines the harness appended to FAULT_RUNS_FILE (set by global-setup.js).
+const { existsSync, readFileSync, rmSync } = require('node:fs');
+
+class FaultTotalReporter {
+  onRunComplete() {
+    const file = process.env.FAULT_RUNS_FILE;
+    if (!file || !existsSync(file)) return;
+    const runs = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l));
+    rmSync(file, { force: true });
+    if (runs.length === 0) return;
+    const sum = (key) => runs.reduce((n, r) => n + r[key], 0);
+    const phantom = sum('phantom');
+    process.stdout.write(
+      `faults: seed ${runs[0].suiteSeed}, ${sum('seconds').toFixed(0)} s in runs` +
+        `${phantom > 0 ? `, ${phantom} stored ids the exchange never printed` : ''}\n` +
+        `faults: ${runs.length} runs, ${sum('trades')} trades, ${sum('lost')} lost, ` +
+        `${sum('duplicated')} duplicated, ${sum('wrong')} candles wrong\n`,
+    );
+  }
+}
+
+module.exports = FaultTotalReporter;

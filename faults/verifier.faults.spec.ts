@@ -1,0 +1,46 @@
+import { buildCandles, type Candle, type Trade } from '@exgate/domain';
+import { binanceUsdm } from '@exgate/exchanges';
+import { silentLogger, systemClock } from '@exgate/runtime';
+import { fixtureLines } from '@exgate/testing';
+import { judgeCandles, judgeTrades } from './harness/verify';
+
+/** The judge of every fault run must itself catch what it is there to catch. */
+const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger() });
+const trades: Trade[] = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').slice(0, 3000).flatMap((line) => {
+  const r = adapter.parseFrame(line, 1_800_000_000_000);
+  return r.type === 'trades' ? [...r.trades] : [];
+});
+const ids = trades.map((t) => t.id);
+
+describe('the fault-run verifier', () => {
+  it('passes a store holding every printed id once', () => {
+    expect(judgeTrades(ids, ids, ids.length)).toEqual({ trades: 3000, lost: 0, phantom: 0, duplicated: 0, problems: [] });
+  });
+
+  it('counts ids lost, ids returned twice, rows a merge could not collapse, and ids never printed', () => {
+    const missing = [...ids.slice(0, 10), ...ids.slice(13)];
+    expect(judgeTrades(ids, missing, missing.length)).toMatchObject({ lost: 3, problems: [`lost 3 ids, e.g. ${ids[10]}-${ids[12]}`] });
+    expect(judgeTrades(ids, [...ids, ids[5]!], ids.length)).toMatchObject({ duplicated: 1 });
+    expect(judgeTrades(ids, ids, ids.length + 2)).toMatchObject({ duplicated: 2 });
+    expect(judgeTrades(ids.slice(1), ids, ids.length)).toMatchObject({ phantom: 1, lost: 0 });
+  });
+
+  it('accepts candles equal to the recomputation, however their decimals are spelled', () => {
+    const candles = buildCandles(trades, '1m');
+    const respelled = candles.map((c): Candle => ({ ...c, open: `${c.open}0`, volume: c.volume.includes('.') ? `${c.volume}00` : `${c.volume}.0` }));
+    expect(judgeCandles(candles, trades, '1m')).toEqual([]);
+    expect(judgeCandles(respelled, trades, '1m')).toEqual([]);
+  });
+
+  it('names a candle off by the last digit, a candle missing, a candle extra, and a print left out', () => {
+    const candles = buildCandles(trades, '1m');
+    const [first, second, ...rest] = candles;
+    const off = { ...second!, volume: second!.volume.replace(/\d$/, (d) => String((Number.parseInt(d, 10) + 1) % 10)) };
+    expect(judgeCandles([first!, off, ...rest], trades, '1m')).toEqual([expect.stringMatching(new RegExp(`^${off.openTimeMs} .*volume ${off.volume} ≠ ${second!.volume}$`))]);
+    expect(judgeCandles([first!, ...rest], trades, '1m')).toEqual([`${second!.openTimeMs}: missing (${second!.tradeCount} trades)`]);
+    const extra = { ...first!, openTimeMs: first!.openTimeMs - 60_000, closeTimeMs: first!.openTimeMs - 1 };
+    expect(judgeCandles([extra, ...candles], trades, '1m')).toEqual([expect.stringContaining('but not expected')]);
+    const withoutOne = buildCandles(trades.filter((t) => t.id !== trades[1500]!.id), '1m');
+    expect(judgeCandles(withoutOne, trades, '1m')).toEqual([expect.stringMatching(/count \d+ ≠ \d+/)]);
+  });
+});

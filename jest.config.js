@@ -1,0 +1,25 @@
+// One jest run for the whole workspace: specs sit next to the code they test.
+const { compilerOptions } = require('./tsconfig.base.json');
+
+const moduleNameMapper = {};
+for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
+  moduleNameMapper[`^${alias.replace('/', '\\/')}$`] = `<rootDir>/${target}`;
+}
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/services'],
+  testMatch: ['**/*.spec.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+    // ESM-only packages required from CommonJS (cookie 2, under fastify's inject): jest on Node 20
+    // cannot require(esm), so swc turns them into CommonJS.
+    '/node_modules/cookie/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  moduleNameMapper,
+  testTimeout: 30000,
+  // Fault tests run on their own (npm run test:faults).
+  testPathIgnorePatterns: ['/node_modules/', '\\.faults\\.spec\\.ts$'],
+};

@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { TradeBatch } from '@exgate/domain';
+import { silentLogger } from '@exgate/runtime';
+import { repoRoot, uniqueName } from '@exgate/testing';
+import { createKafka } from './client';
+import { KafkaTradeLogReader, KafkaTradeLogWriter } from './logs';
+import { ensureTopics } from './topics';
+
+/**
+ * A broker of its own (another port, same jars), stopped and started under a writer and a
+ * reader: publishes made while it is down complete once it is back, and the reader, restarted
+ * by kafkajs, delivers everything — nothing lost.
+ */
+const run = promisify(execFile);
+const port = 29100 + (process.pid % 400) * 2;
+const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_HEAP: '-Xmx384m -Xms128m' };
+const broker = (command: 'start' | 'stop') =>
+  run('bash', [path.join(repoRoot, 'deploy', 'local', 'kafka.sh'), command], { env, timeout: 180_000 });
+
+function batch(id: number): TradeBatch {
+  const trade = {
+    exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade' as const, id, firstTradeId: id * 3,
+    lastTradeId: id * 3 + 2, price: '63943.90', qty: '0.003', isBuyerMaker: id % 2 === 0, market: true,
+    exchangeTimeMs: 1721347022956 + id, eventTimeMs: 1721347022960 + id, receivedAtMs: 1721347022990 + id,
+  };
+  return { exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade', trades: [trade], watermarkMs: trade.exchangeTimeMs, gap: null };
+}
+
+describe('Kafka broker restart', () => {
+  jest.setTimeout(240_000);
+
+  beforeAll(() => broker('start'));
+  afterAll(async () => {
+    await broker('stop');
+    await rm(path.join(repoRoot, '.local', 'kafka', String(port)), { recursive: true, force: true });
+  });
+
+  it('completes publishes made while the broker is down and delivers every batch once it is back', async () => {
+    const kafka = createKafka({
+      brokers: [`127.0.0.1:${port}`], clientId: 'restart-test', logger: silentLogger(),
+      // Long enough to ride out a restart of a JVM broker.
+      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 3000 },
+    });
+    const topic = uniqueName('restart');
+    const admin = kafka.admin();
+    await admin.connect();
+    await ensureTopics(admin, { partitions: 2, topics: [topic] });
+    await admin.disconnect();
+
+    const writer = new KafkaTradeLogWriter({ kafka, topic });
+    const seen = new Set<number>();
+    let allSeen!: () => void;
+    const everything = new Promise<void>((resolve) => (allSeen = resolve));
+    const reader = new KafkaTradeLogReader({ kafka, topic, groupId: uniqueName('g'), logger: silentLogger(), maxWaitTimeMs: 100 });
+    const reading = reader.run(async (d) => {
+      for (const t of d.batch.trades) seen.add(t.id);
+      if (seen.size === 20) allSeen();
+    });
+
+    for (let id = 1; id <= 10; id++) await writer.publish([batch(id)]);
+    await broker('stop');
+    const whileDown = (async () => {
+      for (let id = 11; id <= 20; id++) await writer.publish([batch(id)]);
+    })();
+    await broker('start');
+    await whileDown;
+    await everything;
+    await reader.close();
+    await reading;
+    await writer.close();
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+});

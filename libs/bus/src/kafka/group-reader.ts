@@ -1,0 +1,206 @@
+import type { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
+import { ExgateError, isExgateError } from '@exgate/errors';
+import type { Logger } from '@exgate/runtime';
+import type { ReaderHooks } from '../ports';
+import { DEFAULT_RETRY, kafkaError } from './client';
+
+export interface KafkaReaderOptions {
+  readonly kafka: Kafka;
+  readonly groupId: string;
+  readonly logger: Logger;
+  /** Default: the port's topic (exgate.trades.v1 / exgate.candles.v1). */
+  readonly topic?: string;
+  /** Where a group without committed offsets starts: the earliest retained message (default). */
+  readonly fromBeginning?: boolean;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly rebalanceTimeoutMs?: number;
+  /** kafkajs's retries; after a crash it restarts the consumer unless the reader is closing. */
+  readonly retry?: RetryOptions;
+  /** Longest a fetch waits for new messages: latency of an idle consumer. */
+  readonly maxWaitTimeMs?: number;
+  /** An undecodable message is skipped (redelivery cannot fix it) and reported here. */
+  readonly onMalformed?: (error: ExgateError, where: { partition: number; offset: string }) => void;
+}
+
+export interface KafkaRecord<V> {
+  readonly key: string;
+  readonly value: V;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/**
+ * A consumer-group member with at-least-once delivery: one message at a time per partition, the
+ * offset resolved after the handler resolved and committed at the end of each fetched batch (and
+ * before any rebalance goes ahead). A handler that rejects stops the reader: nothing from that
+ * message on is committed, and the group delivers it again to whoever owns the partition next.
+ *
+ * `run` settles when the reader stops: it resolves after close() and rejects with the handler's
+ * error, or with BUS_UNAVAILABLE when no broker answers at start; a consumer that crashes later is
+ * replaced, with backoff.
+ */
+export class KafkaGroupReader<V> {
+  private consumer: Consumer | undefined;
+  private readonly log: Logger;
+  private readonly topic: string;
+  private hooks: ReaderHooks = {};
+  private assigned: number[] = [];
+  /** The hooks of the latest membership change; deliveries wait for them. */
+  private membership: Promise<void> = Promise.resolve();
+  private failure: unknown = undefined;
+  private stopping: Promise<void> | undefined;
+  private started: Promise<void> = Promise.resolve();
+  private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  private relaunches = 0;
+
+  constructor(
+    private readonly options: KafkaReaderOptions & { readonly topic: string },
+    private readonly decode: (bytes: Uint8Array) => V,
+  ) {
+    this.topic = options.topic;
+    this.log = options.logger.child({ component: 'kafka-reader', topic: this.topic, groupId: options.groupId });
+  }
+
+  run(handler: (record: KafkaRecord<V>) => Promise<void>, hooks: ReaderHooks = {}): Promise<void> {
+    if (this.consumer) throw new Error('reader is already running');
+    this.hooks = hooks;
+    const outcome = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.launch(handler);
+    return outcome;
+  }
+
+  /**
+   * Starts a consumer. kafkajs gives up for good on some errors it calls non-retriable (e.g. no
+   * group coordinator while a broker restarts); the reader then starts a new consumer with
+   * backoff rather than stop consuming until someone restarts the process.
+   */
+  private launch(handler: (record: KafkaRecord<V>) => Promise<void>): void {
+    const o = this.options;
+    const consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: o.heartbeatIntervalMs ?? 3000,
+      rebalanceTimeout: o.rebalanceTimeoutMs ?? 60_000,
+      maxWaitTimeInMs: o.maxWaitTimeMs ?? 250,
+      allowAutoTopicCreation: false,
+      retry: { ...(o.retry ?? DEFAULT_RETRY), restartOnFailure: async () => !this.stopping },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => this.joined(e.payload.memberAssignment[this.topic] ?? []));
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      this.membershipChanged([]);
+      if (e.payload.restart || this.stopping || this.failure !== undefined) return;
+      this.relaunch(consumer, handler);
+    });
+    const start = async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [this.topic], fromBeginning: o.fromBeginning ?? true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (payload) => this.eachBatch(payload, handler),
+      });
+    };
+    // A consumer that cannot start at all (no broker answers) ends the reader with BUS_UNAVAILABLE;
+    // one that crashes after it ran is replaced (CRASH above).
+    this.started = start().catch((e: unknown) => this.fail(kafkaError(`cannot consume ${this.topic}`, e)));
+  }
+
+  private relaunch(dead: Consumer, handler: (record: KafkaRecord<V>) => Promise<void>): void {
+    const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(this.relaunches++, 5));
+    setTimeout(() => {
+      void (async () => {
+        await dead.disconnect().catch(() => undefined);
+        if (this.stopping || this.failure !== undefined) return;
+        this.log.warn({ attempt: this.relaunches, delayMs }, 'starting a new consumer');
+        this.launch(handler);
+      })();
+    }, delayMs).unref();
+  }
+
+  close(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async eachBatch(p: EachBatchPayload, handler: (record: KafkaRecord<V>) => Promise<void>): Promise<void> {
+    await this.membership;
+    const { batch } = p;
+    const commit = () => p.commitOffsetsIfNecessary(p.uncommittedOffsets());
+    for (const message of batch.messages) {
+      if (!p.isRunning() || p.isStale() || this.stopping || this.failure !== undefined) break;
+      try {
+        const value = this.decodeOrSkip(message.value, batch.partition, message.offset);
+        if (value !== undefined) {
+          await handler({ key: message.key?.toString('utf8') ?? '', value, partition: batch.partition, offset: message.offset });
+        }
+      } catch (e) {
+        p.pause();
+        this.fail(e);
+        break;
+      }
+      p.resolveOffset(message.offset);
+      try {
+        await p.heartbeat();
+      } catch (e) {
+        // A rebalance is starting: keep what was done, then let kafkajs rejoin.
+        await commit();
+        throw e;
+      }
+    }
+    await commit();
+  }
+
+  private decodeOrSkip(bytes: Buffer | null, partition: number, offset: string): V | undefined {
+    try {
+      return this.decode(bytes ?? new Uint8Array(0));
+    } catch (e) {
+      if (!isExgateError(e, 'MALFORMED_FRAME')) throw e;
+      this.log.error({ err: e, partition, offset }, 'skipping an undecodable message');
+      this.options.onMalformed?.(e, { partition, offset });
+      return undefined;
+    }
+  }
+
+  private joined(partitions: number[]): void {
+    this.relaunches = 0;
+    this.log.info({ partitions }, 'partitions assigned');
+    this.membershipChanged(partitions);
+  }
+
+  private membershipChanged(next: number[]): void {
+    const revoked = this.assigned.filter((p) => !next.includes(p));
+    const added = next.filter((p) => !this.assigned.includes(p));
+    this.assigned = next;
+    this.membership = this.membership.then(async () => {
+      try {
+        if (revoked.length > 0) await this.hooks.onRevoked?.(revoked);
+        if (added.length > 0) await this.hooks.onAssigned?.(added);
+      } catch (e) {
+        this.fail(e);
+      }
+    });
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure === undefined) this.failure = error;
+    // Not awaited here: we may be inside eachBatch, which disconnect() waits for.
+    if (!this.stopping) setImmediate(() => void this.close());
+  }
+
+  private async stop(): Promise<void> {
+    // kafkajs ignores a stop that lands while the consumer is still starting, and then runs on.
+    await this.started;
+    try {
+      await this.consumer?.disconnect();
+    } catch (e) {
+      this.log.warn({ err: e }, 'disconnect failed');
+    }
+    if (this.failure === undefined) this.membershipChanged([]);
+    await this.membership;
+    if (this.failure !== undefined) this.settle?.reject(this.failure);
+    else this.settle?.resolve();
+  }
+}

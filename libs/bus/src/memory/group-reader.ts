@@ -1,0 +1,123 @@
+import type { ReaderHooks } from '../ports';
+import type { Group, GroupMember, LogRecord, PartitionedLog } from './partitioned-log';
+
+/**
+ * One consumer of a PartitionedLog in a group: delivers the records of its partitions one at a
+ * time, round-robin across partitions, in offset order within each, and commits a record only
+ * after the handler resolved. `run` settles when the reader stops: resolves after close(),
+ * rejects with the handler's error (nothing of that record committed; the group re-delivers it).
+ */
+export class MemoryGroupReader<V> implements GroupMember {
+  private readonly group: Group<V>;
+  private readonly assigned = new Set<number>();
+  private hooks: ReaderHooks = {};
+  private handler: ((record: LogRecord<V>) => Promise<void>) | undefined;
+  private inFlight: { partition: number; done: Promise<void> } | undefined;
+  private stopping = false;
+  private failure: unknown = undefined;
+  private cursor = 0;
+  private wakeLoop: (() => void) | undefined;
+  private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  private finished: Promise<void> | undefined;
+
+  constructor(
+    private readonly log: PartitionedLog<V>,
+    groupId: string,
+  ) {
+    this.group = log.group(groupId);
+  }
+
+  run(handler: (record: LogRecord<V>) => Promise<void>, hooks: ReaderHooks = {}): Promise<void> {
+    if (this.handler) throw new Error('reader is already running');
+    this.handler = handler;
+    this.hooks = hooks;
+    const result = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.finished = this.group.join(this).then(() => this.loop());
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.stopping) return this.finished;
+    this.stopping = true;
+    this.wakeLoop?.();
+    await this.finished;
+  }
+
+  async release(partitions: readonly number[]): Promise<void> {
+    for (const p of partitions) this.assigned.delete(p);
+    const current = this.inFlight;
+    if (current && partitions.includes(current.partition)) await current.done;
+    await this.callHook(() => this.hooks.onRevoked?.(partitions));
+  }
+
+  async take(partitions: readonly number[]): Promise<void> {
+    await this.callHook(() => this.hooks.onAssigned?.(partitions));
+    for (const p of partitions) this.assigned.add(p);
+    this.wakeLoop?.();
+  }
+
+  private async callHook(hook: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await hook();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.failure = error;
+    this.wakeLoop?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      const record = this.next();
+      if (!record) {
+        await this.idle();
+        continue;
+      }
+      let release!: () => void;
+      this.inFlight = { partition: record.partition, done: new Promise<void>((r) => (release = r)) };
+      try {
+        await this.handler!(record);
+        // A partition released mid-delivery is still ours until `done`: committing is right.
+        this.group.commit(record.partition, record.offset + 1);
+      } catch (e) {
+        this.fail(e);
+      } finally {
+        this.inFlight = undefined;
+        release();
+      }
+    }
+    const owned = [...this.assigned];
+    this.assigned.clear();
+    // Closing hands the partitions back only after onRevoked: nothing moves while we flush.
+    if (this.failure === undefined && owned.length > 0) await this.callHook(() => this.hooks.onRevoked?.(owned));
+    await this.group.leave(this);
+    if (this.failure !== undefined) this.settle!.reject(this.failure);
+    else this.settle!.resolve();
+  }
+
+  private next(): LogRecord<V> | undefined {
+    const partitions = [...this.assigned].sort((a, b) => a - b);
+    for (let i = 0; i < partitions.length; i++) {
+      const p = partitions[(this.cursor + i) % partitions.length]!;
+      const record = this.log.read(p, this.group.position(p));
+      if (record) {
+        this.cursor = (this.cursor + i + 1) % partitions.length;
+        return record;
+      }
+    }
+    return undefined;
+  }
+
+  private async idle(): Promise<void> {
+    const appended = this.log.waitForAppend();
+    const woken = new Promise<void>((resolve) => (this.wakeLoop = resolve));
+    await Promise.race([appended.promise, woken]);
+    appended.cancel();
+    this.wakeLoop = undefined;
+  }
+}

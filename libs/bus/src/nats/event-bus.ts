@@ -1,0 +1,73 @@
+import type { NatsConnection, Subscription } from 'nats';
+import { ExgateError } from '@exgate/errors';
+import type { Logger } from '@exgate/runtime';
+import type { EventBus, Unsubscribe } from '../ports';
+import { isValidPattern, isValidSubject } from '../subject';
+import { natsError } from './connect';
+
+export interface NatsEventBusOptions {
+  readonly logger: Logger;
+  /** Close the connection with the bus (when the bus opened it). */
+  readonly ownsConnection?: boolean;
+}
+
+/** Core NATS pub/sub: at most once, wildcards as NATS has them. */
+export class NatsEventBus implements EventBus {
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly options: NatsEventBusOptions,
+  ) {
+    this.log = options.logger.child({ component: 'event-bus' });
+  }
+
+  publish(subject: string, payload: Uint8Array): void {
+    if (!isValidSubject(subject)) throw new ExgateError('INVALID_ARGUMENT', `not a NATS subject: ${subject}`);
+    try {
+      this.nc.publish(subject, payload);
+    } catch (e) {
+      throw natsError(`cannot publish to ${subject}`, e);
+    }
+  }
+
+  subscribe(subject: string, handler: (payload: Uint8Array, subject: string) => void): Unsubscribe {
+    if (!isValidPattern(subject)) throw new ExgateError('INVALID_ARGUMENT', `not a NATS subject pattern: ${subject}`);
+    const sub = this.nc.subscribe(subject, {
+      callback: (err, msg) => {
+        if (err) {
+          this.log.error({ err, subject }, 'subscription failed');
+          return;
+        }
+        try {
+          handler(msg.data, msg.subject);
+        } catch (e) {
+          this.log.error({ err: e, subject: msg.subject }, 'event handler threw');
+        }
+      },
+    });
+    this.subscriptions.add(sub);
+    return () => {
+      this.subscriptions.delete(sub);
+      sub.unsubscribe();
+    };
+  }
+
+  async flush(): Promise<void> {
+    try {
+      await this.nc.flush();
+    } catch (e) {
+      throw natsError('cannot flush to NATS', e);
+    }
+  }
+
+  /** Stops this bus's subscriptions; publishes already made are flushed first. */
+  async close(): Promise<void> {
+    for (const sub of this.subscriptions) sub.unsubscribe();
+    this.subscriptions.clear();
+    if (this.nc.isClosed()) return;
+    if (this.options.ownsConnection) await this.nc.drain();
+    else await this.flush();
+  }
+}

@@ -1,0 +1,117 @@
+import type { Candle, TradeBatch } from '@exgate/domain';
+
+/**
+ * The bus, as the services see it. Kafka carries what must not be lost (trades, closed candles);
+ * NATS carries what is live or small (candle updates, scanner ticks, control state). The embedded
+ * mode implements the same ports in memory.
+ */
+
+/** Kafka topic `exgate.trades.v1`, keyed by `exchange:symbol`. */
+export const TRADES_TOPIC = 'exgate.trades.v1';
+/** Kafka topic `exgate.candles.v1`, keyed by `exchange:symbol:interval`: closed and corrected candles. */
+export const CANDLES_TOPIC = 'exgate.candles.v1';
+
+export interface TradeLogWriter {
+  /**
+   * Appends one TradeBatch per stream (domain type: prints + watermark + unfillable gap); one Kafka
+   * message per batch, keyed `exchange:symbol`, encoded with `@exgate/proto`'s TradeBatch codec.
+   * Resolves only once the log acknowledged them durably (Kafka: idempotent producer, acks=all).
+   * Order within one stream key is preserved.
+   */
+  publish(batches: readonly TradeBatch[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** One message handed to a consumer: a TradeBatch of one stream, in log order. */
+export interface TradeDelivery {
+  readonly batch: TradeBatch;
+  /** Where the batch sits in the log (Kafka: topic partition); for logs and metrics. */
+  readonly partition: number;
+  /** Offset of the last message of the batch, as a decimal string. */
+  readonly lastOffset: string;
+}
+
+export interface TradeLogReader {
+  /**
+   * Joins the consumer group and delivers messages one at a time (in log order per partition, so
+   * per stream key) until closed. The position advances (Kafka: offsets are committed) only after
+   * the handler's promise resolves: at-least-once; a message may come again after a crash or a
+   * rebalance, never be skipped. Undecodable messages are logged and skipped.
+   *
+   * The returned promise settles when the reader stops — so don't await it at start-up (use
+   * `hooks.onAssigned` to learn that the reader is live): it resolves after close(), and rejects
+   * when the handler rejected (delivery stops; that message was not committed and is delivered
+   * again to the next owner of its partition) or when the bus gave up (ExgateError BUS_UNAVAILABLE).
+   */
+  run(handler: (delivery: TradeDelivery) => Promise<void>, hooks?: ReaderHooks): Promise<void>;
+  /** Lets the delivery in flight finish (and commit), calls onRevoked with what it owned, leaves the group. */
+  close(): Promise<void>;
+}
+
+/**
+ * Partition ownership changes. No delivery starts while a hook runs. A delivery in flight when its
+ * partition moves finishes and commits first (nothing done is lost); the partition then continues
+ * from the committed position with its new owner. With Kafka, onRevoked runs once the group has
+ * re-formed, so the new owner may already be consuming: handlers must be idempotent anyway.
+ */
+export interface ReaderHooks {
+  /** Partitions were taken away (rebalance, close): drop or flush what belongs to them. */
+  onRevoked?(partitions: readonly number[]): Promise<void>;
+  /** Partitions were given to this reader (also the first assignment after run). */
+  onAssigned?(partitions: readonly number[]): Promise<void>;
+}
+
+export interface CandleLogWriter {
+  /** One message per `exchange:symbol:interval` (CandleBatch), acknowledged like trades. */
+  publish(candles: readonly Candle[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Same semantics as TradeLogReader; each delivery is the candles of one `exchange:symbol:interval`. */
+export interface CandleLogReader {
+  run(handler: (candles: readonly Candle[]) => Promise<void>, hooks?: ReaderHooks): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** NATS core pub/sub (fire and forget), used for live updates and ticks. */
+export interface EventBus {
+  publish(subject: string, payload: Uint8Array): void;
+  /** Subjects may use NATS wildcards (`*`, `>`); the in-memory bus honours them too. */
+  subscribe(subject: string, handler: (payload: Uint8Array, subject: string) => void): Unsubscribe;
+  /** Resolves once everything published so far reached the server. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type Unsubscribe = () => void;
+
+/** A persistent map with change notifications (NATS JetStream KV; a JSON file when embedded). */
+export interface KeyValueStore {
+  get(key: string): Promise<string | undefined>;
+  put(key: string, value: string): Promise<void>;
+  /** Resolves false when the key did not exist. */
+  delete(key: string): Promise<boolean>;
+  entries(): Promise<ReadonlyMap<string, string>>;
+  /** Calls back on every put/delete after the call (value undefined on delete). */
+  watch(handler: (key: string, value: string | undefined) => void): Promise<Unsubscribe>;
+  close(): Promise<void>;
+}
+
+/** Subjects on the event bus. */
+export const subjects = {
+  /** Live candle updates: forming, closed, corrected. */
+  candle: (exchange: string, symbol: string, interval: string) =>
+    `exgate.candles.${exchange}.${symbol}.${interval}`,
+  allCandles: 'exgate.candles.>',
+  /** Scanner ticks of a schedule for an exchange. */
+  tick: (exchange: string) => `exgate.ticks.${exchange}`,
+  allTicks: 'exgate.ticks.*',
+} as const;
+
+/** KV buckets. */
+export const buckets = {
+  /** key `exchange.SYMBOL` → JSON {exchange, symbol, interval, since}: what the collector pulls. */
+  subscriptions: 'exgate_subscriptions',
+  /** key `exchange.schedule` → JSON {exchange, schedule, since}: scanner schedules. */
+  schedules: 'exgate_schedules',
+} as const;

@@ -1,0 +1,15 @@
+export * from './trade';
+export * from './kline';
+export * from './candle';
+export * from './interval';
+export * from './timezone';
+export * from './errors';
+export * from './decimal';
+export * from './exact-sum';
+export * from './candle-builder';
+export * from './carry';
+export * from './aggregator';
+export * from './fold';
+export * from './build';
+export type { EngineSnapshot } from './restore';
+export * from './restore-plan';

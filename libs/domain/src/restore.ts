@@ -1,0 +1,186 @@
+import type { Candle } from './candle';
+import { CandleBuilder } from './candle-builder';
+import type { Carry } from './carry';
+import { nextOpenTimeMs, openTimeMs } from './interval';
+import type { Level } from './level';
+import { loadCandle, shownCarry } from './stored-candle';
+import type { TimeRange, Trade } from './trade';
+
+/**
+ * What the store holds of one stream that an engine needs to carry on where it stopped
+ * (CandleAggregator.restore; planSnapshot says what to read). Candles as stored: any state, the
+ * highest version of each bucket winning, decimals in any spelling.
+ */
+export interface EngineSnapshot {
+  /**
+   * Per interval: every stored candle from the bucket before the oldest one still open or
+   * correctable (or an earlier one, when those are not stored) to the newest.
+   */
+  readonly candles: readonly Candle[];
+  /** The stored prints of the forming bucket of every root level; later ids are ignored. */
+  readonly trades: readonly Trade[];
+}
+
+/** Where a restored engine stands, for CandleAggregator to adopt. */
+export interface RestoredPosition {
+  /** The highest id the stored candles counted: anything up to it is a duplicate. */
+  readonly lastId: number;
+  /** Stands for the latest print time as far as any open or correctable bucket can tell. */
+  readonly lastTimeMs: number;
+  readonly watermarkMs: number;
+  /** Time ranges known incomplete, such that exactly the restored incomplete buckets touch them. */
+  readonly uncovered: readonly TimeRange[];
+}
+
+/**
+ * Puts the levels back (forming buckets, closed buckets within grace, carries) from a snapshot and
+ * says where the engine stands; null when nothing was ever counted (a fresh engine is right).
+ * docs/adr/0007-aggregator-recovery.md explains why each piece is exact.
+ */
+export function restoreLevels(levels: readonly Level[], snapshot: EngineSnapshot, graceMs: number): RestoredPosition | null {
+  const rows = new Map(levels.map((l) => [l, storedRows(snapshot.candles, l)]));
+  let lastId = -1;
+  for (const list of rows.values()) for (const c of list) lastId = Math.max(lastId, c.lastTradeId ?? -1);
+  if (lastId < 0) return null;
+
+  // The latest print lies in the latest bucket holding prints of every level, so the latest such
+  // open is in the same bucket as that print for every level whose rows reach it.
+  let lastTimeMs = Number.NEGATIVE_INFINITY;
+  let watermarkMs = Number.NEGATIVE_INFINITY;
+  for (const list of rows.values()) {
+    const newest = list[list.length - 1];
+    if (newest) watermarkMs = Math.max(watermarkMs, newest.openTimeMs);
+    const withPrints = findLast(list, (c) => c.lastTradeId !== null);
+    if (withPrints) lastTimeMs = Math.max(lastTimeMs, withPrints.openTimeMs);
+  }
+  const counted = new Map<number, Trade>();
+  for (const t of snapshot.trades) if (t.id <= lastId) counted.set(t.id, t);
+  for (const t of counted.values()) lastTimeMs = Math.max(lastTimeMs, t.exchangeTimeMs);
+  watermarkMs = Math.max(watermarkMs, lastTimeMs);
+
+  for (const level of levels) level.openAt(watermarkMs);
+  for (const level of levels) {
+    const current = level.current;
+    if (level.source === null) {
+      for (const t of counted.values()) {
+        if (t.exchangeTimeMs >= current.openTimeMs && t.exchangeTimeMs <= current.closeTimeMs) current.addTrade(t);
+      }
+    } else {
+      // Closed source buckets inside the forming one were folded into it when they closed.
+      const part = new CandleBuilder();
+      for (const c of rows.get(level.source)!) {
+        if (c.openTimeMs < current.openTimeMs || c.openTimeMs >= level.source.current.openTimeMs) continue;
+        loadCandle(part, c, c.firstTradeId ?? 0, c.lastTradeId ?? 0);
+        current.merge(part);
+      }
+    }
+    restoreClosed(level, rows.get(level)!, graceMs, watermarkMs);
+  }
+  return { lastId, lastTimeMs, watermarkMs, uncovered: uncovered(levels, rows) };
+}
+
+/** The level's stored candles, one per bucket (highest version, then the later one), by open time. */
+function storedRows(candles: readonly Candle[], level: Level): Candle[] {
+  const byOpen = new Map<number, Candle>();
+  for (const c of candles) {
+    if (c.interval !== level.interval) continue;
+    const seen = byOpen.get(c.openTimeMs);
+    if (!seen || c.version >= seen.version) byOpen.set(c.openTimeMs, c);
+  }
+  return [...byOpen.values()].sort((a, b) => a.openTimeMs - b.openTimeMs);
+}
+
+/**
+ * The closed buckets still correctable (close + grace ≥ watermark), as the publisher keeps them,
+ * and the carry into the forming bucket. A correctable bucket that is not stored was never
+ * published: empty and incomplete.
+ */
+function restoreClosed(level: Level, list: readonly Candle[], graceMs: number, watermarkMs: number): void {
+  const formingMs = level.current.openTimeMs;
+  // Buckets before the stream's first stored candle never existed for the engine.
+  const firstMs = graceMs > 0
+    ? Math.max(openTimeMs(level.interval, watermarkMs - graceMs, level.tzOffsetMs), list[0]?.openTimeMs ?? formingMs)
+    : formingMs;
+  let carry = carryBefore(list, Math.min(firstMs, formingMs));
+  let i = list.findIndex((c) => c.openTimeMs >= firstMs);
+  if (i < 0) i = list.length;
+  for (let openMs = firstMs; openMs < formingMs;) {
+    const b = new CandleBuilder();
+    const row = list[i]?.openTimeMs === openMs ? list[i++] : undefined;
+    if (row) {
+      loadCandle(b, row, row.firstTradeId ?? 0, row.lastTradeId ?? 0);
+      b.version = row.version;
+      b.gapFree = row.gapFree;
+      b.carryIn = shownCarry(row) ?? carry;
+    } else {
+      b.reset(openMs, nextOpenTimeMs(level.interval, openMs, level.tzOffsetMs) - 1);
+      b.carryIn = carry;
+    }
+    carry = b.carryAfter(b.carryIn);
+    level.retained.push(b);
+    openMs = b.closeTimeMs + 1;
+  }
+  level.carry = carry;
+}
+
+/** The close of the latest stored bucket before `beforeMs`, as an empty bucket after it shows it. */
+function carryBefore(list: readonly Candle[], beforeMs: number): Carry | null {
+  const row = findLast(list, (c) => c.openTimeMs < beforeMs);
+  if (!row) return null;
+  if (row.tradeCount === 0) return shownCarry(row);
+  const b = new CandleBuilder();
+  loadCandle(b, row, 0, 0);
+  return b.carryAfter(null);
+}
+
+/**
+ * Ranges that make a bucket incomplete exactly when its stored flag says so, for every bucket that
+ * can still change (forming or correctable): the incomplete ones minus the complete ones. The
+ * engine's own gaps satisfy this too, so one exists; past the forming root buckets nothing of
+ * the past reaches, and neither does this.
+ */
+function uncovered(levels: readonly Level[], rows: ReadonlyMap<Level, readonly Candle[]>): TimeRange[] {
+  const incomplete: TimeRange[] = [];
+  const complete: TimeRange[] = [];
+  let limitMs = Number.POSITIVE_INFINITY;
+  for (const level of levels) {
+    const current = level.current;
+    if (level.source === null) limitMs = Math.min(limitMs, current.closeTimeMs);
+    for (const b of level.retained) (b.gapFree ? complete : incomplete).push({ fromMs: b.openTimeMs, toMs: b.closeTimeMs });
+    const forming = rows.get(level)!.find((c) => c.openTimeMs === current.openTimeMs);
+    if (forming) (forming.gapFree ? complete : incomplete).push({ fromMs: current.openTimeMs, toMs: current.closeTimeMs });
+  }
+  return subtract(union(incomplete), union(complete)).flatMap((r) =>
+    r.fromMs > limitMs ? [] : [{ fromMs: r.fromMs, toMs: Math.min(r.toMs, limitMs) }]);
+}
+
+/** Disjoint, ascending ranges (of whole milliseconds) covering the same times. */
+function union(ranges: TimeRange[]): TimeRange[] {
+  const out: { fromMs: number; toMs: number }[] = [];
+  for (const r of [...ranges].sort((a, b) => a.fromMs - b.fromMs)) {
+    const last = out[out.length - 1];
+    if (last && r.fromMs <= last.toMs + 1) last.toMs = Math.max(last.toMs, r.toMs);
+    else out.push({ fromMs: r.fromMs, toMs: r.toMs });
+  }
+  return out;
+}
+
+/** The times of `from` not in `remove` (both disjoint and ascending). */
+function subtract(from: readonly TimeRange[], remove: readonly TimeRange[]): TimeRange[] {
+  const out: TimeRange[] = [];
+  for (const r of from) {
+    let startMs = r.fromMs;
+    for (const x of remove) {
+      if (x.toMs < startMs || x.fromMs > r.toMs) continue;
+      if (x.fromMs > startMs) out.push({ fromMs: startMs, toMs: x.fromMs - 1 });
+      startMs = x.toMs + 1;
+    }
+    if (startMs <= r.toMs) out.push({ fromMs: startMs, toMs: r.toMs });
+  }
+  return out;
+}
+
+function findLast<T>(list: readonly T[], accept: (item: T) => boolean): T | undefined {
+  for (let i = list.length - 1; i >= 0; i--) if (accept(list[i]!)) return list[i];
+  return undefined;
+}

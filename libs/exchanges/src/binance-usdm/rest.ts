@@ -1,0 +1,246 @@
+import type { Kline, Trade, TradeKind } from '@exgate/domain';
+import { ExgateError, errorMessage, type ErrorCode } from '@exgate/errors';
+import type { Clock, Logger } from '@exgate/runtime';
+import type { z } from 'zod';
+import type { ExchangeRest, KlineQuery } from '../types';
+import { DEFAULT_REST_BASE_URL, FUTURES_INTERVALS, LIMITS, SYMBOL_PATTERN } from './constants';
+import { trade, valueProblem } from './mapper';
+import { exchangeInfo, restAggTrade, restError, restKline, restTrade } from './schemas';
+import { WeightBudget } from './weight';
+
+export interface BinanceRestOptions {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly baseUrl?: string;
+  readonly timeoutMs?: number;
+  /** Kind served when a call does not say. */
+  readonly tradeKind?: TradeKind;
+  /** Needed only for `historicalTrades` (trade-kind backfill). */
+  readonly apiKey?: string;
+  /** Binance's request-weight limit and its window (2400 per minute). */
+  readonly weightLimit?: number;
+  readonly weightWindowMs?: number;
+  readonly exchangeInfoTtlMs?: number;
+}
+
+/** Request weights from Binance's USDⓈ-M docs. */
+const WEIGHT = { aggTrades: 20, trades: 5, historicalTrades: 20, exchangeInfo: 1 } as const;
+const klinesWeight = (limit: number): number => (limit < 100 ? 1 : limit < 500 ? 2 : limit <= 1000 ? 5 : 10);
+/** When Binance bans (418) or limits (429) without Retry-After: wait a window rather than hammer. */
+const DEFAULT_RETRY_AFTER_MS = 60_000;
+/** A symbol we do not know may be newly listed: refresh exchangeInfo on a miss, at most this often. */
+const MISS_REFRESH_MS = 60_000;
+
+/**
+ * Binance USDⓈ-M REST over Node's fetch. Every failure is an ExgateError; after a 429 or 418 no
+ * request leaves until Retry-After has passed (sending more is how an IP gets banned), and calls
+ * slow down before the weight limit instead of running into it.
+ */
+export class BinanceUsdmRest implements ExchangeRest {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly budget: WeightBudget;
+  private blocked: { untilMs: number; code: ErrorCode } | null = null;
+  private symbols: { set: ReadonlySet<string>; fetchedAtMs: number } | null = null;
+  private symbolsInFlight: Promise<ReadonlySet<string>> | null = null;
+
+  constructor(private readonly o: BinanceRestOptions) {
+    this.baseUrl = (o.baseUrl ?? DEFAULT_REST_BASE_URL).replace(/\/$/, '');
+    this.timeoutMs = o.timeoutMs ?? 10_000;
+    this.budget = new WeightBudget(o.weightLimit ?? LIMITS.requestWeightPerMinute, o.weightWindowMs ?? 60_000, o.clock);
+  }
+
+  /** Weight Binance says we used in the current window (X-MBX-USED-WEIGHT-1M). */
+  get usedWeight(): number {
+    return this.budget.used;
+  }
+
+  async klines(query: KlineQuery): Promise<Kline[]> {
+    checkSymbol(query.symbol);
+    if (!FUTURES_INTERVALS.includes(query.interval)) {
+      throw new ExgateError('UNSUPPORTED_INTERVAL', `Binance USDⓈ-M has no ${query.interval} klines`, { details: { interval: query.interval } });
+    }
+    const limit = query.limit ?? 500;
+    checkLimit(limit, LIMITS.maxKlinesPerCall);
+    if (query.startTimeMs !== undefined && query.endTimeMs !== undefined && query.startTimeMs > query.endTimeMs) {
+      throw new ExgateError('INVALID_ARGUMENT', 'startTime is after endTime', { details: { ...query } });
+    }
+    const rows = await this.get('/fapi/v1/klines', {
+      symbol: query.symbol, interval: query.interval, startTime: query.startTimeMs, endTime: query.endTimeMs, limit,
+    }, klinesWeight(limit), restKline.array());
+    return rows.map((r) => ({
+      openTimeMs: r[0], open: r[1], high: r[2], low: r[3], close: r[4], volume: r[5], closeTimeMs: r[6],
+      quoteVolume: r[7], tradeCount: r[8], takerBuyVolume: r[9], takerBuyQuoteVolume: r[10],
+    }));
+  }
+
+  async tradesFromId(symbol: string, fromId: number, limit: number, kind = this.o.tradeKind ?? 'aggTrade'): Promise<Trade[]> {
+    checkSymbol(symbol);
+    checkLimit(limit, LIMITS.maxTradesPerCall);
+    if (!Number.isSafeInteger(fromId) || fromId < 0) throw new ExgateError('INVALID_ARGUMENT', `fromId ${fromId} is not a trade id`);
+    if (kind === 'aggTrade') return this.aggTrades(symbol, { fromId, limit });
+    if (!this.o.apiKey) {
+      throw new ExgateError('EXCHANGE_REJECTED',
+        'Binance serves raw trades by id (historicalTrades) only with an API key: configure one, or collect aggTrades', { details: { symbol } });
+    }
+    const rows = await this.get('/fapi/v1/historicalTrades', { symbol, fromId, limit }, WEIGHT.historicalTrades, restTrade.array(), true);
+    return this.toTrades(symbol, rows.map((r) => ({ id: r.id, f: r.id, l: r.id, p: r.price, q: r.qty, T: r.time, m: r.isBuyerMaker })), 'trade');
+  }
+
+  async recentTrades(symbol: string, limit: number, kind = this.o.tradeKind ?? 'aggTrade'): Promise<Trade[]> {
+    checkSymbol(symbol);
+    checkLimit(limit, LIMITS.maxTradesPerCall);
+    if (kind === 'aggTrade') return this.aggTrades(symbol, { limit });
+    const rows = await this.get('/fapi/v1/trades', { symbol, limit }, WEIGHT.trades, restTrade.array());
+    return this.toTrades(symbol, rows.map((r) => ({ id: r.id, f: r.id, l: r.id, p: r.price, q: r.qty, T: r.time, m: r.isBuyerMaker })), 'trade');
+  }
+
+  async hasSymbol(symbol: string): Promise<boolean> {
+    if (!SYMBOL_PATTERN.test(symbol)) return false;
+    const now = this.o.clock.nowMs();
+    const ttl = this.o.exchangeInfoTtlMs ?? 60 * 60 * 1000;
+    const cached = this.symbols;
+    if (cached && now - cached.fetchedAtMs < ttl && (cached.set.has(symbol) || now - cached.fetchedAtMs < MISS_REFRESH_MS)) {
+      return cached.set.has(symbol);
+    }
+    this.symbolsInFlight ??= this.fetchSymbols().finally(() => {
+      this.symbolsInFlight = null;
+    });
+    return (await this.symbolsInFlight).has(symbol);
+  }
+
+  private async fetchSymbols(): Promise<ReadonlySet<string>> {
+    const info = await this.get('/fapi/v1/exchangeInfo', {}, WEIGHT.exchangeInfo, exchangeInfo);
+    const set = new Set(info.symbols.map((s) => s.symbol));
+    this.symbols = { set, fetchedAtMs: this.o.clock.nowMs() };
+    return set;
+  }
+
+  private async aggTrades(symbol: string, params: { fromId?: number; limit: number }): Promise<Trade[]> {
+    const rows = await this.get('/fapi/v1/aggTrades', { symbol, ...params }, WEIGHT.aggTrades, restAggTrade.array());
+    return this.toTrades(symbol, rows.map((r) => ({ id: r.a, f: r.f, l: r.l, p: r.p, q: r.q, T: r.T, m: r.m })), 'aggTrade');
+  }
+
+  private toTrades(symbol: string, rows: readonly Row[], kind: TradeKind): Trade[] {
+    const receivedAtMs = this.o.clock.nowMs();
+    return rows.map((r) => {
+      const problem = valueProblem(r.p, r.q, r.T, r.T, receivedAtMs);
+      if (problem) throw new ExgateError('MALFORMED_FRAME', `Binance REST ${kind} ${r.id}: ${problem.reason}`, { details: { symbol, kind: problem.kind } });
+      // REST serves market fills only (no insurance-fund or ADL prints), and has no event time.
+      return trade(symbol, kind, r.id, r.f, r.l, r.p, r.q, r.m, true, r.T, r.T, receivedAtMs);
+    });
+  }
+
+  private async get<S extends z.ZodType>(
+    path: string,
+    params: Record<string, string | number | undefined>,
+    weight: number,
+    schema: S,
+    withKey = false,
+  ): Promise<z.infer<S>> {
+    this.throwIfBlocked(path);
+    await this.budget.reserve(weight);
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, String(v));
+    const url = `${this.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        signal: AbortSignal.timeout(this.timeoutMs),
+        headers: withKey && this.o.apiKey ? { 'X-MBX-APIKEY': this.o.apiKey } : {},
+      });
+    } catch (e) {
+      // Duck-typed: fetch's DOMException may come from another realm than this module's Error.
+      const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
+      throw new ExgateError('EXCHANGE_UNAVAILABLE', `Binance ${path}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : errorMessage(causeOf(e))}`, {
+        cause: e, details: { path },
+      });
+    }
+    this.budget.observe(res.headers.get('x-mbx-used-weight-1m'));
+    const text = await res.text().catch(() => '');
+    if (res.ok) return parseBody(path, text, schema);
+    throw this.failure(path, res, text);
+  }
+
+  private failure(path: string, res: Response, text: string): ExgateError {
+    const body = restError.safeParse(safeJson(text));
+    const binance = body.success ? body.data : null;
+    const details = { path, status: res.status, binanceCode: binance?.code, binanceMsg: binance?.msg };
+    const message = `Binance ${path}: HTTP ${res.status}${binance ? ` ${binance.code} ${binance.msg}` : ''}`;
+    if (res.status === 429 || res.status === 418) {
+      const retryAfterMs = retryAfterOf(res.headers.get('retry-after'), this.o.clock.nowMs()) ?? DEFAULT_RETRY_AFTER_MS;
+      const code: ErrorCode = res.status === 429 ? 'RATE_LIMITED' : 'EXCHANGE_BANNED';
+      this.blocked = { untilMs: this.o.clock.nowMs() + retryAfterMs, code };
+      this.o.logger.warn({ path, status: res.status, retryAfterMs }, 'Binance REST limit hit: holding all requests until Retry-After');
+      return new ExgateError(code, message, { details, retryAfterMs });
+    }
+    if (binance?.code === -1121) return new ExgateError('UNKNOWN_SYMBOL', `Binance does not list the symbol (${binance.msg})`, { details });
+    if (binance?.code === -1120) return new ExgateError('UNSUPPORTED_INTERVAL', `Binance rejected the interval (${binance.msg})`, { details });
+    if (res.status >= 500 || res.status === 403) return new ExgateError('EXCHANGE_UNAVAILABLE', message, { details });
+    return new ExgateError('EXCHANGE_REJECTED', message, { details });
+  }
+
+  private throwIfBlocked(path: string): void {
+    if (!this.blocked) return;
+    const remainingMs = this.blocked.untilMs - this.o.clock.nowMs();
+    if (remainingMs <= 0) {
+      this.blocked = null;
+      return;
+    }
+    throw new ExgateError(this.blocked.code, `Binance ${path}: held back for ${remainingMs} ms more (Retry-After)`, {
+      details: { path, heldBack: true }, retryAfterMs: remainingMs,
+    });
+  }
+}
+
+interface Row {
+  readonly id: number;
+  readonly f: number;
+  readonly l: number;
+  readonly p: string;
+  readonly q: string;
+  readonly T: number;
+  readonly m: boolean;
+}
+
+function checkSymbol(symbol: string): void {
+  if (!SYMBOL_PATTERN.test(symbol)) {
+    throw new ExgateError('INVALID_ARGUMENT', `"${symbol.slice(0, 40)}" is not a Binance symbol (upper case, e.g. BTCUSDT)`, { details: { symbol: symbol.slice(0, 40) } });
+  }
+}
+
+function checkLimit(limit: number, max: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new ExgateError('INVALID_ARGUMENT', `limit ${limit} is outside 1..${max}`, { details: { limit, max } });
+  }
+}
+
+function parseBody<S extends z.ZodType>(path: string, text: string, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(safeJson(text));
+  if (parsed.success) return parsed.data;
+  throw new ExgateError('EXCHANGE_UNAVAILABLE', `Binance ${path}: unexpected response body`, {
+    details: { path, sample: text.slice(0, 200), issue: parsed.error.issues[0]?.message },
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Retry-After is seconds or an HTTP date (RFC 9110). */
+export function retryAfterOf(header: string | null, nowMs: number): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number.parseInt(header, 10) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+}
+
+/** fetch wraps the useful error (ECONNREFUSED, ENOTFOUND) in `cause`. */
+function causeOf(e: unknown): unknown {
+  const cause = (e as { cause?: unknown } | null)?.cause;
+  return cause ?? e;
+}

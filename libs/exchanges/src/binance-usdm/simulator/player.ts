@@ -1,0 +1,109 @@
+import type { SimPrint } from './recording';
+
+/** `asap`: as fast as the sockets take them; `{ speed }`: recorded event-time gaps divided by speed. */
+export type Pace = 'asap' | { readonly speed: number };
+
+/** Frames per event-loop turn in `asap` mode: fast, but sockets and timers still get their turn. */
+const ASAP_BATCH = 200;
+
+/**
+ * Plays one symbol's timeline like a live exchange: once started it runs whether or not anyone is
+ * listening (a disconnected client misses prints, as on Binance), until paused or exhausted.
+ */
+export class SymbolPlayer {
+  /** Index of the next print: everything before it has been "printed" by the exchange. */
+  cursor = 0;
+  private started = false;
+  private paused = false;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private wallAnchorMs = 0;
+  private eventAnchorMs = 0;
+  private readonly finished: Promise<void>;
+  private resolveFinished!: () => void;
+
+  constructor(
+    readonly timeline: readonly SimPrint[],
+    private readonly pace: Pace,
+    private readonly emit: (print: SimPrint) => void,
+  ) {
+    this.finished = new Promise((resolve) => {
+      this.resolveFinished = resolve;
+    });
+    if (timeline.length === 0) this.resolveFinished();
+  }
+
+  get done(): boolean {
+    return this.cursor >= this.timeline.length;
+  }
+
+  drained(): Promise<void> {
+    return this.finished;
+  }
+
+  /** Idempotent: the first subscriber starts the symbol's clock. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.anchor();
+    this.schedule();
+  }
+
+  pause(): void {
+    this.paused = true;
+    this.cancel();
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    if (!this.started) return;
+    this.anchor();
+    this.schedule();
+  }
+
+  stop(): void {
+    this.paused = true;
+    this.cancel();
+  }
+
+  private anchor(): void {
+    this.wallAnchorMs = Date.now();
+    this.eventAnchorMs = this.timeline[this.cursor]?.eventTimeMs ?? 0;
+  }
+
+  private schedule(): void {
+    if (this.paused || !this.started || this.timer) return;
+    if (this.done) {
+      this.resolveFinished();
+      return;
+    }
+    if (this.pace === 'asap') {
+      this.timer = setImmediate(() => this.tick());
+      return;
+    }
+    const next = this.timeline[this.cursor]!;
+    const dueMs = this.wallAnchorMs + (next.eventTimeMs - this.eventAnchorMs) / this.pace.speed;
+    this.timer = setTimeout(() => this.tick(), Math.max(0, dueMs - Date.now()));
+  }
+
+  private tick(): void {
+    this.timer = null;
+    if (this.paused) return;
+    if (this.pace === 'asap') {
+      for (let n = 0; n < ASAP_BATCH && !this.done && !this.paused; n++) this.emit(this.timeline[this.cursor++]!);
+    } else {
+      const nowEventMs = this.eventAnchorMs + (Date.now() - this.wallAnchorMs) * this.pace.speed;
+      while (!this.done && !this.paused && this.timeline[this.cursor]!.eventTimeMs <= nowEventMs) {
+        this.emit(this.timeline[this.cursor++]!);
+      }
+    }
+    this.schedule();
+  }
+
+  private cancel(): void {
+    if (!this.timer) return;
+    if (this.pace === 'asap') clearImmediate(this.timer as NodeJS.Immediate);
+    else clearTimeout(this.timer as NodeJS.Timeout);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,155 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Decimal from 'decimal.js';
+import type { TradeKind } from '@exgate/domain';
+import { foldKlines, isSimInterval, type KlineRow } from './klines';
+import type { SimPrint } from './recording';
+
+export interface RestFault {
+  readonly status: number;
+  readonly retryAfterS?: number;
+  /** Answer after this long (a slow exchange, for timeouts). */
+  readonly delayMs?: number;
+}
+
+export interface RestContext {
+  readonly symbols: () => readonly string[];
+  /** What REST may serve of the symbol's prints of a kind (printed so far, or all of them). */
+  readonly prints: (symbol: string, kind: TradeKind) => readonly SimPrint[];
+  readonly klines1m: (symbol: string) => readonly KlineRow[];
+  readonly takeFault: () => RestFault | null;
+  readonly weight: WeightWindow;
+  readonly onRequest: (path: string, status: number) => void;
+}
+
+/** Binance's per-IP request weight, counted per window (a minute on Binance). */
+export class WeightWindow {
+  private windowStartMs = 0;
+  private used = 0;
+  constructor(readonly limit: number, readonly windowMs: number) {}
+
+  /** Adds `weight` if it fits; returns the weight used in the window either way. */
+  take(weight: number, nowMs: number): { ok: boolean; used: number; resetInMs: number } {
+    const start = Math.floor(nowMs / this.windowMs) * this.windowMs;
+    if (start !== this.windowStartMs) {
+      this.windowStartMs = start;
+      this.used = 0;
+    }
+    const ok = this.used + weight <= this.limit;
+    if (ok) this.used += weight;
+    return { ok, used: this.used, resetInMs: start + this.windowMs - nowMs };
+  }
+}
+
+const ERR = {
+  badSymbol: { code: -1121, msg: 'Invalid symbol.' },
+  badInterval: { code: -1120, msg: 'Invalid interval.' },
+  badLimit: { code: -1130, msg: "Data sent for parameter 'limit' is not valid." },
+  noKey: { code: -2014, msg: 'API-key format invalid.' },
+  notFound: { code: -5000, msg: 'Path not found' },
+  missing: (name: string) => ({ code: -1102, msg: `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.` }),
+};
+
+/** Request weights of the endpoints we serve (Binance USDⓈ-M docs). */
+function weightOf(path: string, limit: number): number {
+  switch (path) {
+    case '/fapi/v1/aggTrades':
+    case '/fapi/v1/historicalTrades': return 20;
+    case '/fapi/v1/trades': return 5;
+    case '/fapi/v1/klines': return limit < 100 ? 1 : limit < 500 ? 2 : limit <= 1000 ? 5 : 10;
+    default: return 1;
+  }
+}
+
+export async function handleRest(req: IncomingMessage, res: ServerResponse, ctx: RestContext): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://simulator');
+  const q = url.searchParams;
+  const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
+    ctx.onRequest(url.pathname, status);
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const fault = ctx.takeFault();
+  if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  if (fault && fault.status !== 200) {
+    const headers: Record<string, string> = fault.retryAfterS === undefined ? {} : { 'retry-after': String(fault.retryAfterS) };
+    const msg = fault.status === 418 ? 'Way too many requests; IP banned. Please use the websocket for live updates to avoid bans.'
+      : fault.status === 429 ? 'Too many requests; please use the websocket for live updates to avoid polling the API.'
+        : 'Internal error; unable to process your request. Please try again.';
+    reply(fault.status, { code: fault.status === 418 || fault.status === 429 ? -1003 : -1001, msg }, headers);
+    return;
+  }
+
+  const limitParam = q.get('limit');
+  const limit = limitParam === null ? 500 : Number.parseInt(limitParam, 10);
+  const weight = ctx.weight.take(weightOf(url.pathname, limit), Date.now());
+  const used = { 'x-mbx-used-weight-1m': String(weight.used) };
+  if (!weight.ok) {
+    reply(429, { code: -1003, msg: 'Too many requests; current request weight limit exceeded.' },
+      { ...used, 'retry-after': String(Math.ceil(weight.resetInMs / 1000)) });
+    return;
+  }
+  const ok = (body: unknown): void => reply(200, body, used);
+  const bad = (body: unknown, status = 400): void => reply(status, body, used);
+
+  if (url.pathname === '/fapi/v1/ping') return ok({});
+  if (url.pathname === '/fapi/v1/time') return ok({ serverTime: Date.now() });
+  if (url.pathname === '/fapi/v1/exchangeInfo') return ok(exchangeInfo(ctx));
+
+  const known = ['/fapi/v1/klines', '/fapi/v1/aggTrades', '/fapi/v1/trades', '/fapi/v1/historicalTrades'];
+  if (!known.includes(url.pathname)) return bad(ERR.notFound, 404);
+  const symbol = q.get('symbol');
+  if (!symbol) return bad(ERR.missing('symbol'));
+  if (!ctx.symbols().includes(symbol)) return bad(ERR.badSymbol);
+  const maxLimit = url.pathname === '/fapi/v1/klines' ? 1500 : 1000;
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return bad(ERR.badLimit);
+  const num = (name: string): number | null => (q.get(name) === null ? null : Number.parseInt(q.get(name)!, 10));
+
+  if (url.pathname === '/fapi/v1/klines') {
+    const interval = q.get('interval');
+    if (!interval) return bad(ERR.missing('interval'));
+    if (!isSimInterval(interval)) return bad(ERR.badInterval);
+    const rows = foldKlines(ctx.klines1m(symbol), interval);
+    return ok(window(rows, (r) => r[0], num('startTime'), num('endTime'), limit));
+  }
+  if (url.pathname === '/fapi/v1/historicalTrades' && !req.headers['x-mbx-apikey']) return bad(ERR.noKey, 401);
+
+  const kind: TradeKind = url.pathname === '/fapi/v1/aggTrades' ? 'aggTrade' : 'trade';
+  // REST serves market prints only: insurance-fund and ADL fills are not in trades or aggTrades.
+  const prints = ctx.prints(symbol, kind).filter((p) => p.market);
+  const fromId = url.pathname === '/fapi/v1/trades' ? null : num('fromId');
+  const selected = fromId !== null
+    ? prints.filter((p) => p.id >= fromId).slice(0, limit)
+    : window(prints, (p) => p.tradeTimeMs, num('startTime'), num('endTime'), limit);
+  return ok(kind === 'aggTrade' ? selected.map(aggTradeRow) : selected.map(tradeRow));
+}
+
+/** Binance's time-window semantics: from start ascending, else the latest `limit` up to end. */
+function window<T>(rows: readonly T[], timeOf: (r: T) => number, startMs: number | null, endMs: number | null, limit: number): T[] {
+  const inRange = rows.filter((r) => (startMs === null || timeOf(r) >= startMs) && (endMs === null || timeOf(r) <= endMs));
+  return startMs !== null ? inRange.slice(0, limit) : inRange.slice(-limit);
+}
+
+function aggTradeRow(p: SimPrint) {
+  return { a: p.id, p: p.price, q: p.qty, f: p.firstTradeId, l: p.lastTradeId, T: p.tradeTimeMs, m: p.isBuyerMaker };
+}
+
+function tradeRow(p: SimPrint) {
+  return {
+    id: p.id, price: p.price, qty: p.qty, quoteQty: new Decimal(p.price).mul(p.qty).toFixed(),
+    time: p.tradeTimeMs, isBuyerMaker: p.isBuyerMaker,
+  };
+}
+
+function exchangeInfo(ctx: RestContext) {
+  return {
+    timezone: 'UTC',
+    serverTime: Date.now(),
+    rateLimits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: ctx.weight.limit }],
+    exchangeFilters: [],
+    symbols: ctx.symbols().map((symbol) => ({
+      symbol, pair: symbol, contractType: 'PERPETUAL', status: 'TRADING',
+      baseAsset: symbol.replace(/USDT$/, ''), quoteAsset: 'USDT', marginAsset: 'USDT',
+    })),
+  };
+}

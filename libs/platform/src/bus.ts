@@ -1,0 +1,124 @@
+import type { Kafka } from 'kafkajs';
+import type { NatsConnection } from 'nats';
+import {
+  CANDLES_TOPIC, TRADES_TOPIC, connectNats, createKafka, ensureTopics, FileKeyValueStore, KafkaCandleLogWriter, KafkaTradeLogReader,
+  KafkaTradeLogWriter, MemoryCandleLog, MemoryEventBus, MemoryTradeLog, NatsEventBus, NatsKeyValueStore,
+  type CandleLogWriter, type EventBus, type KeyValueStore, type TradeLogReader, type TradeLogWriter,
+} from '@exgate/bus';
+import type { TradeKind } from '@exgate/domain';
+import type { Logger } from '@exgate/runtime';
+import type { MarketStore } from '@exgate/store';
+import path from 'node:path';
+import type { CommonEnv } from './env';
+
+/** What services take from the bus; both run modes provide it. */
+export interface Bus {
+  tradeWriter(): TradeLogWriter;
+  tradeReader(groupId: string): TradeLogReader;
+  candleWriter(): CandleLogWriter;
+  readonly events: EventBus;
+  kv(bucket: string): Promise<KeyValueStore>;
+  close(): Promise<void>;
+}
+
+export interface DistributedBus extends Bus {
+  readonly kafka: Kafka;
+  readonly nats: NatsConnection;
+}
+
+/**
+ * Kafka for the logs (topics created if missing), NATS for events and KV. Services that never
+ * touch the logs (scheduler, api) pass `kafka: false` and connect nothing to Kafka.
+ */
+/** Topic, group and bucket names inside a namespace ('' = the plain names). */
+export function namespaced(namespace: string) {
+  const dotted = (name: string) => (namespace ? `${namespace}.${name}` : name);
+  return {
+    tradesTopic: dotted(TRADES_TOPIC),
+    candlesTopic: dotted(CANDLES_TOPIC),
+    group: dotted,
+    bucket: (name: string) => (namespace ? `${namespace.replace(/-/g, '_')}_${name}` : name),
+  };
+}
+
+export async function connectDistributedBus(
+  config: Pick<CommonEnv, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_PARTITIONS' | 'NATS_URL' | 'EXGATE_NAMESPACE'>,
+  logger: Logger,
+  name: string,
+  options: { readonly kafka: boolean } = { kafka: true },
+): Promise<DistributedBus> {
+  const names = namespaced(config.EXGATE_NAMESPACE);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${name}`, logger });
+  if (options.kafka) {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, { partitions: config.KAFKA_PARTITIONS, topics: [names.tradesTopic, names.candlesTopic] });
+    } finally {
+      await admin.disconnect();
+    }
+  }
+  const nats = await connectNats({ url: config.NATS_URL, name: `exgate-${name}`, logger });
+  const events = new NatsEventBus(nats, { logger });
+  const closers: (() => Promise<void>)[] = [];
+  const track = <T extends { close(): Promise<void> }>(x: T): T => {
+    closers.push(() => x.close());
+    return x;
+  };
+  return {
+    kafka, nats, events,
+    tradeWriter: () => track(new KafkaTradeLogWriter({ kafka, topic: names.tradesTopic })),
+    tradeReader: (groupId) => track(new KafkaTradeLogReader({ kafka, groupId: names.group(groupId), logger, topic: names.tradesTopic })),
+    candleWriter: () => track(new KafkaCandleLogWriter({ kafka, topic: names.candlesTopic })),
+    kv: async (bucket) => track(await NatsKeyValueStore.open(nats, names.bucket(bucket), { logger })),
+    async close() {
+      for (const close of closers.reverse()) await close().catch(() => undefined);
+      await events.close();
+      await nats.drain().catch(() => undefined);
+    },
+  };
+}
+
+/** One process: logs and events in memory, KV buckets as JSON files in the data folder. */
+export function createEmbeddedBus(dataDir: string): Bus & { readonly trades: MemoryTradeLog; readonly candles: MemoryCandleLog } {
+  const trades = new MemoryTradeLog();
+  const candles = new MemoryCandleLog();
+  const events = new MemoryEventBus();
+  const open: KeyValueStore[] = [];
+  return {
+    trades, candles, events,
+    tradeWriter: () => trades.writer(),
+    tradeReader: (groupId) => trades.reader({ groupId }),
+    candleWriter: () => candles.writer(),
+    kv: async (bucket) => {
+      const kv = await FileKeyValueStore.open(path.join(dataDir, `${bucket}.json`));
+      open.push(kv);
+      return kv;
+    },
+    async close() {
+      for (const kv of open) await kv.close();
+      await events.close();
+    },
+  };
+}
+
+/**
+ * In one process the trade log lives in memory, so what is safely kept is what the store holds:
+ * a restarted collector resumes after the last stored id (key `exchange.SYMBOL.kind`).
+ */
+export function storeCheckpoints(store: MarketStore): KeyValueStore {
+  const unsupported = () => Promise.reject(new Error('store checkpoints are read-only'));
+  return {
+    async get(key) {
+      const [exchange, symbol, kind] = key.split('.');
+      if (!exchange || !symbol || !kind) return undefined;
+      const id = await store.lastTradeId({ exchange, symbol, kind: kind as TradeKind });
+      return id === null ? undefined : String(id);
+    },
+    put: async () => undefined,
+    delete: async () => false,
+    entries: unsupported,
+    watch: unsupported,
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { env } from '@exgate/runtime';
+
+/**
+ * The settings every service shares (docker-compose and the k8s ConfigMap hand the same block to
+ * all four). Each main.ts extends this with its own prefix (COLLECTOR_, AGGREGATOR_, …).
+ */
+export const commonEnv = z.object({
+  LOG_LEVEL: env.logLevel(),
+  /** /healthz, /readyz and /metrics. */
+  OPS_PORT: env.port(9464),
+  /** kafka + NATS (distributed), or memory (only inside the embedded process). */
+  EXGATE_BUS: z.enum(['kafka', 'memory']).default('kafka'),
+  KAFKA_BROKERS: env.list('127.0.0.1:19092'),
+  KAFKA_CLIENT_ID: z.string().default('exgate'),
+  KAFKA_PARTITIONS: env.int(12, 1),
+  /** Prefixes topics, consumer groups and KV buckets: several exgates (or test runs) share a cluster. */
+  EXGATE_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/, 'lower-case letters, digits and -').default(''),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  /** clickhouse (a server over HTTP) or chdb (the engine in this process). */
+  EXGATE_STORE: z.enum(['clickhouse', 'chdb']).default('clickhouse'),
+  EXGATE_DATA_DIR: z.string().default('.data'),
+  CLICKHOUSE_URL: z.string().url().default('http://127.0.0.1:8123'),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('exgate'),
+  /** Exchanges to enable, by id. */
+  EXGATE_EXCHANGES: env.list('binance-usdm'),
+  BINANCE_USDM_WS_URL: z.string().url().optional(),
+  BINANCE_USDM_REST_URL: z.string().url().optional(),
+  /** aggTrade (default, backfills without a key) or trade (raw prints; backfill needs an API key). */
+  BINANCE_USDM_STREAM: z.enum(['aggTrade', 'trade']).default('aggTrade'),
+  /** Read-only key: only for REST history of the raw trade stream. */
+  BINANCE_USDM_API_KEY: z.string().optional(),
+});
+
+export type CommonEnv = z.infer<typeof commonEnv>;
+
+/** Prefixes a service owns: a variable under one of them that the schema doesn't know is a typo. */
+export const COMMON_PREFIXES = ['EXGATE_', 'KAFKA_', 'NATS_', 'CLICKHOUSE_', 'BINANCE_USDM_'] as const;

@@ -1,0 +1,5 @@
+export * from './env';
+export * from './exchanges';
+export * from './bus';
+export * from './store';
+export * from './service';

@@ -1,0 +1,69 @@
+import * as pb from './gen/exgate/v1/bus';
+import { decoding, encoding, ident, toWireInt, wireInt } from './checks';
+
+/** A scheduler tick on the bus. */
+export interface ScannerTick {
+  readonly exchange: string;
+  /** The cron expression (or interval) that fired. */
+  readonly schedule: string;
+  /** When the schedule was due, ms since the epoch. */
+  readonly tickTimeMs: number;
+  /** Stable id of the schedule entry: consumers deduplicate on (scheduleId, tickTimeMs). */
+  readonly scheduleId: string;
+}
+
+/** A desired live subscription (collector control). */
+export interface Subscription {
+  readonly exchange: string;
+  readonly symbol: string;
+  /** As given to the pull route; may be empty. */
+  readonly interval: string;
+  /** Backfill from this time, ms; 0 for live only. */
+  readonly sinceMs: number;
+}
+
+export function encodeTick(tick: ScannerTick): Uint8Array {
+  return encoding('ScannerTick', () =>
+    pb.ScannerTick.encode({
+      exchange: ident(tick.exchange, 'exchange'),
+      schedule: ident(tick.schedule, 'schedule'),
+      tickTimeMs: toWireInt(tick.tickTimeMs, 'tickTimeMs'),
+      scheduleId: ident(tick.scheduleId, 'scheduleId'),
+    }).finish(),
+  );
+}
+
+export function decodeTick(bytes: Uint8Array): ScannerTick {
+  return decoding('ScannerTick', bytes, () => {
+    const t = pb.ScannerTick.decode(bytes);
+    return {
+      exchange: ident(t.exchange, 'exchange'),
+      schedule: ident(t.schedule, 'schedule'),
+      tickTimeMs: wireInt(t.tickTimeMs, 'tickTimeMs'),
+      scheduleId: ident(t.scheduleId, 'scheduleId'),
+    };
+  });
+}
+
+export function encodeSubscription(sub: Subscription): Uint8Array {
+  return encoding('Subscription', () =>
+    pb.Subscription.encode({
+      exchange: ident(sub.exchange, 'exchange'),
+      symbol: ident(sub.symbol, 'symbol'),
+      interval: sub.interval === '' ? '' : ident(sub.interval, 'interval'),
+      sinceMs: toWireInt(sub.sinceMs, 'sinceMs'),
+    }).finish(),
+  );
+}
+
+export function decodeSubscription(bytes: Uint8Array): Subscription {
+  return decoding('Subscription', bytes, () => {
+    const s = pb.Subscription.decode(bytes);
+    return {
+      exchange: ident(s.exchange, 'exchange'),
+      symbol: ident(s.symbol, 'symbol'),
+      interval: s.interval === '' ? '' : ident(s.interval, 'interval'),
+      sinceMs: wireInt(s.sinceMs, 'sinceMs'),
+    };
+  });
+}

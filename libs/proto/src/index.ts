@@ -1,0 +1,19 @@
+export {
+  encodeTradeBatch,
+  decodeTradeBatch,
+  encodeCandle,
+  decodeCandle,
+  encodeCandleBatch,
+  decodeCandleBatch,
+  encodeTick,
+  decodeTick,
+  encodeSubscription,
+  decodeSubscription,
+} from './codec';
+export type { ScannerTick, Subscription } from './codec';
+export { protoRoutes, toFastifyPath } from './routes';
+export type { ProtoRoute } from './routes';
+/** The generated API messages (proto/exgate/v1/kline.proto), e.g. `api.GetKlineResponse_Kline`. */
+export * as api from './gen/exgate/v1/kline';
+/** google.rpc.Status: the contract's `rpcStatus` error body. */
+export { Status as RpcStatus } from './gen/google/rpc/status';

@@ -1,0 +1,63 @@
+import type { Candle, IntervalId, Trade, TradeKind } from '@exgate/domain';
+
+/**
+ * One set of SQL, two drivers: the embedded engine (chdb, data in a local folder) and a ClickHouse
+ * server (@clickhouse/client over HTTP). Parameters are always bound server-side (`{name:Type}`),
+ * never spliced into SQL.
+ */
+export interface SqlDriver {
+  /** DDL and statements without results. */
+  exec(sql: string, params?: Readonly<Record<string, unknown>>): Promise<void>;
+  /** Rows as JSON objects (JSONEachRow). 64-bit integers come back as strings. */
+  query<Row>(sql: string, params?: Readonly<Record<string, unknown>>): Promise<Row[]>;
+  /** Bulk insert of JSON rows. */
+  insert(table: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CandleQuery {
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly interval: IntervalId;
+  /** Inclusive bounds on open time. */
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly limit: number;
+}
+
+export interface TradeQuery {
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly kind: TradeKind;
+  /** Inclusive bounds on exchange time. */
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly limit: number;
+  /** 'asc' from the oldest, 'desc' from the newest (results still come back ascending, in id order). */
+  readonly order: 'asc' | 'desc';
+}
+
+export interface StreamRef {
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly kind: TradeKind;
+}
+
+/**
+ * Trades and candles; every write is idempotent (a replay changes nothing). Decimals go in as exact
+ * decimal strings and come back exact, in their shortest spelling ("63943.90" → "63943.9"); a value
+ * the columns cannot hold exactly is refused (INVALID_ARGUMENT), never rounded.
+ */
+export interface MarketStore {
+  migrate(): Promise<void>;
+  insertTrades(trades: readonly Trade[]): Promise<void>;
+  /** Keeps, per (exchange, symbol, interval, openTime), the highest version. */
+  upsertCandles(candles: readonly Candle[]): Promise<void>;
+  candles(query: CandleQuery): Promise<Candle[]>;
+  trades(query: TradeQuery): Promise<Trade[]>;
+  /** Highest stored id of a stream, or null: where the collector resumes after a restart. */
+  lastTradeId(stream: StreamRef): Promise<number | null>;
+  /** Streams that have stored trades. */
+  streams(): Promise<StreamRef[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,167 @@
+import { isInterval, type Candle, type CandleState, type IntervalId, type Trade, type TradeKind } from '@exgate/domain';
+import { ExgateError } from '@exgate/errors';
+import { PRICE_QTY, QUOTE_VOLUME, toColumnDecimal } from './decimal';
+import { fromNullableUInt64, fromUInt64, toTimeMs, toUInt } from './ints';
+
+const KINDS: readonly string[] = ['trade', 'aggTrade'] satisfies TradeKind[];
+const STATES: readonly string[] = ['forming', 'closed', 'corrected'] satisfies CandleState[];
+
+export function checkKind(kind: unknown): TradeKind {
+  if (typeof kind === 'string' && KINDS.includes(kind)) return kind as TradeKind;
+  throw new ExgateError('INVALID_ARGUMENT', `unknown trade kind ${JSON.stringify(kind)}`, { details: { kind } });
+}
+
+export function checkInterval(interval: unknown): IntervalId {
+  if (typeof interval === 'string' && isInterval(interval)) return interval;
+  throw new ExgateError('UNSUPPORTED_INTERVAL', `unknown interval ${JSON.stringify(interval)}`, { details: { interval } });
+}
+
+function checkState(state: unknown): CandleState {
+  if (typeof state === 'string' && STATES.includes(state)) return state as CandleState;
+  throw new ExgateError('INVALID_ARGUMENT', `unknown candle state ${JSON.stringify(state)}`, { details: { state } });
+}
+
+function checkName(value: unknown, field: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  throw new ExgateError('INVALID_ARGUMENT', `${field} must be a non-empty string`, { details: { field, value } });
+}
+
+/** One `trades` row as JSONEachRow: decimals as exact strings, times as integer milliseconds. */
+export function tradeToRow(t: Trade): Record<string, unknown> {
+  return {
+    exchange: checkName(t.exchange, 'exchange'),
+    symbol: checkName(t.symbol, 'symbol'),
+    kind: checkKind(t.kind),
+    id: toUInt(t.id, 'id'),
+    first_trade_id: toUInt(t.firstTradeId, 'firstTradeId'),
+    last_trade_id: toUInt(t.lastTradeId, 'lastTradeId'),
+    price: toColumnDecimal(t.price, PRICE_QTY, 'price'),
+    qty: toColumnDecimal(t.qty, PRICE_QTY, 'qty'),
+    is_buyer_maker: t.isBuyerMaker === true,
+    market: t.market === true,
+    exchange_time: toTimeMs(t.exchangeTimeMs, 'exchangeTimeMs'),
+    event_time: toTimeMs(t.eventTimeMs, 'eventTimeMs'),
+    received_at: toTimeMs(t.receivedAtMs, 'receivedAtMs'),
+  };
+}
+
+function nullableId(value: number | null, field: string): number | null {
+  return value === null ? null : toUInt(value, field);
+}
+
+export function candleToRow(c: Candle): Record<string, unknown> {
+  return {
+    exchange: checkName(c.exchange, 'exchange'),
+    symbol: checkName(c.symbol, 'symbol'),
+    interval: checkInterval(c.interval),
+    open_time: toTimeMs(c.openTimeMs, 'openTimeMs'),
+    close_time: toTimeMs(c.closeTimeMs, 'closeTimeMs'),
+    open: toColumnDecimal(c.open, PRICE_QTY, 'open'),
+    high: toColumnDecimal(c.high, PRICE_QTY, 'high'),
+    low: toColumnDecimal(c.low, PRICE_QTY, 'low'),
+    close: toColumnDecimal(c.close, PRICE_QTY, 'close'),
+    volume: toColumnDecimal(c.volume, PRICE_QTY, 'volume'),
+    quote_volume: toColumnDecimal(c.quoteVolume, QUOTE_VOLUME, 'quoteVolume'),
+    taker_buy_volume: toColumnDecimal(c.takerBuyVolume, PRICE_QTY, 'takerBuyVolume'),
+    taker_buy_quote_volume: toColumnDecimal(c.takerBuyQuoteVolume, QUOTE_VOLUME, 'takerBuyQuoteVolume'),
+    trade_count: toUInt(c.tradeCount, 'tradeCount'),
+    first_trade_id: nullableId(c.firstTradeId, 'firstTradeId'),
+    last_trade_id: nullableId(c.lastTradeId, 'lastTradeId'),
+    gap_free: c.gapFree === true,
+    state: checkState(c.state),
+    version: toUInt(c.version, 'version'),
+  };
+}
+
+/**
+ * Decimals are read through toString(): an exact, shortest spelling (no trailing zeros) whatever
+ * the driver's output settings. Aliases differ from column names: in ClickHouse an alias would
+ * shadow the column in WHERE and ORDER BY.
+ */
+export const TRADE_COLUMNS = `id, first_trade_id, last_trade_id,
+  toString(price) AS price_text, toString(qty) AS qty_text, is_buyer_maker, market,
+  toUnixTimestamp64Milli(exchange_time) AS exchange_time_ms,
+  toUnixTimestamp64Milli(event_time) AS event_time_ms,
+  toUnixTimestamp64Milli(received_at) AS received_at_ms`;
+
+export interface TradeRow {
+  readonly id: unknown;
+  readonly first_trade_id: unknown;
+  readonly last_trade_id: unknown;
+  readonly price_text: string;
+  readonly qty_text: string;
+  readonly is_buyer_maker: boolean;
+  readonly market: boolean;
+  readonly exchange_time_ms: unknown;
+  readonly event_time_ms: unknown;
+  readonly received_at_ms: unknown;
+}
+
+export function rowToTrade(stream: { exchange: string; symbol: string; kind: TradeKind }, r: TradeRow): Trade {
+  return {
+    exchange: stream.exchange,
+    symbol: stream.symbol,
+    kind: stream.kind,
+    id: fromUInt64(r.id, 'id'),
+    firstTradeId: fromUInt64(r.first_trade_id, 'first_trade_id'),
+    lastTradeId: fromUInt64(r.last_trade_id, 'last_trade_id'),
+    price: r.price_text,
+    qty: r.qty_text,
+    isBuyerMaker: r.is_buyer_maker,
+    market: r.market,
+    exchangeTimeMs: fromUInt64(r.exchange_time_ms, 'exchange_time_ms'),
+    eventTimeMs: fromUInt64(r.event_time_ms, 'event_time_ms'),
+    receivedAtMs: fromUInt64(r.received_at_ms, 'received_at_ms'),
+  };
+}
+
+export const CANDLE_COLUMNS = `toUnixTimestamp64Milli(open_time) AS open_time_ms,
+  toUnixTimestamp64Milli(close_time) AS close_time_ms,
+  toString(open) AS open_text, toString(high) AS high_text, toString(low) AS low_text,
+  toString(close) AS close_text, toString(volume) AS volume_text,
+  toString(quote_volume) AS quote_volume_text, toString(taker_buy_volume) AS taker_buy_volume_text,
+  toString(taker_buy_quote_volume) AS taker_buy_quote_volume_text,
+  trade_count, first_trade_id, last_trade_id, gap_free, toString(state) AS state_text, version`;
+
+export interface CandleRow {
+  readonly open_time_ms: unknown;
+  readonly close_time_ms: unknown;
+  readonly open_text: string;
+  readonly high_text: string;
+  readonly low_text: string;
+  readonly close_text: string;
+  readonly volume_text: string;
+  readonly quote_volume_text: string;
+  readonly taker_buy_volume_text: string;
+  readonly taker_buy_quote_volume_text: string;
+  readonly trade_count: unknown;
+  readonly first_trade_id: unknown;
+  readonly last_trade_id: unknown;
+  readonly gap_free: boolean;
+  readonly state_text: string;
+  readonly version: unknown;
+}
+
+export function rowToCandle(key: { exchange: string; symbol: string; interval: IntervalId }, r: CandleRow): Candle {
+  return {
+    exchange: key.exchange,
+    symbol: key.symbol,
+    interval: key.interval,
+    openTimeMs: fromUInt64(r.open_time_ms, 'open_time_ms'),
+    closeTimeMs: fromUInt64(r.close_time_ms, 'close_time_ms'),
+    open: r.open_text,
+    high: r.high_text,
+    low: r.low_text,
+    close: r.close_text,
+    volume: r.volume_text,
+    quoteVolume: r.quote_volume_text,
+    takerBuyVolume: r.taker_buy_volume_text,
+    takerBuyQuoteVolume: r.taker_buy_quote_volume_text,
+    tradeCount: fromUInt64(r.trade_count, 'trade_count'),
+    firstTradeId: fromNullableUInt64(r.first_trade_id, 'first_trade_id'),
+    lastTradeId: fromNullableUInt64(r.last_trade_id, 'last_trade_id'),
+    gapFree: r.gap_free,
+    state: r.state_text as CandleState,
+    version: fromUInt64(r.version, 'version'),
+  };
+}

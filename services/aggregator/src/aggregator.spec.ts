@@ -1,0 +1,107 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MemoryCandleLog, MemoryEventBus, MemoryTradeLog, subjects } from '@exgate/bus';
+import type { Candle, Trade, TradeBatch } from '@exgate/domain';
+import { binanceUsdm } from '@exgate/exchanges';
+import { encodeTick } from '@exgate/proto';
+import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
+import { openStore, type ClickHouseMarketStore } from '@exgate/store';
+import { fixtureLines } from '@exgate/testing';
+import { createAggregator, type Aggregator } from './aggregator';
+
+const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger() });
+const prints: Trade[] = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').flatMap((line) => {
+  const r = adapter.parseFrame(line, 1_800_000_000_000);
+  return r.type === 'trades' ? [...r.trades] : [];
+});
+const batch = (trades: readonly Trade[], watermarkMs: number | null = null, gap: TradeBatch['gap'] = null): TradeBatch => ({
+  exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade', trades, watermarkMs, gap,
+});
+const MIN_0100 = 1721347260000; // 2024-07-19 00:01 UTC, a minute the capture covers whole
+
+describe('aggregator (in-memory log, real ClickHouse engine)', () => {
+  let dataDir: string;
+  let store: ClickHouseMarketStore;
+  let trades: MemoryTradeLog;
+  let candles: MemoryCandleLog;
+  let events: MemoryEventBus;
+  let aggregator: Aggregator;
+  const published: Candle[] = [];
+  const live: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'exgate-aggregator-'));
+    store = await openStore({ kind: 'embedded', dataDir });
+    trades = new MemoryTradeLog();
+    candles = new MemoryCandleLog();
+    events = new MemoryEventBus();
+    void candles.reader({ groupId: 'downstream' }).run(async (c) => {
+      published.push(...c);
+    });
+    events.subscribe(subjects.allCandles, (_p, subject) => live.push(subject));
+    aggregator = createAggregator({
+      tradeLog: trades.reader({ groupId: 'aggregator' }), store, candleLog: candles.writer(), events,
+      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
+      config: { intervals: ['1m', '5m'], graceMs: 0, liveUpdates: true },
+    });
+    await aggregator.start();
+  });
+
+  afterAll(async () => {
+    await aggregator.stop();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Every message in the log has been handled and its offset committed. */
+  const consumed = () => {
+    const log = trades.log;
+    return Array.from({ length: log.partitionCount }, (_, p) => p).every((p) => log.group('aggregator').committedOffset(p) >= log.bounds(p).end);
+  };
+  const settle = async (until: () => boolean | Promise<boolean>) => {
+    const deadline = Date.now() + 10_000;
+    while (!(await until()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('stores every print and the candles it builds, closing buckets as prints move time on', async () => {
+    const half = Math.floor(prints.length / 2);
+    await trades.writer().publish([batch(prints.slice(0, half)), batch(prints.slice(half))]);
+    const lastId = prints[prints.length - 1]!.id;
+    await settle(async () => (await store.lastTradeId({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade' })) === lastId);
+    const minute = (await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: MIN_0100, toMs: MIN_0100, limit: 1 }))[0]!;
+    expect(minute).toMatchObject({ state: 'closed', tradeCount: 1334, gapFree: true, version: 1 });
+    expect([minute.open, minute.high, minute.low, minute.close, minute.volume]).toEqual(['63978', '63999.1', '63946.3', '63946.3', '101.412']);
+    await settle(() => published.some((c) => c.interval === '1m' && c.openTimeMs === MIN_0100));
+    expect(published.find((c) => c.interval === '1m' && c.openTimeMs === MIN_0100)).toMatchObject({ tradeCount: 1334, state: 'closed' });
+    expect(live).toContain(subjects.candle('binance-usdm', 'BTCUSDT', '1m'));
+  });
+
+  it('changes nothing when the same batches are delivered again (at-least-once replay)', async () => {
+    const before = await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: 0, toMs: 1_800_000_000_000, limit: 100 });
+    await trades.writer().publish([batch(prints.slice(0, 500))]);
+    const stored = () => store.trades({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade', limit: 100_000, order: 'asc' });
+    await settle(consumed);
+    expect(consumed()).toBe(true);
+    expect((await stored()).map((t) => t.id)).toEqual(prints.map((t) => t.id));
+    expect(await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: 0, toMs: 1_800_000_000_000, limit: 100 })).toEqual(before);
+  });
+
+  it('closes the forming bucket when the collector vouches for time, and on scanner ticks no further than that', async () => {
+    const last = prints[prints.length - 1]!;
+    const formingOpen = Math.floor(last.exchangeTimeMs / 60_000) * 60_000;
+    const closedAt = async () => (await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: formingOpen, toMs: formingOpen, limit: 1 }))[0]?.state;
+    expect(await closedAt()).toBe('forming');
+    // A tick far ahead closes nothing: the collector has not vouched for that time.
+    events.publish(subjects.tick('binance-usdm'), encodeTick({ exchange: 'binance-usdm', schedule: '1m', tickTimeMs: formingOpen + 3_600_000, scheduleId: 'x' }));
+    await trades.writer().publish([batch([], formingOpen + 59_000)]);
+    await settle(consumed);
+    expect(await closedAt()).toBe('forming');
+    await trades.writer().publish([batch([], formingOpen + 120_000)]);
+    await settle(async () => (await closedAt()) === 'closed');
+    expect(await closedAt()).toBe('closed');
+    // The empty minute after it, while live and gap-free: flat at the previous close, no volume.
+    const empty = (await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: formingOpen + 60_000, toMs: formingOpen + 60_000, limit: 1 }))[0]!;
+    expect(empty).toMatchObject({ open: last.price.replace(/0+$/, '').replace(/\.$/, ''), close: empty.open, high: empty.open, low: empty.open, volume: '0', tradeCount: 0, gapFree: true });
+  });
+});

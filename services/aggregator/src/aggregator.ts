@@ -1,0 +1,181 @@
+import type { IntervalId, TradeBatch } from '@exgate/domain';
+import type { CandleLogWriter, EventBus, TradeDelivery, TradeLogReader, Unsubscribe } from '@exgate/bus';
+import { subjects } from '@exgate/bus';
+import { errorMessage } from '@exgate/errors';
+import { decodeTick, encodeCandle } from '@exgate/proto';
+import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
+import type { MarketStore } from '@exgate/store';
+import { SerialQueue } from './serial-queue';
+import { Streams, type StreamState } from './streams';
+
+export interface AggregatorConfig {
+  readonly intervals: readonly IntervalId[];
+  /** A late print within this window after a candle closed corrects it. */
+  readonly graceMs: number;
+  /** Publish forming candles on NATS after each batch (the websocket push). */
+  readonly liveUpdates: boolean;
+}
+
+export interface AggregatorDeps {
+  readonly tradeLog: TradeLogReader;
+  readonly store: MarketStore;
+  readonly candleLog: CandleLogWriter;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: MetricsRegistry;
+  readonly config: AggregatorConfig;
+  /**
+   * Consumption ended without stop() (a store write failed, the log gave up). Uncommitted batches
+   * are redelivered to whoever reads next, so a process should exit and be restarted.
+   */
+  readonly onConsumptionStopped?: (error: unknown) => void;
+}
+
+export interface Aggregator {
+  /** Consumes until stop(); resolves once consumption started. */
+  start(): Promise<void>;
+  /** Finishes the batch in hand (its offsets are committed), then stops. */
+  stop(): Promise<void>;
+  /** Streams this instance holds candles for, `exchange:symbol`. */
+  readonly streams: ReadonlySet<string>;
+  /** False once consumption has ended (readiness). */
+  readonly consuming: boolean;
+}
+
+/**
+ * Trades from the log → candles of every interval → the candle topic and ClickHouse. A stream's
+ * engine is restored from the store when the stream is first seen (start, or its partition
+ * assigned) and dropped when its partition is revoked or a write fails. Each batch is stored and
+ * published before its offset is committed, so a crash replays it, and the restored engine takes
+ * what the stored candles counted as duplicates (docs/adr/0007-aggregator-recovery.md).
+ */
+export function createAggregator(deps: AggregatorDeps): Aggregator {
+  const { logger, config } = deps;
+  const m = {
+    trades: deps.metrics.counter('exgate_aggregator_trades_total', 'Prints consumed, by outcome'),
+    candles: deps.metrics.counter('exgate_aggregator_candles_total', 'Candles closed or corrected'),
+    lag: deps.metrics.gauge('exgate_aggregator_watermark_lag_ms', 'Clock minus the collector watermark'),
+  };
+  const streams = new Streams(deps.store, config, logger, deps.metrics);
+  const queue = new SerialQueue();
+  let unsubscribeTicks: Unsubscribe | undefined;
+  let running: Promise<void> | undefined;
+  let consuming = false;
+
+  /**
+   * Closed candles go to the topic before the store: once the store has them, a restored engine
+   * counts them as published and would not send them again.
+   */
+  async function persist(states: readonly StreamState[]): Promise<void> {
+    const closed = states.flatMap((s) => s.emitted.splice(0, s.emitted.length));
+    const forming = states.flatMap((s) => s.engine.formingAll());
+    if (closed.length > 0) await deps.candleLog.publish(closed);
+    // Forming rows first in the same insert: a closed row (higher version) always wins after it.
+    if (closed.length + forming.length > 0) await deps.store.upsertCandles([...forming, ...closed]);
+    for (const c of closed) m.candles.inc({ interval: c.interval, state: c.state });
+    if (config.liveUpdates) {
+      for (const c of [...closed, ...forming]) deps.events.publish(subjects.candle(c.exchange, c.symbol, c.interval), encodeCandle(c));
+    }
+  }
+
+  /** Runs a write for these streams; if it fails their engines are ahead of the store: forget them. */
+  async function guarded(states: readonly StreamState[], write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (e) {
+      streams.forget(states);
+      throw e;
+    }
+  }
+
+  async function onBatch({ batch, partition }: TradeDelivery): Promise<void> {
+    const state = await streams.of(batch, partition);
+    await guarded([state], async () => {
+      apply(state, batch);
+      if (batch.trades.length > 0) await deps.store.insertTrades(batch.trades);
+      await persist([state]);
+    });
+  }
+
+  function apply(state: StreamState, batch: TradeBatch): void {
+    for (const t of batch.trades) m.trades.inc({ outcome: state.engine.ingest(t) });
+    if (batch.gap) state.engine.markGap(batch.gap.fromMs, batch.gap.toMs);
+    if (batch.watermarkMs !== null) {
+      state.watermarkMs = Math.max(state.watermarkMs ?? batch.watermarkMs, batch.watermarkMs);
+      state.engine.advanceTo(batch.watermarkMs);
+      m.lag.set(deps.clock.nowMs() - batch.watermarkMs, { exchange: batch.exchange, symbol: batch.symbol });
+    }
+  }
+
+  async function onTick(exchange: string, tickTimeMs: number): Promise<void> {
+    const due = streams.all().filter((s) => s.key.startsWith(`${exchange}:`) && s.watermarkMs !== null);
+    await guarded(due, async () => {
+      for (const s of due) s.engine.advanceTo(Math.min(tickTimeMs, s.watermarkMs!));
+      await persist(due);
+    });
+  }
+
+  /**
+   * Another instance carries on from the store. Everything applied is stored already (each batch
+   * and tick persists), so this only sends what is due and forgets; it never rewrites forming rows
+   * the new owner may have moved on since.
+   */
+  async function onRevoked(partitions: readonly number[]): Promise<void> {
+    const leaving = streams.inPartitions(partitions);
+    const due = leaving.filter((s) => s.emitted.length > 0);
+    try {
+      if (due.length > 0) await persist(due);
+    } catch (e) {
+      logger.warn({ err: errorMessage(e), streams: due.map((s) => s.key) }, 'could not flush revoked streams; their new owner rebuilds them from the store');
+    }
+    streams.forget(leaving);
+    if (leaving.length > 0) logger.info({ partitions, streams: leaving.map((s) => s.key) }, 'partitions revoked: streams handed over');
+  }
+
+  return {
+    get streams() {
+      return streams.keys;
+    },
+    get consuming() {
+      return consuming;
+    },
+    async start() {
+      unsubscribeTicks = deps.events.subscribe(subjects.allTicks, (payload) => {
+        let tick;
+        try {
+          tick = decodeTick(payload);
+        } catch (e) {
+          logger.warn({ err: errorMessage(e) }, 'ignoring an unreadable tick');
+          return;
+        }
+        queue
+          .run(() => onTick(tick.exchange, tick.tickTimeMs))
+          .catch((e: unknown) => logger.error({ err: errorMessage(e), exchange: tick.exchange }, 'tick failed'));
+      });
+      running = deps.tradeLog
+        .run((delivery) => queue.run(() => onBatch(delivery)), {
+          // Whatever we held of a partition given back to us may be stale: its streams restore.
+          onAssigned: (partitions) => queue.run(async () => streams.forget(streams.inPartitions(partitions))),
+          onRevoked: (partitions) => queue.run(() => onRevoked(partitions)),
+        })
+        .then(
+          () => {
+            consuming = false;
+          },
+          (e: unknown) => {
+            consuming = false;
+            logger.error({ err: errorMessage(e) }, 'trade consumption stopped');
+            deps.onConsumptionStopped?.(e);
+          },
+        );
+      consuming = true;
+    },
+    async stop() {
+      unsubscribeTicks?.();
+      await deps.tradeLog.close();
+      await running;
+      await queue.idle();
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createAggregator, type Aggregator, type AggregatorConfig, type AggregatorDeps } from './aggregator';

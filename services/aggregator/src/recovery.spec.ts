@@ -1,0 +1,156 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MemoryCandleLog, MemoryEventBus, MemoryTradeLog, subjects, type CandleLogReader, type CandleLogWriter } from '@exgate/bus';
+import { compareDecimalStrings, INTERVALS, type Candle, type TradeBatch } from '@exgate/domain';
+import { encodeTick } from '@exgate/proto';
+import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
+import { openStore, type ClickHouseMarketStore, type MarketStore } from '@exgate/store';
+import { createAggregator, type Aggregator } from './aggregator';
+import { batchesOf, eventually, faultyCandleLog, faultyStore, fixturePrints, interleave, storedDifferences } from './testing/recovery';
+
+const btc = fixturePrints('btcusdt-trade-stream.jsonl');
+const eth = fixturePrints('ethusdt-trade-stream.jsonl');
+/** Two real streams, 8 minutes across midnight, ~60 deliveries. */
+const batches = interleave(batchesOf(btc, 400), batchesOf(eth, 400));
+const CONFIG = { intervals: INTERVALS, graceMs: 5_000, liveUpdates: false };
+
+interface Scenario {
+  readonly store: ClickHouseMarketStore;
+  readonly log: MemoryTradeLog;
+  readonly candleLog: MemoryCandleLog;
+  /** What reached the candle topic, read by a downstream consumer. */
+  readonly published: Candle[];
+}
+
+describe('aggregator recovery (in-memory log with consumer groups, real ClickHouse engine)', () => {
+  let dataDir: string;
+  const stores: ClickHouseMarketStore[] = [];
+  const downstream: CandleLogReader[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'exgate-aggregator-recovery-'));
+  });
+
+  afterAll(async () => {
+    await Promise.all(downstream.map((r) => r.close()));
+    for (const s of stores) await s.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function scenario(database: string): Promise<Scenario> {
+    const store = await openStore({ kind: 'embedded', dataDir, database });
+    stores.push(store);
+    const candleLog = new MemoryCandleLog();
+    const published: Candle[] = [];
+    const reader = candleLog.reader({ groupId: 'downstream' });
+    downstream.push(reader);
+    void reader.run(async (c) => {
+      published.push(...c);
+    });
+    return { store, log: new MemoryTradeLog({ partitions: 4 }), candleLog, published };
+  }
+
+  function instance(s: Scenario, store: MarketStore = s.store, candleLog: CandleLogWriter = s.candleLog.writer()): Aggregator {
+    return createAggregator({
+      tradeLog: s.log.reader({ groupId: 'aggregator' }), store, candleLog, events: new MemoryEventBus(),
+      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), config: CONFIG,
+    });
+  }
+
+  /** Every message in the log is handled and committed by the group. */
+  const consumed = (s: Scenario) => () =>
+    Array.from({ length: s.log.log.partitionCount }, (_, p) => p).every((p) => s.log.log.group('aggregator').committedOffset(p) >= s.log.log.bounds(p).end);
+
+  async function expectExact(s: Scenario): Promise<void> {
+    expect(await storedDifferences(s.store, btc, INTERVALS)).toEqual([]);
+    expect(await storedDifferences(s.store, eth, INTERVALS)).toEqual([]);
+    // At least once downstream: every closed candle stored also went out on the candle topic.
+    const missing: string[] = [];
+    for (const { exchange, symbol } of [btc[0]!, eth[0]!]) {
+      for (const interval of INTERVALS) {
+        for (const c of await s.store.candles({ exchange, symbol, interval, fromMs: 0, toMs: 1e13, limit: 100_000 })) {
+          if (c.state === 'forming') continue;
+          const sent = s.published.some((p) => p.symbol === symbol && p.interval === interval && p.openTimeMs === c.openTimeMs
+            && p.version === c.version && compareDecimalStrings(p.volume, c.volume) === 0 && p.tradeCount === c.tradeCount);
+          if (!sent) missing.push(`${symbol} ${interval} ${c.openTimeMs} v${c.version}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  }
+
+  /** Ways an instance dies mid-stream (at the 25th call): where, and what it runs on. */
+  const faults: [string, (s: Scenario) => { store: MarketStore; candleLog: CandleLogWriter; failed: () => boolean }][] = [
+    ['killed before a batch wrote anything', (s) => {
+      const store = faultyStore(s.store, 'insertTrades', 25, true);
+      return { store, candleLog: s.candleLog.writer(), failed: () => store.failed };
+    }],
+    ['crashed between the trade insert and the candle upsert', (s) => {
+      const store = faultyStore(s.store, 'upsertCandles', 25, false);
+      return { store, candleLog: s.candleLog.writer(), failed: () => store.failed };
+    }],
+    ['cut off from the candle topic with closed candles in hand', (s) => {
+      const candleLog = faultyCandleLog(s.candleLog.writer(), 25);
+      return { store: s.store, candleLog, failed: () => candleLog.failed };
+    }],
+  ];
+
+  it.each(faults)('an instance %s mid-stream and never stopped: the next one in the group finishes exactly', async (name, inject) => {
+    const s = await scenario(`recovery_${faults.findIndex(([n]) => n === name)}`);
+    await s.log.writer().publish(batches);
+    const fault = inject(s);
+    const abandoned = instance(s, fault.store, fault.candleLog);
+    await abandoned.start();
+    await eventually(fault.failed, 'the injected failure');
+    expect(consumed(s)()).toBe(false);
+
+    const next = instance(s);
+    await next.start();
+    await eventually(consumed(s), 'the rest of the stream');
+    expect(next.streams).toEqual(new Set(['binance-usdm:BTCUSDT', 'binance-usdm:ETHUSDT']));
+    await next.stop();
+    await expectExact(s);
+  }, 120_000);
+
+  it('forgets a stream whose write failed: a tick after the failure stores no candle counting prints the store lacks', async () => {
+    const s = await scenario('recovery_tick');
+    await s.log.writer().publish(batches);
+    const store = faultyStore(s.store, 'insertTrades', 25, false);
+    const events = new MemoryEventBus();
+    const abandoned = createAggregator({
+      tradeLog: s.log.reader({ groupId: 'aggregator' }), store, candleLog: s.candleLog.writer(), events,
+      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), config: CONFIG,
+    });
+    await abandoned.start();
+    await eventually(() => store.failed, 'the injected failure');
+    const before = store.candleWrites;
+    events.publish(subjects.tick('binance-usdm'), encodeTick({ exchange: 'binance-usdm', schedule: '1m', tickTimeMs: Date.now(), scheduleId: 'x' }));
+    await eventually(() => store.candleWrites > before, 'the tick to store the streams still held');
+
+    const next = instance(s);
+    await next.start();
+    await eventually(consumed(s), 'the rest of the stream');
+    await next.stop();
+    await expectExact(s);
+  }, 120_000);
+
+  it('restarts between batches and takes a replayed range in stride: nothing lost, nothing doubled', async () => {
+    const s = await scenario('recovery_restart');
+    const half = Math.floor(batches.length / 2);
+    await s.log.writer().publish(batches.slice(0, half));
+    const first = instance(s);
+    await first.start();
+    await eventually(consumed(s), 'the first half');
+    await first.stop();
+
+    const second = instance(s);
+    await second.start();
+    // The rest, then a range delivered again (a collector restarted from an older checkpoint).
+    const replayed: TradeBatch[] = batches.slice(half - 10, half + 5);
+    await s.log.writer().publish([...batches.slice(half), ...replayed]);
+    await eventually(consumed(s), 'the second half and the replay');
+    await second.stop();
+    await expectExact(s);
+  }, 120_000);
+});

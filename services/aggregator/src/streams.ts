@@ -1,0 +1,85 @@
+import { streamKey, type Candle, type CandleAggregator, type IntervalId, type TradeBatch } from '@exgate/domain';
+import type { Logger, MetricsRegistry } from '@exgate/runtime';
+import type { MarketStore } from '@exgate/store';
+import { restoreEngine } from './restore';
+
+export interface StreamState {
+  readonly key: string;
+  readonly engine: CandleAggregator;
+  /** Closed and corrected candles waiting for the candle topic and the store. */
+  readonly emitted: Candle[];
+  /** The log partition the stream's batches come from: its owner is whoever owns that partition. */
+  partition: number;
+  /** The collector's latest watermark: ticks never close buckets past it. */
+  watermarkMs: number | null;
+}
+
+export interface EngineConfig {
+  readonly intervals: readonly IntervalId[];
+  readonly graceMs: number;
+}
+
+/**
+ * The streams this instance owns, each engine restored from the store the first time its stream
+ * is seen (start, or a partition assigned) and forgotten when its partition goes or a write
+ * fails: memory is only ever what the store says plus batches applied since.
+ */
+export class Streams {
+  private readonly states = new Map<string, StreamState>();
+  private readonly restoreSeconds;
+
+  constructor(
+    private readonly store: MarketStore,
+    private readonly config: EngineConfig,
+    private readonly logger: Logger,
+    metrics: MetricsRegistry,
+  ) {
+    this.restoreSeconds = metrics.histogram('exgate_aggregator_restore_seconds', 'Time to rebuild a stream engine from the store', [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  }
+
+  get keys(): ReadonlySet<string> {
+    return new Set(this.states.keys());
+  }
+
+  all(): StreamState[] {
+    return [...this.states.values()];
+  }
+
+  /** The stream's state, restored from the store on first sight. */
+  async of(batch: TradeBatch, partition: number): Promise<StreamState> {
+    const key = streamKey(batch.exchange, batch.symbol);
+    const known = this.states.get(key);
+    if (known) {
+      known.partition = partition;
+      return known;
+    }
+    const emitted: Candle[] = [];
+    const startedMs = performance.now();
+    const restored = await restoreEngine(this.store, { exchange: batch.exchange, symbol: batch.symbol, kind: batch.kind }, {
+      exchange: batch.exchange, symbol: batch.symbol, intervals: this.config.intervals, graceMs: this.config.graceMs,
+      onCandle: (c) => emitted.push(c),
+    });
+    const seconds = (performance.now() - startedMs) / 1000;
+    this.restoreSeconds.observe(seconds);
+    const state: StreamState = { key, engine: restored.engine, emitted, partition, watermarkMs: null };
+    this.states.set(key, state);
+    const lastTradeId = restored.engine.lastTradeId;
+    this.logger.info({
+      stream: key, partition, ms: Math.round(seconds * 1000), reads: restored.reads, candles: restored.candlesRead,
+      trades: restored.tradesRead, lastTradeId,
+    }, lastTradeId === null ? 'new stream: no candles stored yet' : 'stream restored from the store');
+    if (restored.mismatched.length > 0) {
+      this.logger.warn({ stream: key, intervals: restored.mismatched }, 'restored forming candles differ from the stored ones');
+    }
+    return state;
+  }
+
+  /** Forgets streams: the next batch of each restores it from the store. */
+  forget(states: Iterable<StreamState>): void {
+    for (const s of states) this.states.delete(s.key);
+  }
+
+  inPartitions(partitions: readonly number[]): StreamState[] {
+    return this.all().filter((s) => partitions.includes(s.partition));
+  }
+}

@@ -1,0 +1,90 @@
+import type { Candle, IntervalId, Kline, Trade } from '@exgate/domain';
+import type { ExchangeInfo } from '@exgate/exchanges';
+import type { CandleQuery as StoreCandleQuery } from '@exgate/store';
+import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
+
+/**
+ * What the API needs from the rest of exgate: narrow use cases, not the store or the bus. Every
+ * argument arrives validated: `exchange` is the canonical id (aliases resolved), `symbol` is upper
+ * case and matches the exchange's symbol pattern, `interval` is one the exchange supports.
+ * Implementations throw ExgateError for expected failures (UNKNOWN_SYMBOL → 404,
+ * EXCHANGE_UNAVAILABLE → 503, ...); anything else becomes a 500 with a generic message.
+ */
+export interface ApiDeps {
+  readonly exchanges: {
+    /** Every exchange exgate speaks (for error messages listing the known ones). */
+    list(): readonly ExchangeInfo[];
+    /** By canonical id or alias, lower case (e.g. `fbinance` → binance-usdm). */
+    resolve(nameOrAlias: string): ExchangeInfo | undefined;
+  };
+  readonly symbols: {
+    /** Whether the exchange lists the symbol; asked before a pull is recorded. */
+    exists(exchange: string, symbol: string): Promise<boolean>;
+  };
+  readonly subscriptions: {
+    /** Persistent and idempotent. The collector subscribes per symbol; `interval` is the caller's. */
+    pull(exchange: string, symbol: string, interval: IntervalId): Promise<'started' | 'already'>;
+    stop(exchange: string, symbol: string, interval: IntervalId): Promise<'stopped' | 'not_pulled'>;
+  };
+  readonly candles: {
+    /** Stored candles whose open time is in [fromMs, toMs], ascending, the first `limit`. */
+    stored(query: CandleQuery): Promise<readonly Candle[]>;
+    /** The same window computed now from stored trades. */
+    generated(query: CandleQuery): Promise<readonly Candle[]>;
+    /** The exchange's own klines through its REST API; missing times take the exchange's defaults. */
+    proxied(query: ProxyKlineQuery): Promise<readonly Kline[]>;
+  };
+  readonly trades: {
+    /** The newest `limit` trades, ascending. */
+    recent(exchange: string, symbol: string, limit: number): Promise<readonly Trade[]>;
+  };
+  readonly scanner: {
+    /** Rebuilds the symbol's candles of that interval from stored trades (idempotent). */
+    regenerate(exchange: string, symbol: string, interval: IntervalId): Promise<RegenerateReport>;
+    /** Registers a persistent schedule for the exchange's live symbols (idempotent). */
+    schedule(exchange: string, schedule: ScheduleSpec): Promise<{ readonly created: boolean }>;
+  };
+  readonly live: {
+    /** Candle updates (every state change) of one series; returns the unsubscribe. */
+    subscribe(exchange: string, symbol: string, interval: IntervalId, onCandle: (candle: Candle) => void): () => void;
+  };
+  readonly health: {
+    ready(): Promise<{ readonly ready: boolean; readonly checks: Readonly<Record<string, boolean>> }>;
+  };
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Shared with the rest of the process when given, so one /metrics shows everything. */
+  readonly metrics?: MetricsRegistry;
+}
+
+/** The store's window (open times inclusive, UTC ms; limit 1..1500) plus where days start. */
+export interface CandleQuery extends StoreCandleQuery {
+  /**
+   * Where days (weeks, months) start, as an offset from UTC in ms (Binance's `timeZone`); 0 unless
+   * it moves this interval's boundaries (+08:00 moves 6h, 12h, 1d and longer; +05:45 also 30m..2h).
+   */
+  readonly tzOffsetMs: number;
+}
+
+export interface ProxyKlineQuery {
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly interval: IntervalId;
+  readonly startTimeMs?: number;
+  readonly endTimeMs?: number;
+  readonly limit: number;
+  readonly tzOffsetMs: number;
+}
+
+export interface RegenerateReport {
+  readonly candles: number;
+  readonly trades: number;
+  /** Open time of the first and last candle rebuilt; null when there were no stored trades. */
+  readonly fromMs: number | null;
+  readonly toMs: number | null;
+}
+
+/** `1m`-style schedules tick at each interval's boundary; cron expressions are 6-field, UTC. */
+export type ScheduleSpec =
+  | { readonly kind: 'interval'; readonly interval: IntervalId }
+  | { readonly kind: 'cron'; readonly expression: string };

@@ -1,0 +1,10 @@
+export { createApi } from './app';
+export type { ApiDeps, CandleQuery, ProxyKlineQuery, RegenerateReport, ScheduleSpec } from './deps';
+export { apiConfigSchema, type ApiConfig, type ResolvedApiConfig } from './config';
+export type { RpcStatus } from './errors';
+export { ROUTES, fastifyPath, type RouteSpec } from './routes';
+export { LIVE_PATH } from './live';
+export { buildOpenApiDocument } from './openapi';
+export { klineJson, tradeJson } from './mappers';
+export { createApiDeps, type UseCaseDeps } from './use-cases';
+export { apiEnv, apiConfigFromEnv, type ApiEnv } from './env';

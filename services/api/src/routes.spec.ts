@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import { protoRoutes, toFastifyPath } from '@exgate/proto';
+import { createApi } from './app';
+import { fakeDeps } from './fake-deps';
+import { ROUTES } from './routes';
+
+describe('the API serves exactly the proto’s routes', () => {
+  let app: FastifyInstance;
+  let served: string[];
+
+  beforeAll(async () => {
+    app = await createApi(fakeDeps(), {});
+    await app.ready();
+    // Every route fastify registered, as `METHOD path`, from its router's own listing.
+    served = [...app.printRoutes({ commonPrefix: false }).matchAll(/(\/\S*) \(([A-Z, ]+)\)$/gm)].flatMap((m) =>
+      (m[2] as string).split(', ').map((method) => `${method} ${m[1]}`),
+    );
+  });
+  afterAll(() => app.close());
+
+  it('the route table is the Kline service of proto/exgate/v1/kline.proto, rpc for rpc', () => {
+    const fromProto = protoRoutes().map((r) => ({ rpc: r.rpc, path: r.path }));
+    expect(fromProto).toHaveLength(8);
+    expect(ROUTES.map((r) => ({ rpc: r.rpc, path: r.path }))).toEqual(fromProto);
+  });
+
+  it('fastify’s /v1 routes are exactly the proto’s eight, GET only', () => {
+    const expected = protoRoutes().map((r) => `GET ${toFastifyPath(r.path)}`);
+    expect(served.filter((r) => r.includes(' /v1/')).sort()).toEqual(expected.sort());
+  });
+
+  it('beside them only the live websocket and the operations routes exist', () => {
+    expect(served.filter((r) => !r.includes(' /v1/')).sort()).toEqual([
+      'GET /healthz',
+      'GET /metrics',
+      'GET /openapi.json',
+      'GET /readyz',
+      'GET /ws/v1/:exchange/kline/:symbol/:interval',
+    ]);
+  });
+});

@@ -1,0 +1,186 @@
+import pino from 'pino';
+import { encodeRecord, MemoryKeyValueStore, subscriptionKey, type TradeLogWriter } from '@exgate/bus';
+import type { TradeBatch } from '@exgate/domain';
+import { ExgateError } from '@exgate/errors';
+import { binanceUsdm } from '@exgate/exchanges';
+import { BinanceUsdmSimulator } from '@exgate/exchanges/simulator';
+import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
+import { fixtureLines } from '@exgate/testing';
+import { createCollector, type Collector } from './collector';
+
+const trades = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').slice(0, 3000);
+
+/** Everything the bus received, in log order. */
+function recorder() {
+  const batches: TradeBatch[] = [];
+  let down = false;
+  const writer: TradeLogWriter = {
+    publish: async (b) => {
+      if (down) throw new ExgateError('BUS_UNAVAILABLE', 'broker away');
+      batches.push(...b);
+    },
+    close: async () => {},
+  };
+  return { batches, writer, setDown: (v: boolean) => (down = v), ids: () => batches.flatMap((b) => b.trades.map((t) => t.id)) };
+}
+
+async function setup(writer: TradeLogWriter, sim: BinanceUsdmSimulator, checkpoints = new MemoryKeyValueStore()) {
+  const metrics = new MetricsRegistry();
+  const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+  const subscriptions = new MemoryKeyValueStore();
+  const collector = createCollector({
+    exchanges: new Map([['binance-usdm', adapter]]), tradeLog: writer, subscriptions, checkpoints,
+    clock: systemClock, logger: silentLogger(), metrics,
+    config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, backfillPageSize: 1000, latencyAllowanceMs: 1000 },
+  });
+  await collector.start();
+  await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
+  return { collector, metrics, subscriptions };
+}
+
+/** Flushes until the bus holds every id the exchange printed, or 15 s passed. */
+async function untilDelivered(collector: Collector, sim: BinanceUsdmSimulator, ids: () => number[]): Promise<number[]> {
+  await sim.drained();
+  const printed = sim.printedIds('BTCUSDT', 'aggTrade');
+  const deadline = Date.now() + 15_000;
+  while (ids().length < printed.length && Date.now() < deadline) {
+    await collector.flush();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return printed;
+}
+
+describe('collector (simulated Binance, real protocol)', () => {
+  let sim: BinanceUsdmSimulator;
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  it('delivers every aggTrade once, in id order, with no gap', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 50 } });
+    const bus = recorder();
+    const { collector } = await setup(bus.writer, sim);
+    const printed = await untilDelivered(collector, sim, bus.ids);
+    await collector.stop();
+    expect(bus.ids()).toEqual(printed);
+    expect(bus.batches.every((b) => b.gap === null && b.kind === 'aggTrade')).toBe(true);
+  });
+
+  it('fetches a hole in the ids from REST before anything after it, so the bus sees no gap', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 50 } });
+    const bus = recorder();
+    const { collector, metrics } = await setup(bus.writer, sim);
+    // A hole needs a print before it: the first-ever print has nothing to be contiguous with.
+    while (bus.ids().length < 100) {
+      await collector.flush();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    sim.skipNext(40, { symbol: 'BTCUSDT', kind: 'aggTrade' });
+    const printed = await untilDelivered(collector, sim, bus.ids);
+    await collector.stop();
+    expect(bus.ids()).toEqual(printed);
+    expect(metrics.render()).toMatch(/exgate_collector_stream_events_total\{event="backfilled",exchange="binance-usdm",symbol="BTCUSDT"\} 40/);
+  });
+
+  it('holds prints while the bus is away and delivers all of them when it returns', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: 'asap' });
+    const bus = recorder();
+    bus.setDown(true);
+    const { collector } = await setup(bus.writer, sim);
+    await sim.drained();
+    await collector.flush();
+    expect(bus.ids()).toEqual([]);
+    bus.setDown(false);
+    const printed = await untilDelivered(collector, sim, bus.ids);
+    await collector.stop();
+    expect(bus.ids()).toEqual(printed);
+  });
+
+  it('resumes after a restart from its checkpoint and backfills what it missed while down', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 20 } });
+    const bus = recorder();
+    const checkpoints = new MemoryKeyValueStore();
+    const first = await setup(bus.writer, sim, checkpoints);
+    while (bus.ids().length < 200) {
+      await first.collector.flush();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await first.collector.stop();
+    const second = await setup(bus.writer, sim, checkpoints);
+    const printed = await untilDelivered(second.collector, sim, bus.ids);
+    await second.collector.stop();
+    expect(bus.ids()).toEqual(printed);
+  });
+});
+
+describe('collector under bad conditions', () => {
+  let sim: BinanceUsdmSimulator;
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  it('past its buffer bound while the bus is away, forgets the newest prints and refetches them by id later', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: 'asap' });
+    const bus = recorder();
+    bus.setDown(true);
+    const metrics = new MetricsRegistry();
+    const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+    const subscriptions = new MemoryKeyValueStore();
+    const collector = createCollector({
+      exchanges: new Map([['binance-usdm', adapter]]), tradeLog: bus.writer, subscriptions, checkpoints: new MemoryKeyValueStore(),
+      clock: systemClock, logger: silentLogger(), metrics,
+      config: { flushIntervalMs: 20, maxBufferedPerStream: 100, backfillPageSize: 1000, latencyAllowanceMs: 1000 },
+    });
+    await collector.start();
+    await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
+    // The stream must print on after the bus returns so a later id reveals the forgotten ones.
+    while (sim.printedIds('BTCUSDT', 'aggTrade').length < 600) await new Promise((r) => setTimeout(r, 5));
+    sim.pause();
+    await collector.flush();
+    expect(collector.streams.get('binance-usdm.BTCUSDT.aggTrade')!.buffered).toBeLessThanOrEqual(100);
+    bus.setDown(false);
+    sim.resume();
+    const printed = await untilDelivered(collector, sim, bus.ids);
+    await collector.stop();
+    expect(bus.ids()).toEqual(printed);
+    expect(metrics.render()).toMatch(/exgate_collector_stream_events_total\{event="overflow",exchange="binance-usdm",symbol="BTCUSDT"\} [1-9]/);
+  });
+
+  it('rejects malformed frames, counts each kind, logs each kind once, and keeps the stream whole', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 20 } });
+    const bus = recorder();
+    const logged: { kind?: string; msg?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });
+    const metrics = new MetricsRegistry();
+    const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+    const subscriptions = new MemoryKeyValueStore();
+    const collector = createCollector({
+      exchanges: new Map([['binance-usdm', adapter]]), tradeLog: bus.writer, subscriptions, checkpoints: new MemoryKeyValueStore(),
+      clock: systemClock, logger, metrics,
+      config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, backfillPageSize: 1000, latencyAllowanceMs: 1000 },
+    });
+    await collector.start();
+    await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
+    while (bus.ids().length < 50) {
+      await collector.flush();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const frame = (data: Record<string, unknown>) => JSON.stringify({ stream: 'btcusdt@aggTrade', data: { e: 'aggTrade', E: Date.now(), a: 1, s: 'BTCUSDT', p: '1.0', q: '1', f: 1, l: 1, T: Date.now(), m: false, ...data } });
+    const bad = [
+      '{"stream":"btcusdt@aggTrade","data":{"e":"aggTr', // truncated
+      frame({ p: 64000 }), // a number where Binance sends a decimal string
+      frame({ q: '0' }), frame({ q: '-1' }),
+      frame({ p: '1e5' }), frame({ p: 'NaN' }),
+      frame({ T: 1 }), // 1970
+    ];
+    for (let round = 0; round < 3; round++) for (const b of bad) sim.sendRaw(b);
+    const printed = await untilDelivered(collector, sim, bus.ids);
+    await collector.stop();
+    expect(bus.ids()).toEqual(printed);
+    const counted = [...metrics.render().matchAll(/exgate_frames_rejected_total\{exchange="binance-usdm",kind="([a-z_]+)"\} (\d+)/g)].map((m) => [m[1], Number(m[2])]);
+    expect(counted.reduce((n, [, c]) => n + (c as number), 0)).toBe(bad.length * 3);
+    expect(counted.map(([k]) => k)).toEqual(expect.arrayContaining(['invalid_json', 'schema', 'non_positive_quantity', 'bad_decimal', 'absurd_timestamp']));
+    const rejectionLogs = logged.filter((l) => l.msg?.startsWith('frame rejected'));
+    expect(rejectionLogs.map((l) => l.kind).sort()).toEqual(counted.map(([k]) => k).sort());
+  });
+});

@@ -1,0 +1,32 @@
+import { buckets } from '@exgate/bus';
+import { env } from '@exgate/runtime';
+import { commonEnv, connectDistributedBus, createAdapters, runService } from '@exgate/platform';
+import { createCollector } from './collector';
+
+const schema = commonEnv.extend({
+  COLLECTOR_FLUSH_MS: env.int(100, 1),
+  COLLECTOR_MAX_BUFFERED: env.int(200_000, 1000),
+  COLLECTOR_LATENCY_ALLOWANCE_MS: env.int(2_000),
+});
+
+runService('collector', schema, 'COLLECTOR_', async ({ config, logger, metrics, clock }) => {
+  const bus = await connectDistributedBus(config, logger, 'collector');
+  const collector = createCollector({
+    exchanges: createAdapters(config, clock, logger),
+    tradeLog: bus.tradeWriter(),
+    subscriptions: await bus.kv(buckets.subscriptions),
+    checkpoints: await bus.kv('exgate_collector_checkpoints'),
+    clock, logger, metrics,
+    config: {
+      flushIntervalMs: config.COLLECTOR_FLUSH_MS,
+      maxBufferedPerStream: config.COLLECTOR_MAX_BUFFERED,
+      backfillPageSize: 1000,
+      latencyAllowanceMs: config.COLLECTOR_LATENCY_ALLOWANCE_MS,
+    },
+  });
+  await collector.start();
+  return {
+    closers: [['collector', () => collector.stop()], ['bus', () => bus.close()]],
+    ready: async () => ({ nats: !bus.nats.isClosed() }),
+  };
+});

@@ -1,0 +1,231 @@
+import type { Trade, TradeBatch, TradeKind, TimeRange } from '@exgate/domain';
+import { errorMessage } from '@exgate/errors';
+import type { ExchangeRest } from '@exgate/exchanges';
+import { retry, type Logger } from '@exgate/runtime';
+import { ContinuityTracker } from './continuity';
+
+export interface StreamOptions {
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly kind: TradeKind;
+  readonly rest: ExchangeRest;
+  readonly logger: Logger;
+  /** Where the stream stopped last time (checkpoint), so a restart backfills what it missed. */
+  readonly lastId: number | null;
+  readonly backfillPageSize: number;
+  /** Outbox bound: past it the stream forgets the newest prints and refetches them by id later. */
+  readonly maxBuffered: number;
+  readonly onStats: (event: StreamEvent) => void;
+}
+
+export type StreamEvent =
+  | { readonly type: 'duplicates'; readonly count: number }
+  | { readonly type: 'gap'; readonly missing: number }
+  | { readonly type: 'backfilled'; readonly count: number }
+  | { readonly type: 'unfilled'; readonly range: TimeRange }
+  | { readonly type: 'overflow'; readonly dropped: number };
+
+/**
+ * One exchange stream on its way to the bus: orders and dedups prints by id, backfills every hole
+ * from REST before letting later prints through, and holds the result until the bus has it.
+ * Prints are handled one batch at a time, so ids leave strictly ascending.
+ */
+export class CollectedStream {
+  private readonly tracker: ContinuityTracker;
+  private readonly incoming: Trade[] = [];
+  private outbox: Trade[] = [];
+  private pending: TimeRange | null = null;
+  /** Ids dropped at the outbox bound, up to `throughId`: refetched by id when there is room. */
+  private forgotten: { throughId: number; range: TimeRange } | null = null;
+  private pumping: Promise<void> | null = null;
+  /** Last id that made it to the bus: the checkpoint. */
+  private published: number | null;
+
+  constructor(private readonly o: StreamOptions) {
+    this.tracker = new ContinuityTracker(o.lastId);
+    this.published = o.lastId;
+  }
+
+  get exchange(): string {
+    return this.o.exchange;
+  }
+
+  get symbol(): string {
+    return this.o.symbol;
+  }
+
+  get key(): string {
+    return `${this.o.exchange}.${this.o.symbol}.${this.o.kind}`;
+  }
+
+  get publishedId(): number | null {
+    return this.published;
+  }
+
+  /** True while holes are being fetched: the watermark must not move past them. */
+  get busy(): boolean {
+    return this.pumping !== null || this.incoming.length > 0 || this.forgotten !== null;
+  }
+
+  get buffered(): number {
+    return this.outbox.length;
+  }
+
+  /** Nothing to send but, perhaps, a watermark. */
+  get idle(): boolean {
+    return this.outbox.length === 0 && this.pending === null;
+  }
+
+  ingest(trades: readonly Trade[]): void {
+    this.incoming.push(...trades);
+    this.pumping ??= this.pump().finally(() => {
+      this.pumping = null;
+      // Prints that arrived after the pump's last look but before it finished.
+      if (this.incoming.length > 0) this.ingest([]);
+    });
+  }
+
+  /** Resolves when everything ingested so far is in the outbox. */
+  async settled(): Promise<void> {
+    while (this.pumping) await this.pumping;
+  }
+
+  /** The batch to publish now (null when nothing is due); `commit` once the bus acknowledged it. */
+  take(watermarkMs: number | null): { batch: TradeBatch; commit: () => void } | null {
+    const trades = this.outbox;
+    const gap = this.pending;
+    if (trades.length === 0 && gap === null && watermarkMs === null) return null;
+    this.outbox = [];
+    this.pending = null;
+    const batch: TradeBatch = { exchange: this.o.exchange, symbol: this.o.symbol, kind: this.o.kind, trades, watermarkMs, gap };
+    return {
+      batch,
+      commit: () => {
+        const last = trades[trades.length - 1];
+        if (last) this.published = last.id;
+        // Room again: fetch what was forgotten, let held prints through.
+        if (this.forgotten !== null || this.incoming.length > 0) this.ingest([]);
+      },
+    };
+  }
+
+  /** The bus refused the batch: put it back in front, keeping order. */
+  restore(batch: TradeBatch): void {
+    this.outbox = [...batch.trades, ...this.outbox];
+    this.pending = mergeRanges(batch.gap, this.pending);
+    this.enforceBound();
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      // The bus is behind: stop reading. Live prints are not held either (memory stays bounded):
+      // they are remembered by id and fetched once the next commit makes room.
+      if (this.outbox.length >= this.o.maxBuffered) {
+        const held = this.incoming.splice(0, this.incoming.length);
+        const newest = held.reduce<Trade | null>((a, t) => (a === null || t.id > a.id ? t : a), null);
+        if (newest && newest.id > (this.tracker.lastId ?? -1)) {
+          this.remember(newest.id, { fromMs: held.reduce((m, t) => Math.min(m, t.exchangeTimeMs), newest.exchangeTimeMs), toMs: newest.exchangeTimeMs });
+          this.o.onStats({ type: 'overflow', dropped: held.length });
+        }
+        return;
+      }
+      const forgotten = this.forgotten;
+      if (forgotten) {
+        // Prints forgotten at the bound are fetched by id first, before anything newer.
+        this.forgotten = null;
+        const complete = await this.fill(this.tracker.lastId ?? forgotten.throughId, forgotten.throughId + 1, forgotten.range);
+        if (!complete) return;
+        continue;
+      }
+      if (this.incoming.length === 0) return;
+      const accepted = this.tracker.accept(this.incoming.splice(0, this.incoming.length));
+      if (accepted.duplicates > 0) this.o.onStats({ type: 'duplicates', count: accepted.duplicates });
+      let cursor = 0;
+      for (const gap of accepted.gaps) {
+        // Everything before the hole is safe to send; the hole is fetched before anything after it.
+        const beforeHole = accepted.fresh.findIndex((t) => t.id >= gap.beforeId);
+        this.outbox.push(...accepted.fresh.slice(cursor, beforeHole));
+        cursor = beforeHole;
+        const next = accepted.fresh[beforeHole]!;
+        this.o.onStats({ type: 'gap', missing: gap.beforeId - gap.afterId - 1 });
+        this.o.logger.warn({ stream: this.key, afterId: gap.afterId, beforeId: gap.beforeId }, 'id gap: backfilling from REST');
+        const range = { fromMs: accepted.fresh[beforeHole - 1]?.exchangeTimeMs ?? next.exchangeTimeMs, toMs: next.exchangeTimeMs };
+        if (!(await this.fill(gap.afterId, gap.beforeId, range))) {
+          // The bound stopped the fill: what follows the hole is forgotten too, and refetched in order.
+          this.forget(accepted.fresh.slice(cursor));
+          cursor = accepted.fresh.length;
+          break;
+        }
+      }
+      this.outbox.push(...accepted.fresh.slice(cursor));
+      this.enforceBound();
+    }
+  }
+
+  /**
+   * Fetches ids afterId+1 … beforeId−1 into the outbox. False when the outbox bound stopped it
+   * (the rest is remembered as forgotten); a hole REST cannot give back is reported as a gap.
+   */
+  private async fill(afterId: number, beforeId: number, range: TimeRange): Promise<boolean> {
+    let from = afterId + 1;
+    try {
+      while (from < beforeId) {
+        if (this.outbox.length >= this.o.maxBuffered) {
+          this.remember(beforeId - 1, range);
+          this.tracker.rewind(from - 1);
+          return false;
+        }
+        const limit = Math.min(this.o.backfillPageSize, beforeId - from, this.o.maxBuffered - this.outbox.length);
+        const page = await retry(() => this.o.rest.tradesFromId(this.o.symbol, from, limit), {
+          attempts: 8,
+          minMs: 500,
+          maxMs: 30_000,
+          onRetry: (e, attempt, delayMs) =>
+            this.o.logger.warn({ stream: this.key, attempt, delayMs, err: errorMessage(e) }, 'backfill retry'),
+        });
+        const useful = page.filter((t) => t.id >= from && t.id < beforeId);
+        if (useful.length === 0) break;
+        this.outbox.push(...useful);
+        this.o.onStats({ type: 'backfilled', count: useful.length });
+        from = useful[useful.length - 1]!.id + 1;
+        if ((this.tracker.lastId ?? -1) < from - 1) this.tracker.rewind(from - 1);
+      }
+    } catch (e) {
+      this.o.logger.error({ stream: this.key, from, beforeId, err: errorMessage(e) }, 'backfill failed');
+    }
+    if (from < beforeId) {
+      // What REST could not give back is a real hole: say so, so candles over it are marked incomplete.
+      this.pending = mergeRanges(this.pending, range);
+      if ((this.tracker.lastId ?? -1) < beforeId - 1) this.tracker.rewind(beforeId - 1);
+      this.o.onStats({ type: 'unfilled', range });
+    }
+    return true;
+  }
+
+  private enforceBound(): void {
+    if (this.outbox.length > this.o.maxBuffered) this.forget(this.outbox.splice(this.o.maxBuffered));
+  }
+
+  /**
+   * Drops the newest prints from memory and rewinds to the last one kept: they are fetched again
+   * by id once the bus drains. Nothing is dropped silently.
+   */
+  private forget(dropped: readonly Trade[]): void {
+    const last = dropped[dropped.length - 1];
+    if (!last) return;
+    this.remember(last.id, { fromMs: dropped[0]!.exchangeTimeMs, toMs: last.exchangeTimeMs });
+    this.tracker.rewind(this.outbox[this.outbox.length - 1]?.id ?? this.published);
+    this.o.onStats({ type: 'overflow', dropped: dropped.length });
+  }
+
+  private remember(throughId: number, range: TimeRange): void {
+    const f = this.forgotten;
+    this.forgotten = f === null ? { throughId, range } : { throughId: Math.max(f.throughId, throughId), range: mergeRanges(f.range, range)! };
+  }
+}
+
+function mergeRanges(a: TimeRange | null, b: TimeRange | null): TimeRange | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return { fromMs: Math.min(a.fromMs, b.fromMs), toMs: Math.max(a.toMs, b.toMs) };
+}

@@ -1,0 +1,98 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { CandleAggregator, type Candle, type IntervalId } from '@exgate/domain';
+import type { ExchangeAdapter } from '@exgate/exchanges';
+import { klineJson } from '@exgate/api';
+
+export interface CandlesCommand {
+  readonly adapter: Pick<ExchangeAdapter, 'parseFrame'>;
+  readonly input: string;
+  readonly interval: IntervalId;
+  readonly format: 'csv' | 'json';
+  readonly tzOffsetMs: number;
+  /** How far a print may trail later ones and still count in its own bucket. */
+  readonly reorderWindowMs: number;
+  /** Stands for the receive time of every frame: recorded frames were all received by now. */
+  readonly receivedAtMs: number;
+}
+
+export interface CandlesReport {
+  readonly lines: number;
+  readonly prints: number;
+  readonly candles: number;
+  /** Rejected frames by kind. */
+  readonly rejected: Readonly<Record<string, number>>;
+  /** Frames that carried no prints (acks, other streams). */
+  readonly control: number;
+  readonly tooLate: number;
+}
+
+export const CSV_HEADER =
+  'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore';
+
+/** Binance's 12 kline columns, as in its monthly archives. */
+export function csvRow(c: Candle): string {
+  return [c.openTimeMs, c.open, c.high, c.low, c.close, c.volume, c.closeTimeMs, c.quoteVolume, c.tradeCount, c.takerBuyVolume, c.takerBuyQuoteVolume, '0'].join(',');
+}
+
+/**
+ * Frames in, klines out, streaming: a candle is written once no late print can change it any
+ * more, so a file of any size runs in constant memory.
+ */
+export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => void): Promise<CandlesReport> {
+  const pending = new Map<number, Candle>();
+  const rejected: Record<string, number> = {};
+  let engine: CandleAggregator | null = null;
+  let lines = 0;
+  let prints = 0;
+  let candles = 0;
+  let control = 0;
+  let out: string[] = [];
+
+  const emit = (c: Candle) => {
+    out.push(cmd.format === 'csv' ? csvRow(c) : `${candles === 0 ? '' : ',\n'}${JSON.stringify(klineJson(c))}`);
+    candles++;
+  };
+  const settle = (beforeMs: number) => {
+    const due = [...pending.values()].filter((c) => c.closeTimeMs < beforeMs).sort((a, b) => a.openTimeMs - b.openTimeMs);
+    for (const c of due) {
+      emit(c);
+      pending.delete(c.openTimeMs);
+    }
+    if (out.length > 0) write(cmd.format === 'csv' ? `${out.join('\n')}\n` : out.join(''));
+    out = [];
+  };
+
+  write(cmd.format === 'csv' ? `${CSV_HEADER}\n` : '{"kline":[\n');
+  const rl = createInterface({ input: createReadStream(cmd.input, 'utf8'), crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    lines++;
+    const result = cmd.adapter.parseFrame(line, cmd.receivedAtMs);
+    if (result.type === 'rejected') {
+      rejected[result.rejection.kind] = (rejected[result.rejection.kind] ?? 0) + 1;
+      continue;
+    }
+    if (result.type === 'control') {
+      control++;
+      continue;
+    }
+    for (const t of result.trades) {
+      engine ??= new CandleAggregator({
+        exchange: t.exchange, symbol: t.symbol, intervals: [cmd.interval], tzOffsetMs: cmd.tzOffsetMs,
+        graceMs: cmd.reorderWindowMs,
+        // A file has no "published" candles: a print settling late into its bucket is not a correction.
+        onCandle: (c) => pending.set(c.openTimeMs, c.version === 1 ? c : { ...c, state: 'closed', version: 1 }),
+      });
+      engine.ingest(t);
+      prints++;
+    }
+    if (engine && lines % 4096 === 0) settle(engine.watermarkMs - cmd.reorderWindowMs);
+  }
+  settle(Number.POSITIVE_INFINITY);
+  const forming = engine?.forming(cmd.interval);
+  if (forming) emit(forming);
+  settle(Number.POSITIVE_INFINITY);
+  if (cmd.format === 'json') write('\n]}\n');
+  return { lines, prints, candles, rejected, control, tooLate: engine?.stats.tooLate ?? 0 };
+}
