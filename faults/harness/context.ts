@@ -87,10 +87,21 @@ export async function createRun(plan: RunPlan, options: RunOptions): Promise<Run
     };
     sim.on('subscribe', onSubscribe);
   });
-  const bus = await connectDistributedBus(busEnv, logger.child({ service: 'harness' }), 'harness');
-  const subscriptions = await bus.kv(buckets.subscriptions);
-  for (const symbol of symbols) {
-    await subscriptions.put(subscriptionKey(EXCHANGE, symbol), encodeRecord({ exchange: EXCHANGE, symbol, interval: '1m', sinceMs: 0 }));
+  // A run that cannot start must not leave its exchange listening: jest would wait on it forever.
+  let bus: DistributedBus | undefined;
+  let checkpoints: KeyValueStore;
+  try {
+    bus = await connectDistributedBus(busEnv, logger.child({ service: 'harness' }), 'harness');
+    const subscriptions = await bus.kv(buckets.subscriptions);
+    for (const symbol of symbols) {
+      await subscriptions.put(subscriptionKey(EXCHANGE, symbol), encodeRecord({ exchange: EXCHANGE, symbol, interval: '1m', sinceMs: 0 }));
+    }
+    checkpoints = await bus.kv('exgate_collector_checkpoints');
+  } catch (e) {
+    await bus?.close();
+    await sim.close();
+    logger.flush();
+    throw e;
   }
   let store: Promise<ClickHouseMarketStore> | undefined;
   const names = namespaced(namespace);
@@ -102,7 +113,7 @@ export async function createRun(plan: RunPlan, options: RunOptions): Promise<Run
     tradesTopic: names.tradesTopic,
     aggregatorGroup: AGGREGATOR_GROUP,
     aggregatorGroupId: names.group(AGGREGATOR_GROUP),
-    checkpoints: await bus.kv('exgate_collector_checkpoints'),
+    checkpoints,
     children: new Set(),
     openStore: () => (store ??= openStore({ kind: 'embedded', ...where })),
     closeStore: async (drop) => {

@@ -10,6 +10,8 @@ export interface EnsureTopicsOptions {
   readonly topics?: readonly string[];
   /** Topic configs, e.g. retention; defaults keep a week of trades so consumers can replay. */
   readonly configs?: Readonly<Record<string, string>>;
+  /** How long to keep trying while the broker answers with a transient error. */
+  readonly deadlineMs?: number;
 }
 
 const DEFAULT_CONFIGS: Readonly<Record<string, string>> = {
@@ -19,18 +21,40 @@ const DEFAULT_CONFIGS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * What a broker answers while a topic it just created is still spreading through its metadata,
+ * or while a leader is being elected. kafkajs's own waitForLeaders only rides out the second.
+ */
+const TRANSIENT = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_CONTROLLER', 'NOT_LEADER_FOR_PARTITION']);
+
+/**
  * Creates the topics exgate needs, leaving existing ones alone (brokers run with topic
- * auto-creation off: a typo must not create a topic). Resolves once every partition has a leader.
+ * auto-creation off: a typo must not create a topic). Resolves once every partition of every
+ * wanted topic has a leader; transient broker answers are retried until `deadlineMs`.
  */
 export async function ensureTopics(admin: Admin, options: EnsureTopicsOptions): Promise<string[]> {
   const wanted = options.topics ?? [TRADES_TOPIC, CANDLES_TOPIC];
+  const deadline = Date.now() + (options.deadlineMs ?? 30_000);
+  const created = new Set<string>();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const topic of await createMissing(admin, wanted, options)) created.add(topic);
+      if (await allLed(admin, wanted)) return [...created];
+    } catch (e) {
+      if (!isTransient(e) || Date.now() >= deadline) throw kafkaError(`cannot create topics ${wanted.join(', ')}`, e);
+    }
+    if (Date.now() >= deadline) throw kafkaError(`cannot create topics ${wanted.join(', ')}`, new Error('timed out waiting for partition leaders'));
+    await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 1000)));
+  }
+}
+
+async function createMissing(admin: Admin, wanted: readonly string[], options: EnsureTopicsOptions): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  const missing = wanted.filter((t) => !existing.has(t));
+  if (missing.length === 0) return [];
   const configs = { ...DEFAULT_CONFIGS, ...options.configs };
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = wanted.filter((t) => !existing.has(t));
-    if (missing.length === 0) return [];
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: options.partitions,
@@ -38,10 +62,35 @@ export async function ensureTopics(admin: Admin, options: EnsureTopicsOptions): 
         configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
       })),
     });
-    return missing;
   } catch (e) {
     // Another instance created it between our list and create: that is what we wanted.
-    if ((e as { type?: string }).type === 'TOPIC_ALREADY_EXISTS') return [];
-    throw kafkaError(`cannot create topics ${wanted.join(', ')}`, e);
+    if (errorTypes(e).every((t) => t === 'TOPIC_ALREADY_EXISTS')) return [];
+    throw e;
   }
+  return missing;
+}
+
+async function allLed(admin: Admin, topics: readonly string[]): Promise<boolean> {
+  const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+  return topics.every((name) => {
+    const partitions = metadata.find((t) => t.name === name)?.partitions ?? [];
+    return partitions.length > 0 && partitions.every((p) => p.leader >= 0);
+  });
+}
+
+interface KafkaJsErrorShape { readonly type?: string; readonly errors?: unknown[]; readonly cause?: unknown; readonly name?: string }
+
+/** The broker's error types in a kafkajs error, its aggregate members and causes. */
+function errorTypes(e: unknown): string[] {
+  const err = (e ?? {}) as KafkaJsErrorShape;
+  const own = err.type ? [err.type] : [];
+  const members = Array.isArray(err.errors) ? err.errors.flatMap(errorTypes) : [];
+  const cause = err.cause ? errorTypes(err.cause) : [];
+  const all = [...own, ...members, ...cause];
+  return all.length > 0 ? all : [err.name ?? 'unknown'];
+}
+
+function isTransient(e: unknown): boolean {
+  const types = errorTypes(e);
+  return types.some((t) => TRANSIENT.has(t)) || /Connection|Timeout|NumberOfRetriesExceeded|BrokerNotFound/.test(types.join(' '));
 }
