@@ -11,10 +11,16 @@ import type { MarketStore } from '@exgate/store';
 import path from 'node:path';
 import type { CommonEnv } from './env';
 
+/** Consumer-group tuning; only the distributed bus has sessions (the embedded one ignores it). */
+export interface TradeReaderOptions {
+  /** How long Kafka waits for a silent member before its partitions go to the others (default 30 s). */
+  readonly sessionTimeoutMs?: number;
+}
+
 /** What services take from the bus; both run modes provide it. */
 export interface Bus {
   tradeWriter(): TradeLogWriter;
-  tradeReader(groupId: string): TradeLogReader;
+  tradeReader(groupId: string, options?: TradeReaderOptions): TradeLogReader;
   candleWriter(): CandleLogWriter;
   readonly events: EventBus;
   kv(bucket: string): Promise<KeyValueStore>;
@@ -27,10 +33,9 @@ export interface DistributedBus extends Bus {
 }
 
 /**
- * Kafka for the logs (topics created if missing), NATS for events and KV. Services that never
- * touch the logs (scheduler, api) pass `kafka: false` and connect nothing to Kafka.
+ * Topic, group and bucket names inside a namespace ('' = the plain names). Event subjects get the
+ * same `<namespace>.` prefix from the NatsEventBus itself, so services keep building plain ones.
  */
-/** Topic, group and bucket names inside a namespace ('' = the plain names). */
 export function namespaced(namespace: string) {
   const dotted = (name: string) => (namespace ? `${namespace}.${name}` : name);
   return {
@@ -41,6 +46,10 @@ export function namespaced(namespace: string) {
   };
 }
 
+/**
+ * Kafka for the logs (topics created if missing), NATS for events and KV. Services that never
+ * touch the logs (scheduler, api) pass `kafka: false` and connect nothing to Kafka.
+ */
 export async function connectDistributedBus(
   config: Pick<CommonEnv, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_PARTITIONS' | 'NATS_URL' | 'EXGATE_NAMESPACE'>,
   logger: Logger,
@@ -59,7 +68,7 @@ export async function connectDistributedBus(
     }
   }
   const nats = await connectNats({ url: config.NATS_URL, name: `exgate-${name}`, logger });
-  const events = new NatsEventBus(nats, { logger });
+  const events = new NatsEventBus(nats, { logger, namespace: config.EXGATE_NAMESPACE });
   const closers: (() => Promise<void>)[] = [];
   const track = <T extends { close(): Promise<void> }>(x: T): T => {
     closers.push(() => x.close());
@@ -68,7 +77,9 @@ export async function connectDistributedBus(
   return {
     kafka, nats, events,
     tradeWriter: () => track(new KafkaTradeLogWriter({ kafka, topic: names.tradesTopic })),
-    tradeReader: (groupId) => track(new KafkaTradeLogReader({ kafka, groupId: names.group(groupId), logger, topic: names.tradesTopic })),
+    tradeReader: (groupId, tuning = {}) => track(new KafkaTradeLogReader({
+      kafka, groupId: names.group(groupId), logger, topic: names.tradesTopic, ...tuning,
+    })),
     candleWriter: () => track(new KafkaCandleLogWriter({ kafka, topic: names.candlesTopic })),
     kv: async (bucket) => track(await NatsKeyValueStore.open(nats, names.bucket(bucket), { logger })),
     async close() {

@@ -1,21 +1,13 @@
-import { z } from 'zod';
-import { INTERVALS, isInterval, type IntervalId } from '@exgate/domain';
-import { env } from '@exgate/runtime';
-import { commonEnv, connectDistributedBus, openConfiguredStore, runService, storeReady } from '@exgate/platform';
+import type { IntervalId } from '@exgate/domain';
+import { connectDistributedBus, openConfiguredStore, runService, storeReady } from '@exgate/platform';
 import { createAggregator } from './aggregator';
+import { aggregatorEnv } from './env';
 
-const schema = commonEnv.extend({
-  AGGREGATOR_GROUP_ID: z.string().default('exgate-aggregator'),
-  AGGREGATOR_GRACE_MS: env.int(5_000),
-  AGGREGATOR_INTERVALS: env.list(INTERVALS.join(',')).refine((l) => l.every(isInterval), 'one of 1s … 1M'),
-  AGGREGATOR_LIVE_UPDATES: env.bool(true),
-});
-
-runService('aggregator', schema, 'AGGREGATOR_', async ({ config, logger, metrics, clock }) => {
+runService('aggregator', aggregatorEnv, 'AGGREGATOR_', async ({ config, logger, metrics, clock }) => {
   const store = await openConfiguredStore(config);
   const bus = await connectDistributedBus(config, logger, 'aggregator');
   const aggregator = createAggregator({
-    tradeLog: bus.tradeReader(config.AGGREGATOR_GROUP_ID),
+    tradeLog: bus.tradeReader(config.AGGREGATOR_GROUP_ID, { sessionTimeoutMs: config.AGGREGATOR_SESSION_TIMEOUT_MS }),
     store, candleLog: bus.candleWriter(), events: bus.events, clock, logger, metrics,
     config: {
       intervals: config.AGGREGATOR_INTERVALS as IntervalId[],

@@ -12,7 +12,9 @@ export interface KafkaReaderOptions {
   readonly topic?: string;
   /** Where a group without committed offsets starts: the earliest retained message (default). */
   readonly fromBeginning?: boolean;
+  /** How long the broker waits for a silent member (a crashed process) before it hands its partitions on. */
   readonly sessionTimeoutMs?: number;
+  /** Default: a third of the session timeout, at most 3 s (kafkajs needs it below the session timeout). */
   readonly heartbeatIntervalMs?: number;
   readonly rebalanceTimeoutMs?: number;
   /** kafkajs's retries; after a crash it restarts the consumer unless the reader is closing. */
@@ -77,10 +79,12 @@ export class KafkaGroupReader<V> {
    */
   private launch(handler: (record: KafkaRecord<V>) => Promise<void>): void {
     const o = this.options;
+    const sessionTimeout = o.sessionTimeoutMs ?? 30_000;
     const consumer = o.kafka.consumer({
       groupId: o.groupId,
-      sessionTimeout: o.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: o.heartbeatIntervalMs ?? 3000,
+      sessionTimeout,
+      // A third leaves room for two late heartbeats before the broker gives up on us.
+      heartbeatInterval: o.heartbeatIntervalMs ?? Math.min(3000, Math.floor(sessionTimeout / 3)),
       rebalanceTimeout: o.rebalanceTimeoutMs ?? 60_000,
       maxWaitTimeInMs: o.maxWaitTimeMs ?? 250,
       allowAutoTopicCreation: false,

@@ -9,24 +9,34 @@ export interface NatsEventBusOptions {
   readonly logger: Logger;
   /** Close the connection with the bus (when the bus opened it). */
   readonly ownsConnection?: boolean;
+  /**
+   * Puts every subject on the wire as `<namespace>.<subject>` (EXGATE_NAMESPACE), so deployments
+   * sharing one NATS do not hear each other; callers and handlers only see the plain subjects.
+   */
+  readonly namespace?: string;
 }
 
 /** Core NATS pub/sub: at most once, wildcards as NATS has them. */
 export class NatsEventBus implements EventBus {
   private readonly subscriptions = new Set<Subscription>();
   private readonly log: Logger;
+  /** `<namespace>.`, or '' without a namespace. */
+  private readonly prefix: string;
 
   constructor(
     private readonly nc: NatsConnection,
     private readonly options: NatsEventBusOptions,
   ) {
     this.log = options.logger.child({ component: 'event-bus' });
+    const namespace = options.namespace ?? '';
+    if (namespace && !isValidSubject(namespace)) throw new ExgateError('INVALID_ARGUMENT', `not a NATS subject prefix: ${namespace}`);
+    this.prefix = namespace ? `${namespace}.` : '';
   }
 
   publish(subject: string, payload: Uint8Array): void {
     if (!isValidSubject(subject)) throw new ExgateError('INVALID_ARGUMENT', `not a NATS subject: ${subject}`);
     try {
-      this.nc.publish(subject, payload);
+      this.nc.publish(this.prefix + subject, payload);
     } catch (e) {
       throw natsError(`cannot publish to ${subject}`, e);
     }
@@ -34,14 +44,14 @@ export class NatsEventBus implements EventBus {
 
   subscribe(subject: string, handler: (payload: Uint8Array, subject: string) => void): Unsubscribe {
     if (!isValidPattern(subject)) throw new ExgateError('INVALID_ARGUMENT', `not a NATS subject pattern: ${subject}`);
-    const sub = this.nc.subscribe(subject, {
+    const sub = this.nc.subscribe(this.prefix + subject, {
       callback: (err, msg) => {
         if (err) {
           this.log.error({ err, subject }, 'subscription failed');
           return;
         }
         try {
-          handler(msg.data, msg.subject);
+          handler(msg.data, msg.subject.slice(this.prefix.length));
         } catch (e) {
           this.log.error({ err: e, subject: msg.subject }, 'event handler threw');
         }
