@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '@exgate/testing';
+import { eventually, repoRoot } from '@exgate/testing';
 
 const run = promisify(execFile);
 
@@ -38,12 +38,10 @@ export class PrivateBroker {
     try {
       await this.script('restart');
     } catch (e) {
-      const deadline = Date.now() + 90_000;
-      while (Date.now() < deadline) {
-        if (await this.script('status').then(() => true, () => false)) return;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-      throw e;
+      const up = () => this.script('status').then(() => true, () => false);
+      await eventually(up, { what: 'the broker to come up', timeoutMs: 90_000, intervalMs: 500 }).catch(() => {
+        throw e;
+      });
     }
   }
 

@@ -1,7 +1,7 @@
 import { Partitioners, type Kafka } from 'kafkajs';
 import type { Trade, TradeBatch } from '@exgate/domain';
 import { silentLogger } from '@exgate/runtime';
-import { fixtureLines, kafkaBrokers, uniqueName } from '@exgate/testing';
+import { eventually, fixtureLines, kafkaBrokers, uniqueName } from '@exgate/testing';
 import { createKafka } from './kafka/client';
 import { KafkaTradeLogReader, KafkaTradeLogWriter } from './kafka/logs';
 import { ensureTopics } from './kafka/topics';
@@ -58,11 +58,10 @@ async function kafkaLog(): Promise<Log> {
       await raw.send({ topic, messages: [{ key, value: Buffer.from('not protobuf \xff\xff\xff') }] });
     },
     rebalanceStarted: async (groupId) => {
-      for (;;) {
-        const { groups } = await admin.describeGroups([groupId]);
-        if (groups[0]?.state === 'PreparingRebalance') return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      // Within jest's 30 s, so a rebalance that never starts fails with this message.
+      await eventually(async () => (await admin.describeGroups([groupId])).groups[0]?.state === 'PreparingRebalance', {
+        what: `group ${groupId} to start rebalancing`, timeoutMs: 20_000,
+      });
     },
     close: async () => {
       await closeReaders();

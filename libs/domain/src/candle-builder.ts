@@ -26,9 +26,11 @@ export interface SeriesMeta {
 
 /**
  * The pure, mutable state of one candle: trades go in (any order), folds of other builders go in,
- * a Candle comes out. Open/close are the market prints with the smallest/largest id, so adding
- * trades and folding builders give the same result whatever the order (the fold is exact and
- * associative, which is what makes "higher interval = fold of lower ones" hold by construction).
+ * a Candle comes out. Open/close are the earliest/latest market prints by (exchange time, id): the
+ * first and last trade of the interval, ties in one millisecond broken by the exchange's sequence.
+ * So adding trades and folding builders give the same result whatever the order, and because
+ * buckets are disjoint in time, a coarse candle's close is always the close of its last non-empty
+ * part (the fold is exact and associative: "higher interval = fold of lower ones" by construction).
  */
 export class CandleBuilder {
   openTimeMs = 0;
@@ -38,9 +40,14 @@ export class CandleBuilder {
   /** Smallest and largest print id of any kind (null → -1); completeness bookkeeping. */
   firstTradeId = -1;
   lastTradeId = -1;
-  /** Ordering keys of the prints that gave open and close (trade ids, or fold positions). */
-  openKey = 0;
-  closeKey = 0;
+  /**
+   * Ordering keys (time, then id) of the prints that gave open and close. A candle loaded from
+   * storage has no such prints: its keys stand in (see loadCandle).
+   */
+  openKeyMs = 0;
+  openKeyId = 0;
+  closeKeyMs = 0;
+  closeKeyId = 0;
   openPrice = '';
   closePrice = '';
   highPrice = '';
@@ -119,14 +126,15 @@ export class CandleBuilder {
     const qws = scanned.wireScale;
     if (qws > this.qtyScale) this.qtyScale = qws;
 
+    const timeMs = t.exchangeTimeMs;
     if (this.count === 0) {
-      this.setOpen(id, price, pws);
-      this.setClose(id, price, pws, qws);
+      this.setOpen(timeMs, id, price, pws);
+      this.setClose(timeMs, id, price, pws, qws);
       this.setHigh(price, pws, pm, ps, pbig);
       this.setLow(price, pws, pm, ps, pbig);
     } else {
-      if (id > this.closeKey) this.setClose(id, price, pws, qws);
-      else if (id < this.openKey) this.setOpen(id, price, pws);
+      if (timeMs > this.closeKeyMs || (timeMs === this.closeKeyMs && id > this.closeKeyId)) this.setClose(timeMs, id, price, pws, qws);
+      else if (timeMs < this.openKeyMs || (timeMs === this.openKeyMs && id < this.openKeyId)) this.setOpen(timeMs, id, price, pws);
       if (compareScaled(pm, ps, pbig, this.highM, this.highS, this.highBig) > 0) this.setHigh(price, pws, pm, ps, pbig);
       else if (compareScaled(pm, ps, pbig, this.lowM, this.lowS, this.lowBig) < 0) this.setLow(price, pws, pm, ps, pbig);
     }
@@ -163,13 +171,17 @@ export class CandleBuilder {
     if (o.priceScale > this.priceScale) this.priceScale = o.priceScale;
     if (o.qtyScale > this.qtyScale) this.qtyScale = o.qtyScale;
     if (this.count === 0) {
-      this.setOpen(o.openKey, o.openPrice, o.openPriceScale);
-      this.setClose(o.closeKey, o.closePrice, o.closePriceScale, o.closeQtyScale);
+      this.setOpen(o.openKeyMs, o.openKeyId, o.openPrice, o.openPriceScale);
+      this.setClose(o.closeKeyMs, o.closeKeyId, o.closePrice, o.closePriceScale, o.closeQtyScale);
       this.setHigh(o.highPrice, o.highPriceScale, o.highM, o.highS, o.highBig);
       this.setLow(o.lowPrice, o.lowPriceScale, o.lowM, o.lowS, o.lowBig);
     } else {
-      if (o.openKey < this.openKey) this.setOpen(o.openKey, o.openPrice, o.openPriceScale);
-      if (o.closeKey > this.closeKey) this.setClose(o.closeKey, o.closePrice, o.closePriceScale, o.closeQtyScale);
+      if (o.openKeyMs < this.openKeyMs || (o.openKeyMs === this.openKeyMs && o.openKeyId < this.openKeyId)) {
+        this.setOpen(o.openKeyMs, o.openKeyId, o.openPrice, o.openPriceScale);
+      }
+      if (o.closeKeyMs > this.closeKeyMs || (o.closeKeyMs === this.closeKeyMs && o.closeKeyId > this.closeKeyId)) {
+        this.setClose(o.closeKeyMs, o.closeKeyId, o.closePrice, o.closePriceScale, o.closeQtyScale);
+      }
       if (compareScaled(o.highM, o.highS, o.highBig, this.highM, this.highS, this.highBig) > 0) {
         this.setHigh(o.highPrice, o.highPriceScale, o.highM, o.highS, o.highBig);
       }
@@ -236,14 +248,16 @@ export class CandleBuilder {
     };
   }
 
-  private setOpen(key: number, price: string, priceScale: number): void {
-    this.openKey = key;
+  private setOpen(keyMs: number, keyId: number, price: string, priceScale: number): void {
+    this.openKeyMs = keyMs;
+    this.openKeyId = keyId;
     this.openPrice = price;
     this.openPriceScale = priceScale;
   }
 
-  private setClose(key: number, price: string, priceScale: number, qtyScale: number): void {
-    this.closeKey = key;
+  private setClose(keyMs: number, keyId: number, price: string, priceScale: number, qtyScale: number): void {
+    this.closeKeyMs = keyMs;
+    this.closeKeyId = keyId;
     this.closePrice = price;
     this.closePriceScale = priceScale;
     this.closeQtyScale = qtyScale;

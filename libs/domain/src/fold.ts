@@ -51,7 +51,7 @@ function foldGroup(parts: Candle[], interval: IntervalId, openMs: number, closeM
     gapFree &&= c.gapFree;
     forming ||= c.state === 'forming';
     corrected ||= c.state === 'corrected';
-    loadCandle(part, c, i, i);
+    loadCandle(part, c);
     builder.merge(part);
   });
   const last = parts[parts.length - 1]!;

@@ -3,6 +3,7 @@ export * from './kline';
 export * from './candle';
 export * from './interval';
 export * from './timezone';
+export * from './schedule';
 export * from './errors';
 export * from './decimal';
 export * from './exact-sum';

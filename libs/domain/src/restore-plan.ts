@@ -76,7 +76,10 @@ export function* planSnapshot(scope: SnapshotScope): Reads<EngineSnapshot> {
   const trades: Trade[] = [];
   for (const root of levels.filter((l) => l.source === null)) {
     const forming = candles.filter((c) => c.interval === root.interval).pop();
-    if (forming) trades.push(...((yield { type: 'trades', fromMs: forming.openTimeMs, toMs: forming.closeTimeMs }) as readonly Trade[]));
+    if (!forming) continue;
+    // The watermark is at least the forming bucket's open: nothing older than a grace window before it is correctable.
+    const fromMs = openTimeMs(root.interval, forming.openTimeMs - graceMs, tzOffsetMs);
+    trades.push(...((yield { type: 'trades', fromMs, toMs: forming.closeTimeMs }) as readonly Trade[]));
   }
   return { candles, trades };
 }

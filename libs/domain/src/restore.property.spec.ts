@@ -83,6 +83,26 @@ function batchesOf(steps: readonly Step[], graceMs: number): Batch[] {
 
 const canonical = (candles: readonly Candle[]) => candles.map(shortestCandle);
 
+/**
+ * Found by a random seed (1751916904) when the engine ordered open and close by id alone: a market
+ * print stamped 1 ms before the previous one, after a non-market print, then a torn write. The
+ * restored engine took the stored last id (a non-market print) for the close's key and disagreed
+ * with the engine fed once. Kept as an example every run checks first.
+ */
+const step = (s: Partial<Step>): Step => ({
+  gapMs: 0, lateMs: 0, price: '60000', qty: '1.0', sell: false, fills: 1, market: true,
+  lost: false, endsBatch: false, advanceMs: null, declaredGapMs: null, ...s,
+});
+const TORN_AFTER_SKEWED_PRINT = {
+  steps: [
+    step({ gapMs: 1, endsBatch: true }),
+    step({ gapMs: 999, price: '60000.5' }),
+    step({ lateMs: 1, qty: '0.0', market: false, endsBatch: true }),
+    step({ qty: '0.0' }),
+  ],
+  setup: 1, grace: 3, cut: 1670320682, replayed: 0, torn: true,
+};
+
 describe('restoring an engine from what it stored (property)', () => {
   it('publishes and stores exactly what an engine fed the stream once does, across a stop, a torn write and replays', () => {
     fc.assert(fc.property(scenarioArb, (sc) => {
@@ -115,8 +135,6 @@ describe('restoring an engine from what it stored (property)', () => {
       expect(canonical(second.emitted)).toEqual(canonical(once.emitted.slice(emittedBefore[stored] ?? once.emitted.length)));
       expect(second.store.view()).toEqual(once.store.view());
       expect(canonical(second.engine.formingAll())).toEqual(canonical(once.engine.formingAll()));
-      // A fixed seed keeps CI reproducible: a random one found the open counterexample recorded in
-      // docs/adr/0007-aggregator-recovery.md ("Known open bug"), which is not fixed yet.
-    }), { numRuns: 300, seed: 20261121 });
+    }), { numRuns: 300, examples: [[TORN_AFTER_SKEWED_PRINT]] });
   });
 });

@@ -17,7 +17,10 @@ export interface EngineSnapshot {
    * correctable (or an earlier one, when those are not stored) to the newest.
    */
   readonly candles: readonly Candle[];
-  /** The stored prints of the forming bucket of every root level; later ids are ignored. */
+  /**
+   * The stored prints of every root level's forming bucket and of its buckets still correctable
+   * (they are rebuilt from them, see restoreLevels); ids past the stored candles are ignored.
+   */
   readonly trades: readonly Trade[];
 }
 
@@ -58,25 +61,66 @@ export function restoreLevels(levels: readonly Level[], snapshot: EngineSnapshot
   for (const t of counted.values()) lastTimeMs = Math.max(lastTimeMs, t.exchangeTimeMs);
   watermarkMs = Math.max(watermarkMs, lastTimeMs);
 
+  const prints = [...counted.values()];
   for (const level of levels) level.openAt(watermarkMs);
   for (const level of levels) {
     const current = level.current;
     if (level.source === null) {
-      for (const t of counted.values()) {
-        if (t.exchangeTimeMs >= current.openTimeMs && t.exchangeTimeMs <= current.closeTimeMs) current.addTrade(t);
-      }
+      addPrints(current, prints);
     } else {
       // Closed source buckets inside the forming one were folded into it when they closed.
       const part = new CandleBuilder();
       for (const c of rows.get(level.source)!) {
         if (c.openTimeMs < current.openTimeMs || c.openTimeMs >= level.source.current.openTimeMs) continue;
-        loadCandle(part, c, c.firstTradeId ?? 0, c.lastTradeId ?? 0);
+        loadCandle(part, c);
         current.merge(part);
       }
     }
-    restoreClosed(level, rows.get(level)!, graceMs, watermarkMs);
+    restoreClosed(level, rows.get(level)!, graceMs, watermarkMs, prints);
+  }
+  for (const level of levels) {
+    if (level.source === null) continue;
+    const exact = rootOf(level).retained;
+    exactKeys(level.current, exact, level.current.openTimeMs, level.source.current.openTimeMs - 1);
+    for (const b of level.retained) exactKeys(b, exact, b.openTimeMs, b.closeTimeMs);
   }
   return { lastId, lastTimeMs, watermarkMs, uncovered: uncovered(levels, rows) };
+}
+
+function addPrints(b: CandleBuilder, prints: readonly Trade[]): void {
+  for (const t of prints) if (t.exchangeTimeMs >= b.openTimeMs && t.exchangeTimeMs <= b.closeTimeMs) b.addTrade(t);
+}
+
+function rootOf(level: Level): Level {
+  let root = level;
+  while (root.source !== null) root = root.source;
+  return root;
+}
+
+/**
+ * A coarse bucket loaded from the store has stand-in keys (loadCandle). Late prints can still land
+ * in it only inside the root buckets still correctable, which were rebuilt from their prints: if
+ * any of those within [fromMs, toMs] has market prints, the latest holds the bucket's close, and if
+ * they hold all of its prints, the earliest holds its open. Otherwise every print that can still
+ * land is later than the stored open or close, which is what the stand-ins say.
+ */
+function exactKeys(b: CandleBuilder, exact: readonly CandleBuilder[], fromMs: number, toMs: number): void {
+  if (b.count === 0) return;
+  let count = 0;
+  let first: CandleBuilder | undefined;
+  let last: CandleBuilder | undefined;
+  for (const r of exact) {
+    if (r.count === 0 || r.openTimeMs < fromMs || r.closeTimeMs > toMs) continue;
+    count += r.count;
+    first ??= r;
+    last = r;
+  }
+  if (!first || !last) return;
+  b.closeKeyMs = last.closeKeyMs;
+  b.closeKeyId = last.closeKeyId;
+  if (count !== b.count) return;
+  b.openKeyMs = first.openKeyMs;
+  b.openKeyId = first.openKeyId;
 }
 
 /** The level's stored candles, one per bucket (highest version, then the later one), by open time. */
@@ -93,9 +137,10 @@ function storedRows(candles: readonly Candle[], level: Level): Candle[] {
 /**
  * The closed buckets still correctable (close + grace ≥ watermark), as the publisher keeps them,
  * and the carry into the forming bucket. A correctable bucket that is not stored was never
- * published: empty and incomplete.
+ * published: empty and incomplete. Root buckets are rebuilt from their prints, so a late print
+ * meets the real open and close; their version, completeness and carry come from the store.
  */
-function restoreClosed(level: Level, list: readonly Candle[], graceMs: number, watermarkMs: number): void {
+function restoreClosed(level: Level, list: readonly Candle[], graceMs: number, watermarkMs: number, prints: readonly Trade[]): void {
   const formingMs = level.current.openTimeMs;
   // Buckets before the stream's first stored candle never existed for the engine.
   const firstMs = graceMs > 0
@@ -107,8 +152,13 @@ function restoreClosed(level: Level, list: readonly Candle[], graceMs: number, w
   for (let openMs = firstMs; openMs < formingMs;) {
     const b = new CandleBuilder();
     const row = list[i]?.openTimeMs === openMs ? list[i++] : undefined;
+    if (row && level.source === null) {
+      b.reset(row.openTimeMs, row.closeTimeMs);
+      addPrints(b, prints);
+    } else if (row) {
+      loadCandle(b, row);
+    }
     if (row) {
-      loadCandle(b, row, row.firstTradeId ?? 0, row.lastTradeId ?? 0);
       b.version = row.version;
       b.gapFree = row.gapFree;
       b.carryIn = shownCarry(row) ?? carry;
@@ -129,7 +179,7 @@ function carryBefore(list: readonly Candle[], beforeMs: number): Carry | null {
   if (!row) return null;
   if (row.tradeCount === 0) return shownCarry(row);
   const b = new CandleBuilder();
-  loadCandle(b, row, 0, 0);
+  loadCandle(b, row);
   return b.carryAfter(null);
 }
 

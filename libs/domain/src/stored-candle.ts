@@ -5,19 +5,23 @@ import { badDecimal, scanDecimal, scanned } from './decimal';
 
 /**
  * Loads a published candle into a builder, to fold it (foldCandles) or to carry on from it
- * (CandleAggregator.restore). `openKey`/`closeKey` order its open and close among the other parts
- * of a fold: positions, or the candle's first and last trade ids. Each price keeps the scale of
- * its own text, so a candle read back from the store in its shortest spelling ("63940.1" for
- * "63940.10") loads exactly; what comes out of it may only show fewer trailing zeros.
+ * (CandleAggregator.restore). The store does not keep which prints gave the open and close, so
+ * both keys stand at the bucket's start: they order the candle correctly against other buckets
+ * (which are disjoint in time), and any print of its own bucket counts as later than them. A
+ * restore that can still receive such prints puts the real keys back (restore.ts). Each price
+ * keeps the scale of its own text, so a candle read back from the store in its shortest spelling
+ * ("63940.1" for "63940.10") loads exactly; what comes out of it may only show fewer trailing zeros.
  */
-export function loadCandle(b: CandleBuilder, c: Candle, openKey: number, closeKey: number): void {
+export function loadCandle(b: CandleBuilder, c: Candle): void {
   b.reset(c.openTimeMs, c.closeTimeMs);
   b.firstTradeId = c.firstTradeId ?? -1;
   b.lastTradeId = c.lastTradeId ?? -1;
   if (c.tradeCount === 0) return;
   b.count = c.tradeCount;
-  b.openKey = openKey;
-  b.closeKey = closeKey;
+  b.openKeyMs = c.openTimeMs;
+  b.openKeyId = -1;
+  b.closeKeyMs = c.openTimeMs;
+  b.closeKeyId = -1;
   b.openPrice = c.open;
   b.openPriceScale = wireScale(c.open);
   b.closePrice = c.close;

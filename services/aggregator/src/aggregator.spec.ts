@@ -7,7 +7,7 @@ import { binanceUsdm } from '@exgate/exchanges';
 import { encodeTick } from '@exgate/proto';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
-import { fixtureLines } from '@exgate/testing';
+import { eventually, fixtureLines } from '@exgate/testing';
 import { createAggregator, type Aggregator } from './aggregator';
 
 const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger() });
@@ -59,20 +59,16 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     const log = trades.log;
     return Array.from({ length: log.partitionCount }, (_, p) => p).every((p) => log.group('aggregator').committedOffset(p) >= log.bounds(p).end);
   };
-  const settle = async (until: () => boolean | Promise<boolean>) => {
-    const deadline = Date.now() + 10_000;
-    while (!(await until()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  };
 
   it('stores every print and the candles it builds, closing buckets as prints move time on', async () => {
     const half = Math.floor(prints.length / 2);
     await trades.writer().publish([batch(prints.slice(0, half)), batch(prints.slice(half))]);
     const lastId = prints[prints.length - 1]!.id;
-    await settle(async () => (await store.lastTradeId({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade' })) === lastId);
+    await eventually(async () => (await store.lastTradeId({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade' })) === lastId, { what: 'the last print stored' });
     const minute = (await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: MIN_0100, toMs: MIN_0100, limit: 1 }))[0]!;
     expect(minute).toMatchObject({ state: 'closed', tradeCount: 1334, gapFree: true, version: 1 });
     expect([minute.open, minute.high, minute.low, minute.close, minute.volume]).toEqual(['63978', '63999.1', '63946.3', '63946.3', '101.412']);
-    await settle(() => published.some((c) => c.interval === '1m' && c.openTimeMs === MIN_0100));
+    await eventually(() => published.some((c) => c.interval === '1m' && c.openTimeMs === MIN_0100), { what: 'the 00:01 minute on the candle log' });
     expect(published.find((c) => c.interval === '1m' && c.openTimeMs === MIN_0100)).toMatchObject({ tradeCount: 1334, state: 'closed' });
     expect(live).toContain(subjects.candle('binance-usdm', 'BTCUSDT', '1m'));
   });
@@ -81,7 +77,7 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     const before = await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: 0, toMs: 1_800_000_000_000, limit: 100 });
     await trades.writer().publish([batch(prints.slice(0, 500))]);
     const stored = () => store.trades({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade', limit: 100_000, order: 'asc' });
-    await settle(consumed);
+    await eventually(consumed, { what: 'every message handled and committed' });
     expect(consumed()).toBe(true);
     expect((await stored()).map((t) => t.id)).toEqual(prints.map((t) => t.id));
     expect(await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: 0, toMs: 1_800_000_000_000, limit: 100 })).toEqual(before);
@@ -95,10 +91,10 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     // A tick far ahead closes nothing: the collector has not vouched for that time.
     events.publish(subjects.tick('binance-usdm'), encodeTick({ exchange: 'binance-usdm', schedule: '1m', tickTimeMs: formingOpen + 3_600_000, scheduleId: 'x' }));
     await trades.writer().publish([batch([], formingOpen + 59_000)]);
-    await settle(consumed);
+    await eventually(consumed, { what: 'every message handled and committed' });
     expect(await closedAt()).toBe('forming');
     await trades.writer().publish([batch([], formingOpen + 120_000)]);
-    await settle(async () => (await closedAt()) === 'closed');
+    await eventually(async () => (await closedAt()) === 'closed', { what: 'the forming minute to close' });
     expect(await closedAt()).toBe('closed');
     // The empty minute after it, while live and gap-free: flat at the previous close, no volume.
     const empty = (await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: formingOpen + 60_000, toMs: formingOpen + 60_000, limit: 1 }))[0]!;

@@ -8,9 +8,9 @@ import {
 import { INTERVALS, streamKey } from '@exgate/domain';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
-import { kafkaBrokers, uniqueName } from '@exgate/testing';
+import { eventually, kafkaBrokers, uniqueName } from '@exgate/testing';
 import { createAggregator, type Aggregator } from './aggregator';
-import { batchesOf, eventually, fixturePrints, storedDifferences } from './testing/recovery';
+import { batchesOf, fixturePrints, storedDifferences } from './testing/recovery';
 
 const btc = fixturePrints('btcusdt-trade-stream.jsonl');
 const eth = fixturePrints('ethusdt-trade-stream.jsonl');
@@ -75,7 +75,7 @@ describe('two aggregators in one consumer group on a real Kafka', () => {
     await eventually(async () => {
       const { groups } = await admin.describeGroups([groupId]);
       return groups[0]?.state === 'Stable' && groups[0].members.length === members;
-    }, `a stable group of ${members}`, 60_000);
+    }, { what: `a stable group of ${members}`, timeoutMs: 60_000, intervalMs: 25 });
   }
 
   /** The group has committed everything written, and is still stable with `members` members. */
@@ -84,7 +84,7 @@ describe('two aggregators in one consumer group on a real Kafka', () => {
       const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
       const done = new Map(committed[0]!.partitions.map((p) => [p.partition, p.offset]));
       return ends.every((e) => done.get(e.partition) === e.high);
-    }, 'the group to consume everything written', 60_000);
+    }, { what: 'the group to consume everything written', timeoutMs: 60_000, intervalMs: 25 });
     await stable(members);
   }
 

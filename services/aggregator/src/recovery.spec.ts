@@ -6,14 +6,17 @@ import { compareDecimalStrings, INTERVALS, type Candle, type TradeBatch } from '
 import { encodeTick } from '@exgate/proto';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore, type MarketStore } from '@exgate/store';
+import { eventually } from '@exgate/testing';
 import { createAggregator, type Aggregator } from './aggregator';
-import { batchesOf, eventually, faultyCandleLog, faultyStore, fixturePrints, interleave, storedDifferences } from './testing/recovery';
+import { batchesOf, faultyCandleLog, faultyStore, fixturePrints, interleave, storedDifferences } from './testing/recovery';
 
 const btc = fixturePrints('btcusdt-trade-stream.jsonl');
 const eth = fixturePrints('ethusdt-trade-stream.jsonl');
 /** Two real streams, 8 minutes across midnight, ~60 deliveries. */
 const batches = interleave(batchesOf(btc, 400), batchesOf(eth, 400));
 const CONFIG = { intervals: INTERVALS, graceMs: 5_000, liveUpdates: false };
+/** The waits below cover a whole stream written through the real engine: generous, and polled often. */
+const WAIT = { timeoutMs: 20_000, intervalMs: 25 };
 
 interface Scenario {
   readonly store: ClickHouseMarketStore;
@@ -102,12 +105,12 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
     const fault = inject(s);
     const abandoned = instance(s, fault.store, fault.candleLog);
     await abandoned.start();
-    await eventually(fault.failed, 'the injected failure');
+    await eventually(fault.failed, { ...WAIT, what: 'the injected failure' });
     expect(consumed(s)()).toBe(false);
 
     const next = instance(s);
     await next.start();
-    await eventually(consumed(s), 'the rest of the stream');
+    await eventually(consumed(s), { ...WAIT, what: 'the rest of the stream' });
     expect(next.streams).toEqual(new Set(['binance-usdm:BTCUSDT', 'binance-usdm:ETHUSDT']));
     await next.stop();
     await expectExact(s);
@@ -123,14 +126,14 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
       clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), config: CONFIG,
     });
     await abandoned.start();
-    await eventually(() => store.failed, 'the injected failure');
+    await eventually(() => store.failed, { ...WAIT, what: 'the injected failure' });
     const before = store.candleWrites;
     events.publish(subjects.tick('binance-usdm'), encodeTick({ exchange: 'binance-usdm', schedule: '1m', tickTimeMs: Date.now(), scheduleId: 'x' }));
-    await eventually(() => store.candleWrites > before, 'the tick to store the streams still held');
+    await eventually(() => store.candleWrites > before, { ...WAIT, what: 'the tick to store the streams still held' });
 
     const next = instance(s);
     await next.start();
-    await eventually(consumed(s), 'the rest of the stream');
+    await eventually(consumed(s), { ...WAIT, what: 'the rest of the stream' });
     await next.stop();
     await expectExact(s);
   }, 120_000);
@@ -141,7 +144,7 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
     await s.log.writer().publish(batches.slice(0, half));
     const first = instance(s);
     await first.start();
-    await eventually(consumed(s), 'the first half');
+    await eventually(consumed(s), { ...WAIT, what: 'the first half' });
     await first.stop();
 
     const second = instance(s);
@@ -149,7 +152,7 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
     // The rest, then a range delivered again (a collector restarted from an older checkpoint).
     const replayed: TradeBatch[] = batches.slice(half - 10, half + 5);
     await s.log.writer().publish([...batches.slice(half), ...replayed]);
-    await eventually(consumed(s), 'the second half and the replay');
+    await eventually(consumed(s), { ...WAIT, what: 'the second half and the replay' });
     await second.stop();
     await expectExact(s);
   }, 120_000);

@@ -62,7 +62,7 @@ describe('control routes', () => {
     });
   });
 
-  it('scanner/allkline takes an interval or a URL-encoded cron expression, normalised to 6 fields', async () => {
+  it('scanner/allkline takes an interval, a duration, a URL-encoded cron expression or a macro, normalised', async () => {
     expect(await get('/v1/binance-usdm/aggtrade/scanner/allkline/1m')).toMatchObject({
       status: 200,
       body: { status: 'scheduled', desc: 'closing the candles of every live symbol on binance-usdm every 1m' },
@@ -72,11 +72,26 @@ describe('control routes', () => {
       status: 200,
       body: { status: 'scheduled', desc: 'closing the candles of every live symbol on binance-usdm on cron "0 */5 * * * *" (UTC)' },
     });
-    expect((await get('/v1/binance-usdm/aggtrade/scanner/allkline/1m')).body['status']).toBe('already_scheduled');
-    expect(deps.calls.schedules).toEqual([
-      { exchange: 'binance-usdm', spec: { kind: 'interval', interval: '1m' } },
-      { exchange: 'binance-usdm', spec: { kind: 'cron', expression: '0 */5 * * * *' } },
-      { exchange: 'binance-usdm', spec: { kind: 'interval', interval: '1m' } },
+    expect(await get('/v1/binance-usdm/aggtrade/scanner/allkline/30s')).toMatchObject({
+      status: 200,
+      body: { status: 'scheduled', desc: 'closing the candles of every live symbol on binance-usdm every 30s' },
+    });
+    expect(await get(`/v1/binance-usdm/aggtrade/scanner/allkline/${encodeURIComponent('@hourly')}`)).toMatchObject({
+      status: 200,
+      body: { status: 'scheduled', desc: 'closing the candles of every live symbol on binance-usdm on cron "0 0 * * * *" (UTC)' },
+    });
+    // The same schedules written differently are already there.
+    for (const again of ['60s', encodeURIComponent('0 */5 * * * *'), encodeURIComponent('0 * * * *')]) {
+      expect((await get(`/v1/binance-usdm/aggtrade/scanner/allkline/${again}`)).body['status']).toBe('already_scheduled');
+    }
+    expect(deps.calls.schedules.map((c) => c.spec)).toEqual([
+      { kind: 'interval', spec: '1m', interval: '1m' },
+      { kind: 'cron', spec: '0 */5 * * * *' },
+      { kind: 'every', spec: '30s', everyMs: 30_000 },
+      { kind: 'cron', spec: '0 0 * * * *' },
+      { kind: 'interval', spec: '1m', interval: '1m' },
+      { kind: 'cron', spec: '0 */5 * * * *' },
+      { kind: 'cron', spec: '0 0 * * * *' },
     ]);
   });
 });

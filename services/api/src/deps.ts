@@ -1,4 +1,4 @@
-import type { Candle, IntervalId, Kline, Trade } from '@exgate/domain';
+import type { Candle, IntervalId, Kline, Schedule, Trade } from '@exgate/domain';
 import type { ExchangeInfo } from '@exgate/exchanges';
 import type { CandleQuery as StoreCandleQuery } from '@exgate/store';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
@@ -84,7 +84,5 @@ export interface RegenerateReport {
   readonly toMs: number | null;
 }
 
-/** `1m`-style schedules tick at each interval's boundary; cron expressions are 6-field, UTC. */
-export type ScheduleSpec =
-  | { readonly kind: 'interval'; readonly interval: IntervalId }
-  | { readonly kind: 'cron'; readonly expression: string };
+/** A parsed `{cron_interval}` (the domain's grammar, the one the scheduler fires); `spec` is stored. */
+export type ScheduleSpec = Schedule;

@@ -119,17 +119,36 @@ describe('bad times and limits', () => {
 });
 
 describe('bad schedules', () => {
+  // The grammar itself is libs/domain/src/schedule.spec.ts: here, how a refusal reaches the caller.
+  const GRAMMAR = 'expected a kline interval (1m, 1h, 1w, 1M, ...), a duration from 1s to 7d';
   it.each([
-    ['7m', 'expected a kline interval (1m, 5m, 1h, ...) or a cron expression of 5 or 6 fields'],
-    [encodeURIComponent('* * *'), 'expected a kline interval (1m, 5m, 1h, ...) or a cron expression of 5 or 6 fields'],
+    ['1x', GRAMMAR],
+    ['0s', 'a duration must be between 1s and 7d'],
+    ['8d', 'a duration must be between 1s and 7d'],
+    [encodeURIComponent('* * *'), GRAMMAR],
     [encodeURIComponent('61 * * * *'), 'Constraint error, got value 61 expected range 0-59'],
     [encodeURIComponent('H * * * *'), 'hashed (H) cron fields are not supported'],
-    [encodeURIComponent("' OR 1=1 --"), 'expected a kline interval (1m, 5m, 1h, ...) or a cron expression of 5 or 6 fields'],
+    [encodeURIComponent('@reboot'), 'unknown macro'],
+    [encodeURIComponent("' OR 1=1 --"), GRAMMAR],
     ['x'.repeat(200), 'cron_interval must be at most 120 characters'],
   ])('allkline/%s → 400', async (cron, why) => {
     const res = await get(`/v1/binance-usdm/aggtrade/scanner/allkline/${cron}`);
     expect(res).toMatchObject({ status: 400, code: 3, message: expect.stringContaining(why) });
     expect(deps.calls.schedules).toEqual([]);
+  });
+
+  it('names cron_interval with the reason in a BadRequest detail', async () => {
+    expect(await get('/v1/binance-usdm/aggtrade/scanner/allkline/8d')).toEqual({
+      status: 400,
+      code: 3,
+      message: 'invalid cron_interval "8d": a duration must be between 1s and 7d',
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.BadRequest',
+          fieldViolations: [{ field: 'cron_interval', description: 'a duration must be between 1s and 7d' }],
+        },
+      ],
+    });
   });
 });
 

@@ -153,7 +153,7 @@ export function fakeDeps(options: { stored?: Candle[]; listed?: string[] } = {})
       regenerate: async () => ({ candles: 5, trades: 1234, fromMs: T0, toMs: T0 + 4 * 60_000 }),
       schedule: async (exchange, spec) => {
         calls.schedules.push({ exchange, spec });
-        const key = `${exchange}:${JSON.stringify(spec)}`;
+        const key = `${exchange}:${spec.spec}`;
         const created = !schedules.has(key);
         schedules.add(key);
         return { created };

@@ -77,11 +77,13 @@ const value = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 20 }),
   fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }).map(String),
 );
-// Raw values are sent as-is where the URL syntax allows; encoding reaches every character.
+// Raw values are sent as-is where the URL syntax allows; encoding reaches every character. A
+// backslash is always encoded: the test client parses URLs the WHATWG way, where "/\x" at the
+// start is "//x", a host, and it throws before the request reaches the API.
 const encoding = fc.constantFrom<'encoded' | 'raw'>('encoded', 'encoded', 'raw');
 
 function put(text: string, how: 'encoded' | 'raw'): string {
-  return how === 'encoded' ? encodeURIComponent(text) : text.replace(/[#?\s]/g, encodeURIComponent);
+  return how === 'encoded' ? encodeURIComponent(text) : text.replace(/[#?\s\\]/g, encodeURIComponent);
 }
 
 const request = fc.record({

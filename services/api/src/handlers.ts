@@ -3,8 +3,7 @@ import type { ApiDeps } from './deps';
 import { klineJson, tradeJson } from './mappers';
 import type { RpcName } from './routes';
 import * as s from './schemas';
-import { parseSchedule } from './schedule';
-import { checkOrder, parse, resolveExchange, seriesTarget, target, tzOffsetMs, type PathParams } from './validate';
+import { checkOrder, parse, resolveExchange, scheduleParam, seriesTarget, target, tzOffsetMs, type PathParams } from './validate';
 import { candleWindow } from './window';
 
 export interface RequestInput {
@@ -53,8 +52,8 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
     async AggTradeScannerAllKLine({ params }) {
       const p = parse(s.scheduleParams, params);
       const exchange = resolveExchange(deps, p.exchange);
-      const spec = parseSchedule(p.cron_interval);
-      const text = spec.kind === 'interval' ? `every ${spec.interval}` : `on cron "${spec.expression}" (UTC)`;
+      const spec = scheduleParam(p.cron_interval);
+      const text = spec.kind === 'cron' ? `on cron "${spec.spec}" (UTC)` : `every ${spec.spec}`;
       const { created } = await deps.scanner.schedule(exchange.id, spec);
       return created
         ? { status: 'scheduled', desc: `closing the candles of every live symbol on ${exchange.id} ${text}` }

@@ -63,7 +63,8 @@ export const scheduleParams = z.object({
   exchange,
   cron_interval: z.string().min(1).max(120, { error: 'cron_interval must be at most 120 characters' }).meta({
     description:
-      'A kline interval (1m, 5m, 1h, ...: ticks at each boundary) or a 5- or 6-field cron expression in UTC, URL-encoded (*/5 * * * * → %2A%2F5%20%2A%20%2A%20%2A%20%2A).',
+      'A kline interval (1m, 5m, 1h, 1w, 1M, ...: ticks at each boundary), a duration from 1s to 7d (30s, 7m, 90m: ticks on its multiples since the epoch), ' +
+      'a 5- or 6-field cron expression in UTC, URL-encoded (*/5 * * * * → %2A%2F5%20%2A%20%2A%20%2A%20%2A), or a macro (@hourly, @daily, @weekly, @monthly, @yearly). Hashed H fields are refused.',
     example: '1m',
   }),
 });

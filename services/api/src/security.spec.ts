@@ -45,7 +45,7 @@ describe('control token', () => {
     const statuses = [];
     for (const url of CONTROL) statuses.push((await app.inject({ url, headers: { authorization: `Bearer ${TOKEN}` } })).statusCode);
     expect(statuses).toEqual([200, 200, 200, 200]);
-    expect(deps.calls.schedules).toEqual([{ exchange: 'binance-usdm', spec: { kind: 'interval', interval: '5m' } }]);
+    expect(deps.calls.schedules).toEqual([{ exchange: 'binance-usdm', spec: { kind: 'interval', spec: '5m', interval: '5m' } }]);
   });
 
   it('the token is checked before the input: an anonymous caller learns nothing from validation', async () => {

@@ -149,7 +149,7 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
         return { candles: changed.length, trades: trades.length, fromMs: rebuilt[0]!.openTimeMs, toMs: last.openTimeMs };
       },
       async schedule(exchange, spec) {
-        const schedule = spec.kind === 'interval' ? spec.interval : spec.expression;
+        const schedule = spec.spec;
         const key = scheduleKey(exchange, schedule);
         if ((await d.schedules.get(key)) !== undefined) return { created: false };
         await d.schedules.put(key, encodeRecord({ exchange, schedule, sinceMs: d.clock.nowMs() }));

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ExgateError } from '@exgate/errors';
-import type { IntervalId } from '@exgate/domain';
+import { InvalidScheduleError, parseSchedule, type IntervalId, type Schedule } from '@exgate/domain';
 import type { ExchangeInfo } from '@exgate/exchanges';
 import type { ApiDeps } from './deps';
 import { invalidArgument, quote } from './errors';
@@ -86,4 +86,14 @@ export function tzOffsetMs(interval: IntervalId, timeZone: string | undefined): 
   throw invalidArgument(`invalid timeZone ${quote(timeZone)}: expected an offset like +08:00, -1:00 or 8, within -12:00..+14:00`, [
     { field: 'timeZone', description: 'an offset like +08:00 within -12:00..+14:00' },
   ]);
+}
+
+/** `{cron_interval}` in the domain's schedule grammar, the same one the scheduler fires on. */
+export function scheduleParam(raw: string): Schedule {
+  try {
+    return parseSchedule(raw);
+  } catch (e) {
+    if (!(e instanceof InvalidScheduleError)) throw e;
+    throw invalidArgument(`invalid cron_interval ${quote(raw)}: ${e.reason}`, [{ field: 'cron_interval', description: e.reason }]);
+  }
 }

@@ -5,7 +5,7 @@ import { ExgateError } from '@exgate/errors';
 import { binanceUsdm } from '@exgate/exchanges';
 import { BinanceUsdmSimulator } from '@exgate/exchanges/simulator';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
-import { fixtureLines } from '@exgate/testing';
+import { eventually, fixtureLines } from '@exgate/testing';
 import { createCollector, type Collector } from './collector';
 
 const trades = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').slice(0, 3000);
@@ -38,15 +38,20 @@ async function setup(writer: TradeLogWriter, sim: BinanceUsdmSimulator, checkpoi
   return { collector, metrics, subscriptions };
 }
 
-/** Flushes until the bus holds every id the exchange printed, or 15 s passed. */
+/** Flushes every 10 ms until `done` holds; fails after 15 s naming `what`. */
+async function flushUntil(collector: Collector, done: () => boolean, what: string): Promise<void> {
+  await eventually(async () => {
+    if (done()) return true;
+    await collector.flush();
+    return false;
+  }, { what, timeoutMs: 15_000, intervalMs: 10 });
+}
+
+/** Flushes until the bus holds every id the exchange printed; those ids. */
 async function untilDelivered(collector: Collector, sim: BinanceUsdmSimulator, ids: () => number[]): Promise<number[]> {
   await sim.drained();
   const printed = sim.printedIds('BTCUSDT', 'aggTrade');
-  const deadline = Date.now() + 15_000;
-  while (ids().length < printed.length && Date.now() < deadline) {
-    await collector.flush();
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await flushUntil(collector, () => ids().length >= printed.length, `all ${printed.length} printed ids on the bus`);
   return printed;
 }
 
@@ -71,10 +76,7 @@ describe('collector (simulated Binance, real protocol)', () => {
     const bus = recorder();
     const { collector, metrics } = await setup(bus.writer, sim);
     // A hole needs a print before it: the first-ever print has nothing to be contiguous with.
-    while (bus.ids().length < 100) {
-      await collector.flush();
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await flushUntil(collector, () => bus.ids().length >= 100, '100 ids on the bus');
     sim.skipNext(40, { symbol: 'BTCUSDT', kind: 'aggTrade' });
     const printed = await untilDelivered(collector, sim, bus.ids);
     await collector.stop();
@@ -101,15 +103,44 @@ describe('collector (simulated Binance, real protocol)', () => {
     const bus = recorder();
     const checkpoints = new MemoryKeyValueStore();
     const first = await setup(bus.writer, sim, checkpoints);
-    while (bus.ids().length < 200) {
-      await first.collector.flush();
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await flushUntil(first.collector, () => bus.ids().length >= 200, '200 ids on the bus');
     await first.collector.stop();
     const second = await setup(bus.writer, sim, checkpoints);
     const printed = await untilDelivered(second.collector, sim, bus.ids);
     await second.collector.stop();
     expect(bus.ids()).toEqual(printed);
+  });
+
+  it('after a restart, fetches what was printed while it was down even if the market then goes quiet', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades.slice(0, 1500) } }, pace: { speed: 50 } });
+    const bus = recorder();
+    const checkpoints = new MemoryKeyValueStore();
+    const first = await setup(bus.writer, sim, checkpoints);
+    await flushUntil(first.collector, () => bus.ids().length >= 200, '200 ids on the bus');
+    await first.collector.stop();
+    // The exchange prints its last trade while no collector runs: no live print will show the hole.
+    await sim.drained();
+    const second = await setup(bus.writer, sim, checkpoints);
+    const printed = sim.printedIds('BTCUSDT', 'aggTrade');
+    await flushUntil(second.collector, () => bus.ids().length >= printed.length, `all ${printed.length} printed ids on the bus`);
+    await second.collector.stop();
+    expect(bus.ids()).toEqual(printed);
+  });
+
+  it('after a reconnect, fetches what was printed while away without waiting for the next live print', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades.slice(0, 1500) } }, pace: { speed: 50 } });
+    const bus = recorder();
+    const { collector } = await setup(bus.writer, sim);
+    await flushUntil(collector, () => bus.ids().length >= 200, '200 ids on the bus');
+    // Everything from here on is printed but never sent; then the connection drops and comes back.
+    sim.skipNext(trades.length, { symbol: 'BTCUSDT', kind: 'aggTrade' });
+    await sim.drained();
+    sim.dropConnections();
+    const printed = sim.printedIds('BTCUSDT', 'aggTrade');
+    await flushUntil(collector, () => bus.ids().length >= printed.length, `all ${printed.length} printed ids on the bus`);
+    await collector.stop();
+    expect(bus.ids()).toEqual(printed);
+    expect(sim.sentIds('BTCUSDT', 'aggTrade').length).toBeLessThan(printed.length);
   });
 });
 
@@ -134,7 +165,7 @@ describe('collector under bad conditions', () => {
     await collector.start();
     await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
     // The stream must print on after the bus returns so a later id reveals the forgotten ones.
-    while (sim.printedIds('BTCUSDT', 'aggTrade').length < 600) await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => sim.printedIds('BTCUSDT', 'aggTrade').length >= 600, { what: '600 prints', intervalMs: 5 });
     sim.pause();
     await collector.flush();
     expect(collector.streams.get('binance-usdm.BTCUSDT.aggTrade')!.buffered).toBeLessThanOrEqual(100);
@@ -161,10 +192,7 @@ describe('collector under bad conditions', () => {
     });
     await collector.start();
     await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
-    while (bus.ids().length < 50) {
-      await collector.flush();
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await flushUntil(collector, () => bus.ids().length >= 50, '50 ids on the bus');
     const frame = (data: Record<string, unknown>) => JSON.stringify({ stream: 'btcusdt@aggTrade', data: { e: 'aggTrade', E: Date.now(), a: 1, s: 'BTCUSDT', p: '1.0', q: '1', f: 1, l: 1, T: Date.now(), m: false, ...data } });
     const bad = [
       '{"stream":"btcusdt@aggTrade","data":{"e":"aggTr', // truncated

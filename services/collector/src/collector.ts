@@ -85,6 +85,8 @@ export function createCollector(deps: CollectorDeps): Collector {
           onStats: (e: StreamEvent) => streamEvents.inc({ exchange, symbol, event: e.type }, amountOf(e)),
         });
         streams.set(key, created);
+        // A restart: what was printed while no collector ran is fetched now, quiet market or not.
+        created.catchUp();
         return created;
       });
       opening.set(key, stream);
@@ -138,7 +140,11 @@ export function createCollector(deps: CollectorDeps): Collector {
     const state = feeds.get(exchange);
     if (!state) return;
     if (status.state === 'connected') {
-      for (const symbol of status.symbols) state.connected.add(symbol);
+      for (const symbol of status.symbols) {
+        state.connected.add(symbol);
+        // A reconnect: prints of the time away are fetched now, not when the next one shows the hole.
+        streams.get(`${exchange}.${symbol}.${kindOf(exchange)}`)?.catchUp();
+      }
       connected.set(1, { exchange });
       if (state.unreachableLogged) logger.info({ exchange, url: status.url }, 'exchange reachable again');
       state.unreachableLogged = false;

@@ -38,6 +38,8 @@ export class CollectedStream {
   /** Ids dropped at the outbox bound, up to `throughId`: refetched by id when there is room. */
   private forgotten: { throughId: number; range: TimeRange } | null = null;
   private pumping: Promise<void> | null = null;
+  /** Fetch by id what the exchange printed since the last id we hold, without waiting for a live print. */
+  private catchingUp = false;
   /** Last id that made it to the bus: the checkpoint. */
   private published: number | null;
 
@@ -64,7 +66,7 @@ export class CollectedStream {
 
   /** True while holes are being fetched: the watermark must not move past them. */
   get busy(): boolean {
-    return this.pumping !== null || this.incoming.length > 0 || this.forgotten !== null;
+    return this.pumping !== null || this.incoming.length > 0 || this.forgotten !== null || this.catchingUp;
   }
 
   get buffered(): number {
@@ -83,6 +85,17 @@ export class CollectedStream {
       // Prints that arrived after the pump's last look but before it finished.
       if (this.incoming.length > 0) this.ingest([]);
     });
+  }
+
+  /**
+   * After a restart from a checkpoint or a reconnect: prints missed meanwhile are fetched from REST
+   * now. Waiting for the next live print to reveal them by its id would leave them out for as long
+   * as the market stays quiet (an illiquid symbol, a halt). No-op before the stream has an id.
+   */
+  catchUp(): void {
+    if (this.tracker.lastId === null) return;
+    this.catchingUp = true;
+    this.ingest([]);
   }
 
   /** Resolves when everything ingested so far is in the outbox. */
@@ -104,7 +117,7 @@ export class CollectedStream {
         const last = trades[trades.length - 1];
         if (last) this.published = last.id;
         // Room again: fetch what was forgotten, let held prints through.
-        if (this.forgotten !== null || this.incoming.length > 0) this.ingest([]);
+        if (this.forgotten !== null || this.catchingUp || this.incoming.length > 0) this.ingest([]);
       },
     };
   }
@@ -135,6 +148,13 @@ export class CollectedStream {
         this.forgotten = null;
         const complete = await this.fill(this.tracker.lastId ?? forgotten.throughId, forgotten.throughId + 1, forgotten.range);
         if (!complete) return;
+        continue;
+      }
+      if (this.catchingUp && this.incoming.length === 0) {
+        // A page goes through the same path as live prints: ordered, deduplicated, holes filled.
+        const page = await this.nextPage();
+        if (page.caughtUp) this.catchingUp = false;
+        this.incoming.push(...page.trades);
         continue;
       }
       if (this.incoming.length === 0) return;
@@ -200,6 +220,30 @@ export class CollectedStream {
       this.o.onStats({ type: 'unfilled', range });
     }
     return true;
+  }
+
+  /**
+   * One page of prints after the newest id held. A short page is the newest the exchange has:
+   * caught up. When REST keeps failing the catch-up ends too; the next live print then reveals
+   * what is missing, as after any hole.
+   */
+  private async nextPage(): Promise<{ trades: Trade[]; caughtUp: boolean }> {
+    const from = (this.tracker.lastId ?? -1) + 1;
+    const limit = Math.min(this.o.backfillPageSize, this.o.maxBuffered - this.outbox.length);
+    try {
+      const page = await retry(() => this.o.rest.tradesFromId(this.o.symbol, from, limit), {
+        attempts: 4,
+        minMs: 500,
+        maxMs: 10_000,
+        onRetry: (e, attempt, delayMs) => this.o.logger.warn({ stream: this.key, attempt, delayMs, err: errorMessage(e) }, 'catch-up retry'),
+      });
+      const trades = page.filter((t) => t.id >= from);
+      if (trades.length > 0) this.o.onStats({ type: 'backfilled', count: trades.length });
+      return { trades, caughtUp: page.length < limit };
+    } catch (e) {
+      this.o.logger.error({ stream: this.key, from, err: errorMessage(e) }, 'catch-up failed; the next live print reveals what is missing');
+      return { trades: [], caughtUp: true };
+    }
   }
 
   private enforceBound(): void {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MetricsRegistry, silentLogger } from '@exgate/runtime';
-import { fixtureLines } from '@exgate/testing';
+import { eventually, fixtureLines } from '@exgate/testing';
 import { embeddedEnv, startEmbedded, type Embedded } from './embedded';
 
 jest.setTimeout(120_000);
@@ -42,16 +42,14 @@ describe('embedded mode: what the user asked for survives a restart', () => {
     expect(await get('/v1/fbinance/aggtrade/stop/BTCUSDT/1m')).toMatchObject({ status: 200, body: { status: 'stopped' } });
     await exgate.simulator!.drained();
     await exgate.collector.flush();
-    const deadline = Date.now() + 20_000;
     const stored = () => exgate!.store.lastTradeId({ exchange: 'binance-usdm', symbol: 'ETHUSDT', kind: 'aggTrade' });
-    while ((await stored()) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    const lastEth = await stored();
+    const lastEth = await eventually(stored, { what: 'a stored ETHUSDT print', timeoutMs: 20_000, intervalMs: 100 });
     expect(lastEth).not.toBeNull();
     await exgate.close();
 
     exgate = await start();
     expect(await get('/v1/fbinance/aggtrade/stop/BTCUSDT/1m')).toMatchObject({ status: 400, body: { code: 9 } });
     expect(await get('/v1/fbinance/aggtrade/pull/ETHUSDT/1m')).toMatchObject({ status: 200, body: { status: 'already_pulling' } });
-    expect(await exgate.store.lastTradeId({ exchange: 'binance-usdm', symbol: 'ETHUSDT', kind: 'aggTrade' })).toBeGreaterThanOrEqual(lastEth!);
+    expect(await exgate.store.lastTradeId({ exchange: 'binance-usdm', symbol: 'ETHUSDT', kind: 'aggTrade' })).toBeGreaterThanOrEqual(lastEth);
   });
 });

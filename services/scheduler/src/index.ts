@@ -1,4 +1,3 @@
 export { createScheduler, type Scheduler, type SchedulerDeps } from './scheduler';
 export { soleLeader, type Leadership } from './leadership';
 export { NatsKvLeadership } from './nats-leadership';
-export { parseSchedule, nextFireMs, type Schedule } from './schedule';

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from 'nats';
-import { natsUrl, uniqueName } from '@exgate/testing';
+import { eventually, natsUrl, uniqueName } from '@exgate/testing';
 import { silentLogger } from '@exgate/runtime';
 import { NatsKvLeadership } from './nats-leadership';
 
@@ -34,12 +34,7 @@ describe('NatsKvLeadership (real NATS JetStream)', () => {
     expect(await a.check()).toBe(true);
     expect(await b.check()).toBe(false);
     // a "dies": no more renewals. b takes over once the entry has aged out.
-    const deadline = Date.now() + 10_000;
-    let took = false;
-    while (!took && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 250));
-      took = await b.check();
-    }
+    const took = await eventually(() => b.check(), { what: 'b to take the expired lease', timeoutMs: 10_000, intervalMs: 250 });
     expect(took).toBe(true);
   });
 });

@@ -1,20 +1,21 @@
 import { encodeRecord, MemoryEventBus, MemoryKeyValueStore, scheduleKey, subjects } from '@exgate/bus';
 import { decodeTick, type ScannerTick } from '@exgate/proto';
-import { ManualClock, MetricsRegistry, silentLogger } from '@exgate/runtime';
+import pino from 'pino';
+import { ManualClock, MetricsRegistry, silentLogger, type Logger } from '@exgate/runtime';
 import type { Leadership } from './leadership';
 import { soleLeader } from './leadership';
 import { createScheduler } from './scheduler';
 
 const at = (iso: string) => Date.parse(iso);
 
-async function setup(leadership: Leadership = soleLeader) {
+async function setup(leadership: Leadership = soleLeader, logger: Logger = silentLogger()) {
   const clock = new ManualClock(at('2024-07-19T00:00:10Z'));
   const schedules = new MemoryKeyValueStore();
   const events = new MemoryEventBus();
   const ticks: ScannerTick[] = [];
   events.subscribe(subjects.allTicks, (payload) => ticks.push(decodeTick(payload)));
   const scheduler = createScheduler({
-    schedules, events, leadership, clock, logger: silentLogger(), metrics: new MetricsRegistry(), pollIntervalMs: 60_000,
+    schedules, events, leadership, clock, logger, metrics: new MetricsRegistry(), pollIntervalMs: 60_000,
   });
   await scheduler.start();
   return { clock, schedules, ticks, scheduler };
@@ -67,6 +68,28 @@ describe('scheduler', () => {
     clock.set(at('2024-07-19T00:02:00Z'));
     await scheduler.poll();
     expect(ticks.map((t) => t.tickTimeMs)).toEqual([at('2024-07-19T00:02:00Z')]);
+    await scheduler.stop();
+  });
+
+  it('fires the durations and macros the API accepts, and skips a record its grammar refuses', async () => {
+    const warnings: Array<{ key: string; err: string }> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line) as { key: string; err: string }) });
+    const { clock, schedules, ticks, scheduler } = await setup(soleLeader, logger);
+    // '0 0 * * * *' is what the API stores for @hourly; a hand-written '@hourly' reads the same.
+    for (const schedule of ['30s', '0 0 * * * *', '@hourly', 'H * * * *']) await put(schedules, 'binance-usdm', schedule);
+    expect(warnings.map((w) => [w.key, w.err])).toEqual([
+      [scheduleKey('binance-usdm', 'H * * * *'), expect.stringMatching(/^invalid schedule "H \* \* \* \*": hashed \(H\) cron fields are not supported/)],
+    ]);
+    clock.set(at('2024-07-19T00:00:30Z'));
+    await scheduler.poll();
+    clock.set(at('2024-07-19T01:00:00Z'));
+    await scheduler.poll();
+    expect(ticks.map((t) => [t.schedule, new Date(t.tickTimeMs).toISOString()])).toEqual([
+      ['30s', '2024-07-19T00:00:30.000Z'],
+      ['30s', '2024-07-19T01:00:00.000Z'],
+      ['0 0 * * * *', '2024-07-19T01:00:00.000Z'],
+      ['@hourly', '2024-07-19T01:00:00.000Z'],
+    ]);
     await scheduler.stop();
   });
 });

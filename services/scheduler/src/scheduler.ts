@@ -1,9 +1,9 @@
 import { decodeScheduleRecord, subjects, type EventBus, type KeyValueStore, type ScheduleRecord, type Unsubscribe } from '@exgate/bus';
-import { errorMessage } from '@exgate/errors';
+import { InvalidScheduleError, nextFireMs, parseSchedule, type Schedule } from '@exgate/domain';
+import { ExgateError, errorMessage } from '@exgate/errors';
 import { encodeTick } from '@exgate/proto';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
 import type { Leadership } from './leadership';
-import { nextFireMs, parseSchedule, type Schedule } from './schedule';
 
 export interface SchedulerDeps {
   readonly schedules: KeyValueStore;
@@ -48,7 +48,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const entry = decodeScheduleRecord(value);
     try {
       if (!entry) throw new Error('unreadable record');
-      const schedule = parseSchedule(entry.schedule);
+      const schedule = readSchedule(entry.schedule);
       armed.set(key, { key, entry, schedule, nextMs: nextFireMs(schedule, clock.nowMs()) });
       logger.info({ exchange: entry.exchange, schedule: entry.schedule }, 'schedule armed');
     } catch (e) {
@@ -103,4 +103,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (leading) await deps.leadership.release();
     },
   };
+}
+
+/** The API's grammar (it validated the record before storing it); a refusal is INVALID_ARGUMENT. */
+function readSchedule(spec: string): Schedule {
+  try {
+    return parseSchedule(spec);
+  } catch (e) {
+    if (e instanceof InvalidScheduleError) throw new ExgateError('INVALID_ARGUMENT', e.message, { cause: e });
+    throw e;
+  }
 }

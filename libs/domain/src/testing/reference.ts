@@ -5,7 +5,8 @@ import type { Trade } from '../trade';
 
 /**
  * The obviously-correct candle math, with decimal.js, for tests and the benchmark's cross-check
- * only (far too slow for the engine): group the market prints by bucket, order by id, sum.
+ * only (far too slow for the engine): group the market prints by bucket, order by time then id
+ * (open is the first, close the last), sum.
  */
 const Dec = Decimal.clone({ precision: 80 });
 
@@ -36,7 +37,7 @@ export function referenceKlines(trades: readonly Trade[], interval: IntervalId, 
   const out = new Map<number, ReferenceKline>();
   for (const [key, all] of buckets) {
     const prints = [...new Map(all.map((t) => [t.id, t])).values()].sort((a, b) => a.id - b.id);
-    const market = prints.filter((t) => t.market);
+    const market = prints.filter((t) => t.market).sort((a, b) => a.exchangeTimeMs - b.exchangeTimeMs || a.id - b.id);
     if (market.length === 0) continue;
     const zero = new Dec(0);
     let [volume, quoteVolume, takerBuyVolume, takerBuyQuoteVolume] = [zero, zero, zero, zero];

@@ -71,15 +71,6 @@ function candleDifferences(c: Candle, w: Candle): string[] {
   return d;
 }
 
-/** Resolves when `until` holds, checking every 25 ms; rejects after `timeoutMs`. */
-export async function eventually(until: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await until())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 export type StoreWrite = 'insertTrades' | 'upsertCandles';
 
 /**

@@ -10,7 +10,7 @@ import { connectDistributedBus, createAdapters, namespaced, type DistributedBus 
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { createScheduler, NatsKvLeadership, type Scheduler } from '@exgate/scheduler';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
-import { kafkaBrokers, natsUrl } from '@exgate/testing';
+import { eventually, kafkaBrokers, natsUrl } from '@exgate/testing';
 import type { FastifyInstance } from 'fastify';
 import { coveredBinanceKlines, differences, klineLines, tradeLines } from './binance-window';
 import { spawnService, type ServiceProcess } from './processes';
@@ -94,10 +94,9 @@ describe('pipeline, distributed: simulator → collector process → Kafka → a
     expect(await get('/v1/fbinance/aggtrade/pull/BTCUSDT/1m')).toMatchObject({ status: 200, body: { status: 'started' } });
     await sim.drained();
     const lastId = Math.max(...sim.printedIds('BTCUSDT', 'aggTrade'));
-    const deadline = Date.now() + 90_000;
-    while ((await store.lastTradeId({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade' })) !== lastId && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await eventually(async () => (await store.lastTradeId({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade' })) === lastId, {
+      what: 'the last print stored', timeoutMs: 90_000, intervalMs: 200,
+    });
     const ids = (await store.trades({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade', limit: 100_000, order: 'asc' })).map((t) => t.id);
     expect(ids).toEqual(sim.printedIds('BTCUSDT', 'aggTrade'));
 
@@ -118,9 +117,8 @@ describe('pipeline, distributed: simulator → collector process → Kafka → a
 
   it('carries the closed candles on the candle topic for downstream consumers', async () => {
     const expected = coveredBinanceKlines();
-    const deadline = Date.now() + 30_000;
     const closed1m = () => published.filter((c) => c.interval === '1m' && c.symbol === 'BTCUSDT');
-    while (closed1m().length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    await eventually(() => closed1m().length >= expected.length, { what: `${expected.length} closed 1m candles on the topic`, timeoutMs: 30_000, intervalMs: 200 });
     for (const k of expected) {
       const c = closed1m().find((x) => x.openTimeMs === k.openTimeMs)!;
       expect(differences({
@@ -155,8 +153,7 @@ describe('pipeline, distributed: simulator → collector process → Kafka → a
     const ticks: string[] = [];
     const off = bus.events.subscribe('exgate.ticks.binance-usdm', (_p, subject) => ticks.push(subject));
     expect(await get('/v1/fbinance/aggtrade/scanner/allkline/1s')).toMatchObject({ status: 200, body: { status: 'scheduled' } });
-    const deadline = Date.now() + 10_000;
-    while (ticks.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await eventually(() => ticks.length > 0, { what: 'a scanner tick on NATS', timeoutMs: 10_000, intervalMs: 100 });
     off();
     expect(ticks.length).toBeGreaterThan(0);
   });

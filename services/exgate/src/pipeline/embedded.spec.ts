@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fixturePath, repoRoot } from '@exgate/testing';
+import { eventually, fixturePath, repoRoot } from '@exgate/testing';
 import { coveredBinanceKlines, differences, FIXTURE } from './binance-window';
 
 jest.setTimeout(180_000);
@@ -50,14 +50,11 @@ describe('pipeline, embedded: npm start -- --replay', () => {
   it("serves, from the replayed frames, the candles Binance published for those minutes", async () => {
     const expected = coveredBinanceKlines();
     const [first, last] = [expected[0]!.openTimeMs, expected[expected.length - 1]!.openTimeMs];
-    let ours: Record<string, unknown>[] = [];
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
+    const ours = await eventually(async () => {
       const res = await fetch(`${base}/v1/fbinance/exgate/kline/BTCUSDT/1m/${first}/${last}`);
-      ours = ((await res.json()) as { kline: Record<string, unknown>[] }).kline;
-      if (ours.length === expected.length && ours.every((k) => k.state === 'closed')) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+      const kline = ((await res.json()) as { kline: Record<string, unknown>[] }).kline;
+      return kline.length === expected.length && kline.every((k) => k.state === 'closed') && kline;
+    }, { what: `all ${expected.length} covered minutes served closed`, timeoutMs: 60_000, intervalMs: 250 });
     expect(ours.map((k) => k.open_time)).toEqual(expected.map((k) => k.openTimeMs));
     expect(expected.flatMap((k, i) => differences(ours[i]!, k))).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { BinanceUsdmSimulator } from '@exgate/exchanges/simulator';
 import { connectDistributedBus, type DistributedBus } from '@exgate/platform';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
-import { kafkaBrokers, natsUrl } from '@exgate/testing';
+import { eventually, kafkaBrokers, natsUrl } from '@exgate/testing';
 import { encodeRecord, buckets, subscriptionKey } from '@exgate/bus';
 import { tradeLines } from './binance-window';
 import { spawnService, type ServiceProcess } from './processes';
@@ -59,10 +59,6 @@ describe('graceful stop: SIGTERM to the collector and a stop of the aggregator m
   };
   const printed = () => sim.printedIds('BTCUSDT', 'aggTrade');
   const stored = () => store.lastTradeId({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade' });
-  const until = async (what: () => Promise<boolean> | boolean, ms: number) => {
-    const deadline = Date.now() + ms;
-    while (!(await what()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  };
 
   beforeAll(async () => {
     sim = await BinanceUsdmSimulator.start({ host: '127.0.0.1', recordings: { BTCUSDT: { trade: tradeLines().slice(0, 5000) } }, pace: { speed: 40 } });
@@ -86,25 +82,25 @@ describe('graceful stop: SIGTERM to the collector and a stop of the aggregator m
     const total = 5000;
     await startAggregator();
     const first = startCollector();
-    await until(() => printed().length > 0, 60_000); // the collector process is up and subscribed
-    await until(() => printed().length > total * 0.25, 60_000);
+    await eventually(() => printed().length > 0, { what: 'the collector process up and subscribed', timeoutMs: 60_000 });
+    await eventually(() => printed().length > total * 0.25, { what: 'a quarter of the stream printed', timeoutMs: 60_000 });
     first.child.kill('SIGTERM');
     expect(await first.exit).toBe(0);
     // While no collector runs the exchange keeps printing; the next one backfills from its checkpoint.
     startCollector();
-    await until(async () => ((await stored()) ?? 0) > printed()[Math.floor(printed().length * 0.6)]!, 90_000);
+    await eventually(async () => ((await stored()) ?? 0) > printed()[Math.floor(printed().length * 0.6)]!, { what: 'the second collector to store past 60% of the prints', timeoutMs: 90_000 });
     await aggregators[0]!.stop();
     await startAggregator();
     await sim.drained();
     const lastId = Math.max(...printed());
-    await until(async () => (await stored()) === lastId, 90_000);
+    await eventually(async () => (await stored()) === lastId, { what: 'the last print stored', timeoutMs: 90_000 });
 
     const trades = await store.trades({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade', limit: 1_000_000, order: 'asc' });
     expect(trades.map((t) => t.id)).toEqual(printed());
     const fromMs = trades[0]!.exchangeTimeMs;
     const toMs = trades[trades.length - 1]!.exchangeTimeMs;
     // The aggregator publishes after the store; give its last batch a moment to land.
-    await until(async () => (await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs, toMs, limit: 10_000 })).length > 0, 10_000);
+    await eventually(async () => (await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs, toMs, limit: 10_000 })).length > 0, { what: 'the 1m candles stored' });
     for (const interval of INTERVALS) {
       const candles = await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval, fromMs: 0, toMs, limit: 10_000 });
       expect(wrongCandles(candles, buildCandles(trades, interval))).toEqual([]);
