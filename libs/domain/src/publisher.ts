@@ -1,7 +1,7 @@
 import type { Candle } from './candle';
 import { CandleBuilder } from './candle-builder';
 import type { Coverage } from './coverage';
-import { closeTimeMs, openTimeMs } from './interval';
+import { closeTimeMs, nextOpenTimeMs, openTimeMs } from './interval';
 import type { Level } from './level';
 import type { Trade } from './trade';
 
@@ -52,7 +52,7 @@ export class Publisher {
     for (const root of roots) {
       if (timeMs >= root.current.openTimeMs) continue;
       const index = root.retainedIndex(timeMs);
-      if (index < 0 || !this.correctable(root.retained[index]!)) return false;
+      if (index >= 0 ? !this.correctable(root.retained[index]!) : !this.beforeFirstCorrectable(root, timeMs)) return false;
     }
     return true;
   }
@@ -109,7 +109,8 @@ export class Publisher {
       level.current.addTrade(t);
       return false;
     }
-    const index = level.retainedIndex(timeMs);
+    let index = level.retainedIndex(timeMs);
+    if (index < 0 && this.beforeFirstCorrectable(level, timeMs)) index = this.openBefore(level, timeMs);
     if (index < 0) return false;
     const b = level.retained[index]!;
     b.addTrade(t);
@@ -139,6 +140,32 @@ export class Publisher {
     b.gapFree = gapFree;
     b.version++;
     this.onCandle(b.toCandle(level.meta, b.version === 1 ? 'closed' : 'corrected', b.version, b.gapFree, b.carryIn));
+  }
+
+  /**
+   * A print earlier than every bucket `level` has had (a stream's first prints can come out of
+   * time order) whose bucket would still be correctable: that bucket exists for it, as it does
+   * for an engine restored later (which keeps every correctable bucket).
+   */
+  private beforeFirstCorrectable(level: Level, timeMs: number): boolean {
+    if (timeMs >= (level.retained[0]?.openTimeMs ?? level.current.openTimeMs)) return false;
+    const closeMs = closeTimeMs(level.interval, openTimeMs(level.interval, timeMs, level.tzOffsetMs), level.tzOffsetMs);
+    return closeMs + this.graceMs >= this.watermarkMs;
+  }
+
+  /** Opens the (empty, closed, unpublished) buckets from the one holding `timeMs` to the first; 0. */
+  private openBefore(level: Level, timeMs: number): number {
+    const firstMs = level.retained[0]?.openTimeMs ?? level.current.openTimeMs;
+    const opened: CandleBuilder[] = [];
+    for (let openMs = openTimeMs(level.interval, timeMs, level.tzOffsetMs); openMs < firstMs;) {
+      const nextMs = nextOpenTimeMs(level.interval, openMs, level.tzOffsetMs);
+      const b = this.pool.pop() ?? new CandleBuilder();
+      b.reset(openMs, nextMs - 1);
+      opened.push(b);
+      openMs = nextMs;
+    }
+    level.retained.unshift(...opened);
+    return 0;
   }
 
   private correctable(b: CandleBuilder): boolean {

@@ -61,19 +61,24 @@ function batchesOf(steps: readonly Step[], graceMs: number): Batch[] {
   const batches: Batch[] = [];
   let prints: Trade[] = [];
   let watermarkMs = Number.NEGATIVE_INFINITY;
+  /** What the engine has been shown: delivered prints and watermarks (lost prints are not). */
+  let shownMs = Number.NEGATIVE_INFINITY;
   steps.forEach((s, i) => {
     // Late, but never so late the engine would refuse it: the collector vouched for the watermark.
     const atMs = Math.max(intended[i]!, watermarkMs - graceMs, START_MS);
     watermarkMs = Math.max(watermarkMs, atMs);
     if (!s.lost || i === steps.length - 1) {
       prints.push(print({ id: i + 1, atMs, price: s.price, qty: s.qty, sell: s.sell, fills: s.fills, market: s.market }));
+      shownMs = Math.max(shownMs, atMs);
     }
     if (!s.endsBatch && i < steps.length - 1) return;
-    const gap = s.declaredGapMs === null ? null : { fromMs: watermarkMs - s.declaredGapMs, toMs: watermarkMs };
+    // The collector declares a gap with the print after the hole: it never ends past what was shown.
+    const gap = s.declaredGapMs === null || shownMs === Number.NEGATIVE_INFINITY ? null : { fromMs: shownMs - s.declaredGapMs, toMs: shownMs };
     let advanceToMs: number | null = null;
     if (s.advanceMs !== null) {
       advanceToMs = Math.min(watermarkMs + s.advanceMs, intended[i + 1] ?? Number.POSITIVE_INFINITY);
       watermarkMs = Math.max(watermarkMs, advanceToMs);
+      shownMs = Math.max(shownMs, advanceToMs);
     }
     batches.push({ prints, gap, advanceToMs });
     prints = [];
@@ -101,6 +106,22 @@ const TORN_AFTER_SKEWED_PRINT = {
     step({ qty: '0.0' }),
   ],
   setup: 1, grace: 3, cut: 1670320682, replayed: 0, torn: true,
+};
+
+/**
+ * Found by a random seed once the one above was fixed: the second print is stamped 2 ms before the
+ * first, inside the grace window but before the first bucket the engine had opened. It was refused
+ * as too late, so no candle counted its id and the restored engine took the next print for a hole.
+ * Every correctable bucket now exists for a late print, before the first print too.
+ */
+const LATE_BEFORE_THE_FIRST_PRINT = {
+  steps: [
+    step({ gapMs: 1000, endsBatch: true }),
+    step({ gapMs: 1, lateMs: 2, qty: '0.0', endsBatch: true }),
+    step({ gapMs: 999 }),
+    step({ qty: '0.0' }),
+  ],
+  setup: 1, grace: 15, cut: 405367123, replayed: 0, torn: false,
 };
 
 describe('restoring an engine from what it stored (property)', () => {
@@ -135,6 +156,6 @@ describe('restoring an engine from what it stored (property)', () => {
       expect(canonical(second.emitted)).toEqual(canonical(once.emitted.slice(emittedBefore[stored] ?? once.emitted.length)));
       expect(second.store.view()).toEqual(once.store.view());
       expect(canonical(second.engine.formingAll())).toEqual(canonical(once.engine.formingAll()));
-    }), { numRuns: 300, examples: [[TORN_AFTER_SKEWED_PRINT]] });
+    }), { numRuns: 300, examples: [[TORN_AFTER_SKEWED_PRINT], [LATE_BEFORE_THE_FIRST_PRINT]] });
   });
 });
