@@ -4,12 +4,10 @@ import { isExgateError } from '@exgate/errors';
 import {
   decodeCandle,
   decodeCandleBatch,
-  decodeSubscription,
   decodeTick,
   decodeTradeBatch,
   encodeCandle,
   encodeCandleBatch,
-  encodeSubscription,
   encodeTick,
   encodeTradeBatch,
 } from './codec';
@@ -43,7 +41,7 @@ function malformedReason(decode: () => unknown): string {
   throw new Error('decoded without complaint');
 }
 
-const decoders = { decodeTradeBatch, decodeCandle, decodeCandleBatch, decodeTick, decodeSubscription };
+const decoders = { decodeTradeBatch, decodeCandle, decodeCandleBatch, decodeTick };
 
 describe('decoding bytes that are not a valid message', () => {
   it('throws MALFORMED_FRAME for a truncated batch', () => {
@@ -83,9 +81,9 @@ describe('decoding bytes that are not a valid message', () => {
     expect(malformedReason(() => decodeCandle(unknownState))).toMatch(/state/);
   });
 
-  it('refuses a message of zeros where a trade batch, candle, tick or subscription was expected', () => {
+  it('refuses a message of zeros where a trade batch, candle or tick was expected', () => {
     const empty = new Uint8Array(0);
-    for (const decode of [decodeTradeBatch, decodeCandle, decodeTick, decodeSubscription]) {
+    for (const decode of [decodeTradeBatch, decodeCandle, decodeTick]) {
       expect(malformedReason(() => decode(empty))).toMatch(/undecodable/);
     }
   });
@@ -110,7 +108,6 @@ describe('decoding bytes that are not a valid message', () => {
       wireBatch({}),
       encodeCandleBatch([sampleCandle, { ...sampleCandle, firstTradeId: null, lastTradeId: null, state: 'corrected' }]),
       encodeTick({ exchange: 'binance-usdm', schedule: '*/1 * * * *', tickTimeMs: 1721347200000, scheduleId: 'all-1m' }),
-      encodeSubscription({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 1721347200000 }),
     ];
     const mutated = fc
       .record({ frame: fc.constantFrom(...valid), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) })
@@ -120,7 +117,6 @@ describe('decoding bytes that are not a valid message', () => {
       decodeCandle: (v: ReturnType<typeof decodeCandle>) => decodeCandle(encodeCandle(v)),
       decodeCandleBatch: (v: ReturnType<typeof decodeCandleBatch>) => decodeCandleBatch(encodeCandleBatch(v)),
       decodeTick: (v: ReturnType<typeof decodeTick>) => decodeTick(encodeTick(v)),
-      decodeSubscription: (v: ReturnType<typeof decodeSubscription>) => decodeSubscription(encodeSubscription(v)),
     };
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }), mutated), (bytes) => {

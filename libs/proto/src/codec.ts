@@ -6,5 +6,5 @@
  */
 export { encodeTradeBatch, decodeTradeBatch } from './trade-codec';
 export { encodeCandle, decodeCandle, encodeCandleBatch, decodeCandleBatch } from './candle-codec';
-export { encodeTick, decodeTick, encodeSubscription, decodeSubscription } from './control-codec';
-export type { ScannerTick, Subscription } from './control-codec';
+export { encodeTick, decodeTick } from './control-codec';
+export type { ScannerTick } from './control-codec';

@@ -12,16 +12,6 @@ export interface ScannerTick {
   readonly scheduleId: string;
 }
 
-/** A desired live subscription (collector control). */
-export interface Subscription {
-  readonly exchange: string;
-  readonly symbol: string;
-  /** As given to the pull route; may be empty. */
-  readonly interval: string;
-  /** Backfill from this time, ms; 0 for live only. */
-  readonly sinceMs: number;
-}
-
 export function encodeTick(tick: ScannerTick): Uint8Array {
   return encoding('ScannerTick', () =>
     pb.ScannerTick.encode({
@@ -41,29 +31,6 @@ export function decodeTick(bytes: Uint8Array): ScannerTick {
       schedule: ident(t.schedule, 'schedule'),
       tickTimeMs: wireInt(t.tickTimeMs, 'tickTimeMs'),
       scheduleId: ident(t.scheduleId, 'scheduleId'),
-    };
-  });
-}
-
-export function encodeSubscription(sub: Subscription): Uint8Array {
-  return encoding('Subscription', () =>
-    pb.Subscription.encode({
-      exchange: ident(sub.exchange, 'exchange'),
-      symbol: ident(sub.symbol, 'symbol'),
-      interval: sub.interval === '' ? '' : ident(sub.interval, 'interval'),
-      sinceMs: toWireInt(sub.sinceMs, 'sinceMs'),
-    }).finish(),
-  );
-}
-
-export function decodeSubscription(bytes: Uint8Array): Subscription {
-  return decoding('Subscription', bytes, () => {
-    const s = pb.Subscription.decode(bytes);
-    return {
-      exchange: ident(s.exchange, 'exchange'),
-      symbol: ident(s.symbol, 'symbol'),
-      interval: s.interval === '' ? '' : ident(s.interval, 'interval'),
-      sinceMs: wireInt(s.sinceMs, 'sinceMs'),
     };
   });
 }

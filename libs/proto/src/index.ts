@@ -7,10 +7,8 @@ export {
   decodeCandleBatch,
   encodeTick,
   decodeTick,
-  encodeSubscription,
-  decodeSubscription,
 } from './codec';
-export type { ScannerTick, Subscription } from './codec';
+export type { ScannerTick } from './codec';
 export { protoRoutes, toFastifyPath } from './routes';
 export type { ProtoRoute } from './routes';
 /** The generated API messages (proto/exgate/v1/kline.proto), e.g. `api.GetKlineResponse_Kline`. */
