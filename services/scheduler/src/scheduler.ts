@@ -71,9 +71,9 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       while (nextFireMs(a.schedule, due) <= now) due = nextFireMs(a.schedule, due);
       a.nextMs = nextFireMs(a.schedule, due);
       if (!lead) continue;
-      const tick = { exchange: a.entry.exchange, schedule: a.entry.schedule, tickTimeMs: due, scheduleId: a.key };
+      const tick = { exchange: a.entry.exchange, schedule: a.schedule.spec, tickTimeMs: due, scheduleId: a.key };
       deps.events.publish(subjects.tick(a.entry.exchange), encodeTick(tick));
-      ticks.inc({ exchange: a.entry.exchange, schedule: a.entry.schedule });
+      ticks.inc({ exchange: a.entry.exchange, schedule: a.schedule.spec });
       emitted++;
     }
     if (emitted > 0) await deps.events.flush();
