@@ -171,6 +171,11 @@ export class CandleAggregator {
       const hole = this.coverage.holeMissing(id);
       if (!hole) return 'duplicate';
       if (!this.publisher.accepts(t, this.roots)) return 'too_late';
+      // Where an exchange's times and ids disagree, a missing id can be later than every print
+      // seen: time has reached it, so its bucket must be open before it is placed. (During a
+      // suspension the buckets this closes are published incomplete: conservative.)
+      if (timeMs > this.lastTimeMs) this.lastTimeMs = timeMs;
+      if (timeMs > this.publisher.watermarkMs) this.rollTo(timeMs);
       const reopened = this.coverage.fill(hole, id) && this.closeHole(hole);
       const outcome = this.publisher.place(t, this.roots);
       if (reopened) this.publisher.republishRange(hole.fromMs, hole.toMs);
