@@ -133,7 +133,9 @@ export class CandleAggregator {
    * shows by its id whether prints were missed, or markGap() declares the loss.
    */
   suspend(atMs: number): void {
-    if (this.coverage.suspendedSinceMs === null) this.coverage.suspendedSinceMs = atMs;
+    // Not before what was already seen: buckets closed since then were published on that evidence,
+    // and a suspension reaching back into them would leave them out of step with coarser ones.
+    if (this.coverage.suspendedSinceMs === null) this.coverage.suspendedSinceMs = Math.max(atMs, this.publisher.watermarkMs);
   }
 
   /**
