@@ -151,7 +151,10 @@ function restoreClosed(level: Level, list: readonly Candle[], graceMs: number, w
   if (i < 0) i = list.length;
   for (let openMs = firstMs; openMs < formingMs;) {
     const b = new CandleBuilder();
-    const row = list[i]?.openTimeMs === openMs ? list[i++] : undefined;
+    const stored = list[i]?.openTimeMs === openMs ? list[i++] : undefined;
+    // A closed bucket whose only row is a forming one closed unpublished (empty, incomplete): the
+    // row is what it looked like while forming, not what it became.
+    const row = stored?.state === 'forming' ? undefined : stored;
     if (row && level.source === null) {
       b.reset(row.openTimeMs, row.closeTimeMs);
       addPrints(b, prints);
