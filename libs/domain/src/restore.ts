@@ -142,7 +142,8 @@ function storedRows(candles: readonly Candle[], level: Level): Candle[] {
  */
 function restoreClosed(level: Level, list: readonly Candle[], graceMs: number, watermarkMs: number, prints: readonly Trade[]): void {
   const formingMs = level.current.openTimeMs;
-  // Buckets before the stream's first stored candle never existed for the engine.
+  // Buckets before the stream's first stored candle are not kept: like the engine fed once, the
+  // restored one opens them when a late print needs one (Publisher.openBefore).
   const firstMs = graceMs > 0
     ? Math.max(openTimeMs(level.interval, watermarkMs - graceMs, level.tzOffsetMs), list[0]?.openTimeMs ?? formingMs)
     : formingMs;

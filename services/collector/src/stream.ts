@@ -241,7 +241,8 @@ export class CollectedStream {
       if (trades.length > 0) this.o.onStats({ type: 'backfilled', count: trades.length });
       return { trades, caughtUp: page.length < limit };
     } catch (e) {
-      this.o.logger.error({ stream: this.key, from, err: errorMessage(e) }, 'catch-up failed; the next live print reveals what is missing');
+      // A warning, not an error: nothing is lost, the next live print shows the hole as usual.
+      this.o.logger.warn({ stream: this.key, from, err: errorMessage(e) }, 'catch-up failed; the next live print reveals what is missing');
       return { trades: [], caughtUp: true };
     }
   }
