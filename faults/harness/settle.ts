@@ -1,23 +1,19 @@
 import type { Admin } from 'kafkajs';
-import { eventually } from '@exgate/testing';
 import { EXCHANGE, KIND, type RunContext } from './context';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Polls `done` until it holds or `timeoutMs` passed; true when it held. A run notes a timeout and
- * goes on, so it is an answer, not an error; a probe that throws still ends the wait with its error.
+ * Polls `done` until it holds or `timeoutMs` passed; true when it held. Not `eventually`: a run
+ * notes a timeout and goes on (an answer, not an error), and a probe that throws ends the wait.
  */
 export async function until(done: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 50): Promise<boolean> {
-  let thrown: { error: unknown } | undefined;
-  // eventually() would try a throwing probe again; here it ends the wait and is thrown below.
-  const probe = () => Promise.resolve().then(done).catch((error: unknown) => {
-    thrown = { error };
-    return true;
-  });
-  const held = await eventually(probe, { what: 'the run to settle', timeoutMs, intervalMs: everyMs }).then(() => true, () => false);
-  if (thrown) throw thrown.error;
-  return held;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await done()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(everyMs);
+  }
 }
 
 /** The collector's checkpoint (last id the bus acknowledged) reached the exchange's last print, for every symbol. */

@@ -174,10 +174,9 @@ export class CandleAggregator {
       if (!hole) return 'duplicate';
       if (!this.publisher.accepts(t, this.roots)) return 'too_late';
       // Where an exchange's times and ids disagree, a missing id can be later than every print
-      // seen: time has reached it, so its bucket must be open before it is placed. (During a
-      // suspension the buckets this closes are published incomplete: conservative.)
-      if (timeMs > this.lastTimeMs) this.lastTimeMs = timeMs;
-      if (timeMs > this.publisher.watermarkMs) this.rollTo(timeMs);
+      // seen: its bucket must be open before it is placed. (During a suspension the buckets this
+      // closes are published incomplete: conservative.)
+      this.reach(timeMs);
       const reopened = this.coverage.fill(hole, id) && this.closeHole(hole);
       const outcome = this.publisher.place(t, this.roots);
       if (reopened) this.publisher.republishRange(hole.fromMs, hole.toMs);
@@ -192,8 +191,7 @@ export class CandleAggregator {
     }
     this.coverage.suspendedSinceMs = null;
     this.lastId = id;
-    if (timeMs > this.lastTimeMs) this.lastTimeMs = timeMs;
-    if (timeMs > this.publisher.watermarkMs) this.rollTo(timeMs);
+    this.reach(timeMs);
     return this.publisher.accepts(t, this.roots) ? this.publisher.place(t, this.roots) : 'too_late';
   }
 
@@ -219,6 +217,12 @@ export class CandleAggregator {
     for (const level of this.levels) level.openAt(t.exchangeTimeMs);
     this.updateRootBounds();
     return this.publisher.place(t, this.roots);
+  }
+
+  /** A print shows the stream's time has reached `timeMs`: buckets before it close. */
+  private reach(timeMs: number): void {
+    if (timeMs > this.lastTimeMs) this.lastTimeMs = timeMs;
+    if (timeMs > this.publisher.watermarkMs) this.rollTo(timeMs);
   }
 
   private rollTo(timeMs: number): void {

@@ -82,11 +82,7 @@ export class Publisher {
 
   /** True when the root buckets at `timeMs` are forming or still correctable. */
   correctableAt(timeMs: number, roots: readonly Level[]): boolean {
-    return roots.every((root) => {
-      if (timeMs >= root.current.openTimeMs) return true;
-      const closeMs = closeTimeMs(root.interval, openTimeMs(root.interval, timeMs, root.tzOffsetMs), root.tzOffsetMs);
-      return closeMs + this.graceMs >= this.watermarkMs;
-    });
+    return roots.every((root) => timeMs >= root.current.openTimeMs || this.bucketCorrectable(root, timeMs));
   }
 
   /** Forgets gaps that no open or correctable bucket overlaps any more. */
@@ -110,7 +106,10 @@ export class Publisher {
       return false;
     }
     let index = level.retainedIndex(timeMs);
-    if (index < 0 && this.beforeFirstCorrectable(level, timeMs)) index = this.openBefore(level, timeMs);
+    if (index < 0 && this.beforeFirstCorrectable(level, timeMs)) {
+      this.openBefore(level, timeMs);
+      index = 0;
+    }
     if (index < 0) return false;
     const b = level.retained[index]!;
     b.addTrade(t);
@@ -148,14 +147,18 @@ export class Publisher {
    * for an engine restored later (which keeps every correctable bucket).
    */
   private beforeFirstCorrectable(level: Level, timeMs: number): boolean {
-    if (timeMs >= (level.retained[0]?.openTimeMs ?? level.current.openTimeMs)) return false;
+    return timeMs < firstOpenMs(level) && this.bucketCorrectable(level, timeMs);
+  }
+
+  /** Whether `level`'s bucket holding `timeMs` is within the grace window, kept or not. */
+  private bucketCorrectable(level: Level, timeMs: number): boolean {
     const closeMs = closeTimeMs(level.interval, openTimeMs(level.interval, timeMs, level.tzOffsetMs), level.tzOffsetMs);
     return closeMs + this.graceMs >= this.watermarkMs;
   }
 
-  /** Opens the (empty, closed, unpublished) buckets from the one holding `timeMs` to the first; 0. */
-  private openBefore(level: Level, timeMs: number): number {
-    const firstMs = level.retained[0]?.openTimeMs ?? level.current.openTimeMs;
+  /** Opens the (empty, closed, unpublished) buckets from the one holding `timeMs` to the first. */
+  private openBefore(level: Level, timeMs: number): void {
+    const firstMs = firstOpenMs(level);
     const opened: CandleBuilder[] = [];
     for (let openMs = openTimeMs(level.interval, timeMs, level.tzOffsetMs); openMs < firstMs;) {
       const nextMs = nextOpenTimeMs(level.interval, openMs, level.tzOffsetMs);
@@ -165,7 +168,6 @@ export class Publisher {
       openMs = nextMs;
     }
     level.retained.unshift(...opened);
-    return 0;
   }
 
   private correctable(b: CandleBuilder): boolean {
@@ -177,4 +179,9 @@ export class Publisher {
     const retained = level.retained;
     while (retained.length > 0 && !this.correctable(retained[0]!)) this.pool.push(retained.shift()!);
   }
+}
+
+/** Open time of the oldest bucket `level` still has (closed and kept, or forming). */
+function firstOpenMs(level: Level): number {
+  return level.retained[0]?.openTimeMs ?? level.current.openTimeMs;
 }

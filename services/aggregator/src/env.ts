@@ -14,7 +14,7 @@ export const aggregatorEnv = commonEnv.extend({
    * to the others. Brokers refuse values outside group.min/max.session.timeout.ms (6 s … 30 min by
    * default); past 5 min a dead replica's streams would stall longer than anyone wants.
    */
-  AGGREGATOR_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  AGGREGATOR_SESSION_TIMEOUT_MS: env.int(30_000, 6_000, 300_000),
 });
 
 export type AggregatorEnv = z.infer<typeof aggregatorEnv>;

@@ -196,13 +196,7 @@ export class CollectedStream {
           return false;
         }
         const limit = Math.min(this.o.backfillPageSize, beforeId - from, this.o.maxBuffered - this.outbox.length);
-        const page = await retry(() => this.o.rest.tradesFromId(this.o.symbol, from, limit), {
-          attempts: 8,
-          minMs: 500,
-          maxMs: 30_000,
-          onRetry: (e, attempt, delayMs) =>
-            this.o.logger.warn({ stream: this.key, attempt, delayMs, err: errorMessage(e) }, 'backfill retry'),
-        });
+        const page = await this.page(from, limit, { attempts: 8, maxMs: 30_000, what: 'backfill retry' });
         const useful = page.filter((t) => t.id >= from && t.id < beforeId);
         if (useful.length === 0) break;
         this.outbox.push(...useful);
@@ -231,12 +225,7 @@ export class CollectedStream {
     const from = (this.tracker.lastId ?? -1) + 1;
     const limit = Math.min(this.o.backfillPageSize, this.o.maxBuffered - this.outbox.length);
     try {
-      const page = await retry(() => this.o.rest.tradesFromId(this.o.symbol, from, limit), {
-        attempts: 4,
-        minMs: 500,
-        maxMs: 10_000,
-        onRetry: (e, attempt, delayMs) => this.o.logger.warn({ stream: this.key, attempt, delayMs, err: errorMessage(e) }, 'catch-up retry'),
-      });
+      const page = await this.page(from, limit, { attempts: 4, maxMs: 10_000, what: 'catch-up retry' });
       const trades = page.filter((t) => t.id >= from);
       if (trades.length > 0) this.o.onStats({ type: 'backfilled', count: trades.length });
       return { trades, caughtUp: page.length < limit };
@@ -245,6 +234,16 @@ export class CollectedStream {
       this.o.logger.warn({ stream: this.key, from, err: errorMessage(e) }, 'catch-up failed; the next live print reveals what is missing');
       return { trades: [], caughtUp: true };
     }
+  }
+
+  /** Up to `limit` prints from id `from` by REST, retried (with a logged line) while retriable. */
+  private page(from: number, limit: number, o: { attempts: number; maxMs: number; what: string }): Promise<readonly Trade[]> {
+    return retry(() => this.o.rest.tradesFromId(this.o.symbol, from, limit), {
+      attempts: o.attempts,
+      minMs: 500,
+      maxMs: o.maxMs,
+      onRetry: (e, attempt, delayMs) => this.o.logger.warn({ stream: this.key, attempt, delayMs, err: errorMessage(e) }, o.what),
+    });
   }
 
   private enforceBound(): void {
