@@ -1,11 +1,11 @@
 import { buildCandles, type Candle, type Trade } from '@exgate/domain';
-import { binanceUsdm } from '@exgate/exchanges';
+import { requireExchange } from '@exgate/exchanges';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import { fixtureLines } from '@exgate/testing';
 import { judgeCandles, judgeTrades } from './harness/verify';
 
 /** The judge of every fault run must itself catch what it is there to catch. */
-const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger() });
+const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger() });
 const trades: Trade[] = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').slice(0, 3000).flatMap((line) => {
   const r = adapter.parseFrame(line, 1_800_000_000_000);
   return r.type === 'trades' ? [...r.trades] : [];

@@ -3,7 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { buckets, encodeRecord, subscriptionKey, type KeyValueStore } from '@exgate/bus';
-import { BinanceUsdmSimulator } from '@exgate/exchanges/simulator';
+import { BinanceUsdmSimulator } from '@exgate/exchanges/testing';
 import { connectDistributedBus, namespaced, type DistributedBus } from '@exgate/platform';
 import type { Logger } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { createAggregator } from '@exgate/aggregator';
 import { buckets } from '@exgate/bus';
-import { createCollector } from '@exgate/collector';
+import { createCollector, kvCheckpoints } from '@exgate/collector';
 import type { ExchangeAdapter } from '@exgate/exchanges';
 import { connectDistributedBus, createAdapters } from '@exgate/platform';
 import { MetricsRegistry, systemClock } from '@exgate/runtime';
@@ -32,7 +32,7 @@ const CHECKPOINTS_BUCKET = 'exgate_collector_checkpoints';
 function quickFeeds(adapter: ExchangeAdapter): ExchangeAdapter {
   return {
     ...adapter,
-    createFeed: (o) => adapter.createFeed({ ...o, silenceTimeoutMs: 400, minBackoffMs: 50, maxBackoffMs: 400 }),
+    createFeed: (o) => adapter.createFeed({ ...o, silenceTimeoutMs: 400, pingIntervalMs: 200, minBackoffMs: 50, maxBackoffMs: 400 }),
   };
 }
 
@@ -47,9 +47,9 @@ export async function collectorInProcess(ctx: RunContext): Promise<Service> {
     exchanges: new Map([...adapters].map(([id, a]) => [id, quickFeeds(a)])),
     tradeLog: bus.tradeWriter(),
     subscriptions: await bus.kv(buckets.subscriptions),
-    checkpoints: await bus.kv(CHECKPOINTS_BUCKET),
+    checkpoints: kvCheckpoints(await bus.kv(CHECKPOINTS_BUCKET)),
     clock: systemClock, logger, metrics: new MetricsRegistry(),
-    config: { flushIntervalMs: 100, maxBufferedPerStream: 200_000, backfillPageSize: 1000, latencyAllowanceMs: 2_000 },
+    config: { flushIntervalMs: 100, maxBufferedPerStream: 200_000, latencyAllowanceMs: 2_000 },
   });
   await collector.start();
   const stop = async () => {

@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { kvCheckpoints } from '@exgate/collector';
 import { EXCHANGE, KIND, type RunContext } from './context';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -21,8 +22,8 @@ export function collectorCaughtUp(ctx: RunContext, timeoutMs: number): Promise<b
   return until(async () => {
     for (const symbol of ctx.symbols) {
       const last = ctx.sim.printedIds(symbol, KIND).at(-1);
-      const saved = await ctx.checkpoints.get(`${EXCHANGE}.${symbol}.${KIND}`);
-      if (last !== undefined && saved !== String(last)) return false;
+      const saved = await kvCheckpoints(ctx.checkpoints).get({ exchange: EXCHANGE, symbol, kind: KIND });
+      if (last !== undefined && saved?.lastId !== last) return false;
     }
     return true;
   }, timeoutMs, 100);

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { streamKey } from '@exgate/domain';
+import type { KeyValueStore } from './ports';
 
 /**
  * The JSON records in the KV buckets (`buckets` in ports.ts): the API writes them, the collector
@@ -34,7 +36,25 @@ const scheduleSchema = z.strictObject({
   sinceMs: z.number().int().nonnegative(),
 });
 
-export const subscriptionKey = (exchange: string, symbol: string): string => `${exchange}.${symbol}`;
+/** A pulled symbol is keyed by its stream's one name (`binance-usdm:BTCUSDT`). */
+export const subscriptionKey = (exchange: string, symbol: string): string => streamKey(exchange, symbol);
+
+/**
+ * Versions before the exchange plug-ins keyed subscriptions `exchange.SYMBOL`: rewrite them under
+ * the stream's name, once, so pulls made then are still followed and can still be stopped.
+ */
+export async function upgradeSubscriptionKeys(kv: KeyValueStore): Promise<number> {
+  let moved = 0;
+  for (const [key, value] of await kv.entries()) {
+    if (key.includes(':')) continue;
+    const record = decodeSubscriptionRecord(value);
+    if (!record) continue;
+    await kv.put(subscriptionKey(record.exchange, record.symbol), value);
+    await kv.delete(key);
+    moved++;
+  }
+  return moved;
+}
 
 /** Cron expressions hold spaces and `*`: the key carries them base64url-encoded. */
 export const scheduleKey = (exchange: string, schedule: string): string =>

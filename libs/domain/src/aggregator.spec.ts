@@ -226,3 +226,35 @@ describe('intervals together', () => {
     ]);
   });
 });
+
+describe("candle policy: buckets open at the previous print's price (ViaBTC, HotBit)", () => {
+  const viabtc = (options: Partial<CandleAggregatorOptions> = {}) => harness({ openAt: 'previous-price', intervals: ['1m', '5m'], ...options });
+
+  it('opens each bucket at the print before it, its high and low including that price; the first bucket at its first print', () => {
+    const { agg, at } = viabtc();
+    agg.ingest(p(1, T0 + 30_000, '100.0'));
+    agg.ingest(p(2, T0 + M + 10_000, '105.0'));
+    agg.ingest(p(3, T0 + M + 20_000, '103.0'));
+    agg.advanceTo(T0 + 3 * M);
+    expect(at(T0)[0]).toMatchObject({ open: '100.0', high: '100.0', low: '100.0', close: '100.0' });
+    // Binance would say open 105.0, low 103.0.
+    expect(at(T0 + M)[0]).toMatchObject({ open: '100.0', high: '105.0', low: '100.0', close: '103.0', tradeCount: 2 });
+    // Empty buckets stay flat at the previous close, as on Binance.
+    expect(at(T0 + 2 * M)[0]).toMatchObject({ open: '103.0', high: '103.0', low: '103.0', close: '103.0', tradeCount: 0 });
+    // The 5m bucket 23:55–00:00 is the fold of its minutes.
+    expect(at(T0 - 2 * M).find((c) => c.interval === '5m')).toMatchObject({ open: '100.0', high: '105.0', low: '100.0', close: '103.0' });
+  });
+
+  it('a late print that changes a closed bucket’s close re-opens the next bucket at the new price', () => {
+    const { agg, out, at } = viabtc({ graceMs: 10 * M });
+    agg.ingest(p(1, T0 + 10_000, '100.0'));
+    agg.ingest(p(3, T0 + M + 10_000, '105.0'));
+    agg.advanceTo(T0 + 2 * M);
+    expect(at(T0 + M).at(-1)).toMatchObject({ open: '100.0', low: '100.0', version: 1 });
+    // Id 2 was missing: it lands late in the first minute, after id 1, and becomes its close.
+    expect(agg.ingest(p(2, T0 + 50_000, '99.0'))).toBe('corrected');
+    expect(at(T0).at(-1)).toMatchObject({ close: '99.0', low: '99.0', state: 'corrected', version: 2 });
+    expect(at(T0 + M).at(-1)).toMatchObject({ open: '99.0', high: '105.0', low: '99.0', close: '105.0', state: 'corrected', version: 2 });
+    expect(out.filter((c) => c.interval === '1m')).toHaveLength(4);
+  });
+});

@@ -1,4 +1,5 @@
 import type { Candle } from './candle';
+import type { CandlePolicy } from './candle-policy';
 import { CandleBuilder } from './candle-builder';
 import { Coverage, type Gap } from './coverage';
 import { INTERVALS, type IntervalId } from './interval';
@@ -14,6 +15,8 @@ export interface CandleAggregatorOptions {
   readonly intervals?: readonly IntervalId[];
   /** Local time zone of the buckets (see openTimeMs). Default 0 (UTC). */
   readonly tzOffsetMs?: number;
+  /** How a bucket opens (the exchange's candle policy). Default `first-print`. */
+  readonly openAt?: CandlePolicy['openAt'];
   /** How long after its close a candle can still be corrected by a late print. Default 0. */
   readonly graceMs?: number;
   /** From when the stream is known complete; default: just after the first print seen. */
@@ -66,7 +69,8 @@ export class CandleAggregator {
   constructor(options: CandleAggregatorOptions) {
     const intervals = options.intervals ?? INTERVALS;
     if (intervals.length === 0) throw new RangeError('an aggregator needs at least one interval');
-    this.levels = buildLevels(options, intervals, options.tzOffsetMs ?? 0);
+    const meta = { exchange: options.exchange, symbol: options.symbol, openAtCarry: options.openAt === 'previous-price' };
+    this.levels = buildLevels(meta, intervals, options.tzOffsetMs ?? 0);
     this.roots = this.levels.filter((l) => l.source === null);
     this.publisher = new Publisher(this.levels, this.coverage, options.graceMs ?? 0, options.onCandle);
     this.coveredFromMs = options.coveredFromMs;

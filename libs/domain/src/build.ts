@@ -8,6 +8,8 @@ export interface BuildCandlesOptions {
   readonly exchange?: string;
   readonly symbol?: string;
   readonly tzOffsetMs?: number;
+  /** How a bucket opens (the exchange's candle policy). Default `first-print`. */
+  readonly openAt?: 'first-print' | 'previous-price';
   /** From when the prints are known complete; default: just after the first one. */
   readonly coveredFromMs?: number;
   /** Time known to have passed: buckets ending before it are closed. Default: the last print. */
@@ -33,6 +35,7 @@ export function buildCandles(trades: readonly Trade[], interval: IntervalId, opt
     symbol: options.symbol ?? first.symbol,
     intervals: [interval],
     tzOffsetMs: options.tzOffsetMs,
+    openAt: options.openAt,
     coveredFromMs: options.coveredFromMs,
     graceMs: options.reorderWindowMs ?? 60_000,
     onCandle: (c) => byOpenTime.set(c.openTimeMs, c.version === 1 ? c : { ...c, state: 'closed', version: 1 }),

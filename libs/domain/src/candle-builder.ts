@@ -17,11 +17,27 @@ const { emptyCandle, makeCarry, MAX_QUOTE_DISPLAY_SCALE, normalizeDecimal } = di
  */
 const lastPrice = { text: '', canonical: '', m: 0, s: 0, wireScale: 0, big: null as bigint | null };
 
+/** The price fields toCandle shows (the builder's own, or with the carried open). */
+interface OpenHighLow {
+  readonly priceScale: number;
+  readonly openPrice: string;
+  readonly openPriceScale: number;
+  readonly highPrice: string;
+  readonly highPriceScale: number;
+  readonly lowPrice: string;
+  readonly lowPriceScale: number;
+}
+
 /** Identity of the series a builder's candles belong to. */
 export interface SeriesMeta {
   readonly exchange: string;
   readonly symbol: string;
   readonly interval: IntervalId;
+  /**
+   * The candle policy's `openAt: 'previous-price'` (ViaBTC, HotBit): a bucket opens at the price
+   * carried in (the print before it), and its high and low include that price.
+   */
+  readonly openAtCarry?: boolean;
 }
 
 /**
@@ -218,8 +234,10 @@ export class CandleBuilder {
   ): Candle {
     const empty = this.count === 0;
     if (empty) return emptyCandle(this, meta, state, version, gapFree, carry);
-    const priceScale = this.priceScale;
     const qtyScale = this.qtyScale;
+    const ohl = meta.openAtCarry && carry ? this.carriedOpen(carry) : this;
+    // Shown prices fix the display scales (a fold of stored candles reads them back from there).
+    const priceScale = ohl.priceScale;
     const quoteScale = Math.min(priceScale + qtyScale, MAX_QUOTE_DISPLAY_SCALE);
     // One side often takes the whole bucket: reuse the string rather than format it twice.
     const volume = this.volume.format(qtyScale);
@@ -230,9 +248,9 @@ export class CandleBuilder {
       interval: meta.interval,
       openTimeMs: this.openTimeMs,
       closeTimeMs: this.closeTimeMs,
-      open: this.openPriceScale === priceScale ? this.openPrice : normalizeDecimal(this.openPrice, priceScale),
-      high: this.highPriceScale === priceScale ? this.highPrice : normalizeDecimal(this.highPrice, priceScale),
-      low: this.lowPriceScale === priceScale ? this.lowPrice : normalizeDecimal(this.lowPrice, priceScale),
+      open: ohl.openPriceScale === priceScale ? ohl.openPrice : normalizeDecimal(ohl.openPrice, priceScale),
+      high: ohl.highPriceScale === priceScale ? ohl.highPrice : normalizeDecimal(ohl.highPrice, priceScale),
+      low: ohl.lowPriceScale === priceScale ? ohl.lowPrice : normalizeDecimal(ohl.lowPrice, priceScale),
       close: this.closePriceScale === priceScale ? this.closePrice : normalizeDecimal(this.closePrice, priceScale),
       volume,
       quoteVolume,
@@ -245,6 +263,22 @@ export class CandleBuilder {
       gapFree,
       state,
       version,
+    };
+  }
+
+  /** Open, high and low when the bucket opens at the carried price (not on the hot path). */
+  private carriedOpen(carry: Carry): OpenHighLow {
+    if (!scanDecimal(carry.price)) throw badDecimal(carry.price);
+    const above = compareScaled(scanned.m, scanned.s, scanned.big, this.highM, this.highS, this.highBig) > 0;
+    const below = compareScaled(scanned.m, scanned.s, scanned.big, this.lowM, this.lowS, this.lowBig) < 0;
+    return {
+      priceScale: Math.max(this.priceScale, carry.priceScale),
+      openPrice: carry.price,
+      openPriceScale: carry.priceScale,
+      highPrice: above ? carry.price : this.highPrice,
+      highPriceScale: above ? carry.priceScale : this.highPriceScale,
+      lowPrice: below ? carry.price : this.lowPrice,
+      lowPriceScale: below ? carry.priceScale : this.lowPriceScale,
     };
   }
 

@@ -1,6 +1,7 @@
 export * from './trade';
 export * from './kline';
 export * from './candle';
+export * from './candle-policy';
 export * from './interval';
 export * from './timezone';
 export * from './schedule';

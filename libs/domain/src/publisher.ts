@@ -125,11 +125,13 @@ export class Publisher {
     const carry = retained[index]!.carryAfter(retained[index]!.carryIn);
     for (let i = index + 1; i < retained.length; i++) {
       const next = retained[i]!;
-      if (next.count > 0) return;
+      // A bucket with prints shows the carry only where it opens at it (candle policy).
+      if (next.count > 0 && !level.meta.openAtCarry) return;
       if (next.carryIn?.display !== carry?.display) {
         next.carryIn = carry;
         if (next.version > 0) this.publish(level, next);
       }
+      if (next.count > 0) return;
     }
     level.carry = carry;
   }

@@ -51,6 +51,8 @@ const scenarioArb = fc.record({
   cut: fc.nat(),
   replayed: fc.integer({ min: 0, max: 3 }),
   torn: fc.boolean(),
+  /** The candle policy: ViaBTC's buckets open at the print before them, so restores must carry it. */
+  openAt: fc.constantFrom('first-print' as const, 'previous-price' as const),
 });
 
 /** The stream as the service delivers it, batch by batch. */
@@ -105,7 +107,7 @@ const TORN_AFTER_SKEWED_PRINT = {
     step({ lateMs: 1, qty: '0.0', market: false, endsBatch: true }),
     step({ qty: '0.0' }),
   ],
-  setup: 1, grace: 3, cut: 1670320682, replayed: 0, torn: true,
+  setup: 1, grace: 3, cut: 1670320682, replayed: 0, torn: true, openAt: 'first-print' as const,
 };
 
 /**
@@ -121,7 +123,7 @@ const LATE_BEFORE_THE_FIRST_PRINT = {
     step({ gapMs: 999 }),
     step({ qty: '0.0' }),
   ],
-  setup: 1, grace: 15, cut: 405367123, replayed: 0, torn: false,
+  setup: 1, grace: 15, cut: 405367123, replayed: 0, torn: false, openAt: 'first-print' as const,
 };
 
 /**
@@ -136,7 +138,7 @@ const CLOSED_UNPUBLISHED = {
     step({ gapMs: 1000, endsBatch: true }),
     step({ gapMs: 1, lateMs: 2 }),
   ],
-  setup: 0, grace: 1178271250, cut: 41739695, replayed: 0, torn: true,
+  setup: 0, grace: 1178271250, cut: 41739695, replayed: 0, torn: true, openAt: 'first-print' as const,
 };
 
 describe('restoring an engine from what it stored (property)', () => {
@@ -146,7 +148,7 @@ describe('restoring an engine from what it stored (property)', () => {
       const graceMs = setup.graces[sc.grace % setup.graces.length]!;
       const batches = batchesOf(sc.steps, graceMs);
 
-      const options = { exchange: 'binance-usdm', symbol: 'BTCUSDT', intervals: setup.intervals, graceMs };
+      const options = { exchange: 'binance-usdm', symbol: 'BTCUSDT', intervals: setup.intervals, graceMs, openAt: sc.openAt };
       const once = new StoredEngine(options);
       const formingAfter: Candle[][] = [];
       const emittedBefore: number[] = [];

@@ -9,8 +9,14 @@ export interface Trade {
   readonly symbol: string;
   /** Which stream the print came from; ids are contiguous within one (exchange, symbol, kind). */
   readonly kind: TradeKind;
-  /** Trade id (`t`) or aggregate trade id (`a`). */
+  /**
+   * The print's place in its stream: ids only grow. The exchange's own id where it is a number
+   * that orders prints (Binance `t` or `a`, OKX `tradeId`, HotBit's deal id); for exchanges whose
+   * ids carry no order (capability `tradeIds: 'none'`), a sequence exgate assigns on arrival.
+   */
   readonly id: number;
+  /** The exchange's own id where `id` is not it (Bybit's UUIDs, INTX's 64-bit match ids). */
+  readonly sourceId?: string;
   /** First and last raw trade id the print stands for (`f`/`l` of an aggTrade; both `t` for a trade). */
   readonly firstTradeId: number;
   readonly lastTradeId: number;
@@ -33,9 +39,20 @@ export interface Trade {
 
 export type TradeKind = 'trade' | 'aggTrade';
 
-/** Kafka key and partitioning unit: all prints of one symbol on one exchange stay in order. */
+/**
+ * The one name of a stream (one exchange's prints of one symbol), wherever a stream is named: the
+ * Kafka key and partitioning unit (so a stream's prints stay in order), the subscription and
+ * checkpoint keys, the aggregator's state, logs.
+ */
 export function streamKey(exchange: string, symbol: string): string {
   return `${exchange}:${symbol}`;
+}
+
+/** The inverse of streamKey; undefined for anything else. Exchange ids hold no `:`. */
+export function parseStreamKey(key: string): { readonly exchange: string; readonly symbol: string } | undefined {
+  const at = key.indexOf(':');
+  if (at <= 0 || at === key.length - 1) return undefined;
+  return { exchange: key.slice(0, at), symbol: key.slice(at + 1) };
 }
 
 /**

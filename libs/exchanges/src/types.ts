@@ -1,16 +1,27 @@
+import type { z } from 'zod';
 import type { Clock, Logger } from '@exgate/runtime';
-import type { IntervalId, Kline, Trade, TradeKind } from '@exgate/domain';
+import type { CandlePolicy, IntervalId, Kline, Trade, TradeKind } from '@exgate/domain';
 
 /**
- * What every exchange adapter provides. Binance (combined websocket streams), HotBit (JSON-RPC
- * `deals.subscribe` over websocket) and Coinbase INTX (channel subscriptions) all fit: the feed owns
- * the protocol, the pure mapper owns the frame shapes, REST owns history. See docs/adr/0003.
+ * An exchange, as the rest of exgate sees it: everything about it lives in its folder and reaches
+ * the house only through this module and the registry (registry.ts). Adding an exchange is its
+ * folder plus one registry line. See docs/adr/0009-exchange-plugins.md.
  */
+export interface ExchangeModule {
+  readonly info: ExchangeInfo;
+  /** Its own settings under its own prefix, merged into every service's strict schema. */
+  readonly env: ExchangeEnv;
+  create(options: AdapterOptions): ExchangeAdapter;
+  /** A local exchange speaking the real protocol from recorded frames: `--replay` and tests. */
+  readonly simulator: SimulatorModule;
+}
+
+/** What every exchange adapter provides: the pure mapper, live feeds, REST history. */
 export interface ExchangeAdapter {
   readonly info: ExchangeInfo;
   /** Pure: one raw websocket frame → what it carries. Never throws. */
   parseFrame(raw: string, receivedAtMs: number): FrameResult;
-  /** A live connection manager for this exchange (ping/pong, reconnect, subscriptions). */
+  /** A live connection manager for this exchange (heartbeats, reconnects, subscriptions). */
   createFeed(options: FeedOptions): TradeFeed;
   readonly rest: ExchangeRest;
 }
@@ -23,23 +34,117 @@ export interface ExchangeInfo {
   readonly displayName: string;
   /** Kline intervals the exchange itself publishes (futures has no 1s). */
   readonly intervals: readonly IntervalId[];
-  /** The print stream the collector pulls. */
+  /** The print stream collected unless configured otherwise. */
   readonly tradeKind: TradeKind;
+  /** Every print stream the adapter can collect. */
+  readonly tradeKinds: readonly TradeKind[];
   /** Exchange symbol syntax, checked before any I/O (e.g. /^[A-Z0-9]{2,20}$/). */
   readonly symbolPattern: RegExp;
+  readonly capabilities: ExchangeCapabilities;
+  /** How the exchange's own candles are built, which exgate's reproduce. */
+  readonly candlePolicy: CandlePolicy;
+  readonly limits: ExchangeLimits;
+}
+
+/**
+ * What exgate may rely on. Completeness rests on these: where ids are contiguous a hole is a loss
+ * to fetch; where they are not, a disconnection marks the candles it touches `gap_free: false`.
+ */
+export interface ExchangeCapabilities {
   /**
-   * `contiguous`: per symbol and kind, ids go up by exactly one (Binance), so a hole is a gap to
-   * backfill. `increasing`: ids only grow (one counter across markets, e.g. HotBit), so holes are
-   * normal and gaps are found by time and reconnects instead. Absent means `contiguous`.
+   * `contiguous`: per symbol and kind, ids go up by exactly one (Binance), so a hole is a loss.
+   * `increasing`: ids only grow (one counter across markets, e.g. HotBit): holes are normal.
+   * `none`: ids carry no order (Bybit's UUIDs): exgate orders prints as they arrive.
    */
-  readonly tradeIds?: 'contiguous' | 'increasing';
+  readonly tradeIds: 'contiguous' | 'increasing' | 'none';
+  /** `by-id`: any id range can be fetched; `newest-only`: only the latest prints; `none`. */
+  readonly backfill: 'by-id' | 'newest-only' | 'none';
+}
+
+export interface ExchangeLimits {
+  /** Prints per REST backfill call. */
+  readonly backfillPageSize: number;
+  /** Candles per REST klines call (the proxy route's largest `limit`). */
+  readonly klinesPerCall: number;
+  /** Prints per REST "recent trades" call. */
+  readonly recentTradesPerCall: number;
+}
+
+/** An exchange's settings: variables under its prefix (e.g. `OKX_WS_URL`), parsed once per main.ts. */
+export interface ExchangeEnv {
+  /** A variable under it that the schema does not know is refused as a typo. */
+  readonly prefix: string;
+  /** Its variables, each optional or with a default. */
+  readonly shape: z.ZodRawShape;
+  /** The parsed variables → what `create` takes. */
+  settings(env: Readonly<Record<string, unknown>>): ExchangeSettings;
+}
+
+export interface ExchangeSettings {
+  /** Overrides the exchange's websocket base, e.g. the simulator's `ws://127.0.0.1:port`. */
+  readonly wsBaseUrl?: string;
+  /** Overrides the exchange's REST base, e.g. the simulator's `http://127.0.0.1:port`. */
+  readonly restBaseUrl?: string;
+  /** The print stream this adapter's feeds and REST backfill use; defaults to `info.tradeKind`. */
+  readonly tradeKind?: TradeKind;
+  /**
+   * Read-only market-data credentials, for exchanges that want them: Binance's `historicalTrades`
+   * (raw-trade backfill) needs a key; Coinbase INTX signs even market-data subscriptions. Passed
+   * in by config, never read from the environment, never a key that can trade.
+   */
+  readonly credentials?: ExchangeCredentials;
+}
+
+export interface AdapterOptions extends ExchangeSettings {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Per REST request. */
+  readonly restTimeoutMs?: number;
+}
+
+export interface ExchangeCredentials {
+  readonly apiKey: string;
+  readonly apiSecret?: string;
+  readonly passphrase?: string;
+}
+
+/** How a simulator paces recorded prints: as fast as sockets take them, or scaled recorded time. */
+export type Pace = 'asap' | { readonly speed: number };
+
+export interface SimulatorModule {
+  /** A simulator playing `frames` (JSON lines of the exchange's websocket frames, any symbols). */
+  start(options: SimulatorStart): Promise<ExchangeSimulator>;
+}
+
+export interface SimulatorStart {
+  readonly frames: readonly string[];
+  readonly pace?: Pace;
+  /** REST history: what has been printed so far (like a live exchange) or the whole recording. */
+  readonly restHistory?: 'printed' | 'all';
+  readonly host?: string;
+  readonly port?: number;
+}
+
+/** A running local exchange. Its REST and websocket speak the real exchange's protocol. */
+export interface ExchangeSimulator {
+  readonly wsBaseUrl: string;
+  readonly restBaseUrl: string;
+  /** Symbols it plays, in the exchange's spelling. */
+  readonly symbols: readonly string[];
+  /** Prints in the recording, all symbols. */
+  readonly printCount: number;
+  /** Resolves when every recorded print of these symbols (default: all) has been played. */
+  drained(symbols?: readonly string[]): Promise<void>;
+  close(): Promise<void>;
 }
 
 export type FrameResult =
   | { readonly type: 'trades'; readonly trades: readonly Trade[] }
   /** Protocol traffic that carries no trades: subscription acks, pongs, other streams. */
   | { readonly type: 'control'; readonly detail: string }
-  | { readonly type: 'rejected'; readonly rejection: FrameRejection };
+  | { readonly type: 'rejected'; readonly rejection: FrameRejection }
+  /** The exchange announced it will close the connection (Binance's `serverShutdown`): rotate now. */
+  | { readonly type: 'reconnect'; readonly detail: string };
 
 /** A frame exgate could not accept. `kind` is stable so rejections can be counted per kind. */
 export interface FrameRejection {
@@ -57,37 +162,6 @@ export type RejectionKind =
   | 'absurd_timestamp'
   | 'unknown_symbol'
   | 'unknown_stream';
-
-/** A module per exchange folder; the registry lists them. */
-export interface ExchangeModule {
-  readonly info: ExchangeInfo;
-  create(options: AdapterOptions): ExchangeAdapter;
-}
-
-export interface AdapterOptions {
-  /** Overrides the exchange's websocket base, e.g. the simulator's `ws://127.0.0.1:port`. */
-  readonly wsBaseUrl?: string;
-  /** Overrides the exchange's REST base, e.g. the simulator's `http://127.0.0.1:port`. */
-  readonly restBaseUrl?: string;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** Per REST request. */
-  readonly restTimeoutMs?: number;
-  /** The print stream this adapter's feeds and REST backfill use; defaults to `info.tradeKind`. */
-  readonly tradeKind?: TradeKind;
-  /**
-   * Read-only market-data credentials, for exchanges that want them: Binance's `historicalTrades`
-   * (raw-trade backfill) needs a key; Coinbase INTX signs even market-data subscriptions. Passed
-   * in by config, never read from the environment, never a key that can trade.
-   */
-  readonly credentials?: ExchangeCredentials;
-}
-
-export interface ExchangeCredentials {
-  readonly apiKey: string;
-  readonly apiSecret?: string;
-  readonly passphrase?: string;
-}
 
 export interface FeedOptions {
   readonly events: FeedEvents;
@@ -118,6 +192,13 @@ export interface FeedEvents {
 export type FeedStatus =
   | { readonly state: 'connecting'; readonly connection: string; readonly url: string; readonly attempt: number }
   | { readonly state: 'connected'; readonly connection: string; readonly url: string; readonly symbols: readonly string[] }
+  /**
+   * The exchange answered a heartbeat at `atMs`: every frame it sent before has arrived, so these
+   * symbols are complete up to then even when nothing traded.
+   */
+  | { readonly state: 'alive'; readonly connection: string; readonly symbols: readonly string[]; readonly atMs: number }
+  /** Symbols added to a connection that was already up. */
+  | { readonly state: 'subscribed'; readonly connection: string; readonly symbols: readonly string[] }
   | {
       readonly state: 'disconnected';
       readonly connection: string;

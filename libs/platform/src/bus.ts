@@ -5,9 +5,7 @@ import {
   KafkaTradeLogWriter, MemoryCandleLog, MemoryEventBus, MemoryTradeLog, NatsEventBus, NatsKeyValueStore,
   type CandleLogWriter, type EventBus, type KeyValueStore, type TradeLogReader, type TradeLogWriter,
 } from '@exgate/bus';
-import type { TradeKind } from '@exgate/domain';
 import type { Logger } from '@exgate/runtime';
-import type { MarketStore } from '@exgate/store';
 import path from 'node:path';
 import type { CommonEnv } from './env';
 
@@ -110,26 +108,5 @@ export function createEmbeddedBus(dataDir: string): Bus & { readonly trades: Mem
       for (const kv of open) await kv.close();
       await events.close();
     },
-  };
-}
-
-/**
- * In one process the trade log lives in memory, so what is safely kept is what the store holds:
- * a restarted collector resumes after the last stored id (key `exchange.SYMBOL.kind`).
- */
-export function storeCheckpoints(store: MarketStore): KeyValueStore {
-  const unsupported = () => Promise.reject(new Error('store checkpoints are read-only'));
-  return {
-    async get(key) {
-      const [exchange, symbol, kind] = key.split('.');
-      if (!exchange || !symbol || !kind) return undefined;
-      const id = await store.lastTradeId({ exchange, symbol, kind: kind as TradeKind });
-      return id === null ? undefined : String(id);
-    },
-    put: async () => undefined,
-    delete: async () => false,
-    entries: unsupported,
-    watch: unsupported,
-    close: async () => undefined,
   };
 }

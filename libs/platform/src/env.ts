@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXCHANGES, resolveExchange } from '@exgate/exchanges';
 import { env } from '@exgate/runtime';
 
 /**
@@ -25,16 +26,14 @@ export const commonEnv = z.object({
   CLICKHOUSE_PASSWORD: z.string().default(''),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('exgate'),
   /** Exchanges to enable, by id. */
-  EXGATE_EXCHANGES: env.list('binance-usdm'),
-  BINANCE_USDM_WS_URL: z.string().url().optional(),
-  BINANCE_USDM_REST_URL: z.string().url().optional(),
-  /** aggTrade (default, backfills without a key) or trade (raw prints; backfill needs an API key). */
-  BINANCE_USDM_STREAM: z.enum(['aggTrade', 'trade']).default('aggTrade'),
-  /** Read-only key: only for REST history of the raw trade stream. */
-  BINANCE_USDM_API_KEY: z.string().optional(),
+  EXGATE_EXCHANGES: env.list('binance-usdm').refine((names) => names.every((n) => resolveExchange(n) !== undefined), {
+    message: `unknown exchange; known: ${EXCHANGES.map((m) => m.info.id).join(', ')}`,
+  }),
+  // Each exchange's own settings, under its own prefix (e.g. BINANCE_USDM_WS_URL).
+  ...Object.assign({}, ...EXCHANGES.map((m) => m.env.shape)) as z.ZodRawShape,
 });
 
 export type CommonEnv = z.infer<typeof commonEnv>;
 
 /** Prefixes a service owns: a variable under one of them that the schema doesn't know is a typo. */
-export const COMMON_PREFIXES = ['EXGATE_', 'KAFKA_', 'NATS_', 'CLICKHOUSE_', 'BINANCE_USDM_'] as const;
+export const COMMON_PREFIXES: readonly string[] = ['EXGATE_', 'KAFKA_', 'NATS_', 'CLICKHOUSE_', ...EXCHANGES.map((m) => m.env.prefix)];

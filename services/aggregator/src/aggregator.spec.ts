@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { MemoryCandleLog, MemoryEventBus, MemoryTradeLog, subjects } from '@exgate/bus';
 import type { Candle, Trade, TradeBatch } from '@exgate/domain';
-import { binanceUsdm } from '@exgate/exchanges';
+import { requireExchange } from '@exgate/exchanges';
 import { encodeTick } from '@exgate/proto';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
 import { eventually, fixtureLines } from '@exgate/testing';
 import { createAggregator, type Aggregator } from './aggregator';
 
-const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger() });
+const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger() });
 const prints: Trade[] = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').flatMap((line) => {
   const r = adapter.parseFrame(line, 1_800_000_000_000);
   return r.type === 'trades' ? [...r.trades] : [];

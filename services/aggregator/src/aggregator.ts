@@ -99,8 +99,9 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
   }
 
   function apply(state: StreamState, batch: TradeBatch): void {
-    for (const t of batch.trades) m.trades.inc({ outcome: state.engine.ingest(t) });
+    // The gap first: prints after a loss must not close the buckets it covers as complete.
     if (batch.gap) state.engine.markGap(batch.gap.fromMs, batch.gap.toMs);
+    for (const t of batch.trades) m.trades.inc({ outcome: state.engine.ingest(t) });
     if (batch.watermarkMs !== null) {
       state.watermarkMs = Math.max(state.watermarkMs ?? batch.watermarkMs, batch.watermarkMs);
       state.engine.advanceTo(batch.watermarkMs);

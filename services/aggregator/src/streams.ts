@@ -2,6 +2,7 @@ import { streamKey, type Candle, type CandleAggregator, type IntervalId, type Tr
 import type { Logger, MetricsRegistry } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
 import { restoreEngine } from './restore';
+import { engineSemantics } from './semantics';
 
 export interface StreamState {
   readonly key: string;
@@ -57,6 +58,7 @@ export class Streams {
     const startedMs = performance.now();
     const restored = await restoreEngine(this.store, { exchange: batch.exchange, symbol: batch.symbol, kind: batch.kind }, {
       exchange: batch.exchange, symbol: batch.symbol, intervals: this.config.intervals, graceMs: this.config.graceMs,
+      ...engineSemantics(batch.exchange),
       onCandle: (c) => emitted.push(c),
     });
     const seconds = (performance.now() - startedMs) / 1000;

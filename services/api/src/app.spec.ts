@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './app';
-import { T0, candle, fakeDeps, type FakeDeps } from './fake-deps';
+import { T0, candle, fakeDeps, type FakeDeps } from './testing';
 import { klineResponse, recentResponse, pullResponse } from './schemas';
 
 let deps: FakeDeps;

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Trade } from '@exgate/domain';
 import { createApi } from './app';
-import { fakeDeps, trade, T0 } from './fake-deps';
+import { fakeDeps, trade, T0 } from './testing';
 
 describe('graceful stop', () => {
   it('a request in flight when close() starts still completes; requests arriving meanwhile get 503', async () => {

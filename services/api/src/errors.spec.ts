@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ExgateError } from '@exgate/errors';
 import { createApi } from './app';
-import { T0, fakeDeps, type FakeDeps } from './fake-deps';
+import { T0, fakeDeps, type FakeDeps } from './testing';
 import { rpcStatusSchema } from './schemas';
 
 let deps: FakeDeps;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './app';
-import { fakeDeps, T0 } from './fake-deps';
+import { fakeDeps, T0 } from './testing';
 
 const TOKEN = 'a-control-token-of-32-characters';
 

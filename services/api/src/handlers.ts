@@ -72,7 +72,7 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
         fromMs: p.startTime,
         toMs: p.endTime,
         limit: q.limit,
-        tzOffsetMs: tzOffsetMs(t.interval, q.timeZone),
+        tzOffsetMs: tzOffsetMs(t.exchange, t.interval, q.timeZone),
       });
       return { kline: candles.map(klineJson) };
     },
@@ -81,7 +81,7 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
       const t = seriesTarget(deps, params as PathParams);
       const q = parse(s.rangeKlineQuery, query);
       checkOrder(q.startTime, q.endTime);
-      const offsetMs = tzOffsetMs(t.interval, q.timeZone);
+      const offsetMs = tzOffsetMs(t.exchange, t.interval, q.timeZone);
       const window = candleWindow(t.interval, q.limit, q.startTime, q.endTime, deps.clock.nowMs());
       const candles = await deps.candles.generated({
         exchange: t.exchange.id,
@@ -105,7 +105,7 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
         ...(q.startTime === undefined ? {} : { startTimeMs: q.startTime }),
         ...(q.endTime === undefined ? {} : { endTimeMs: q.endTime }),
         limit: q.limit,
-        tzOffsetMs: tzOffsetMs(t.interval, q.timeZone),
+        tzOffsetMs: tzOffsetMs(t.exchange, t.interval, q.timeZone),
       });
       return { kline: klines.map(klineJson) };
     },

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
 import { createApi } from './app';
-import { T0, candle, fakeDeps, type FakeDeps } from './fake-deps';
+import { T0, candle, fakeDeps, type FakeDeps } from './testing';
 import { klineSchema } from './schemas';
 
 let deps: FakeDeps;

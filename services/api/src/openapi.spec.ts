@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { protoRoutes } from '@exgate/proto';
 import { createApi } from './app';
-import { fakeDeps } from './fake-deps';
+import { fakeDeps } from './testing';
 import { OPENAPI_FILE, buildOpenApiDocument, renderOpenApi } from './openapi';
 
 describe('the OpenAPI document', () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { protoRoutes, toFastifyPath } from '@exgate/proto';
 import { createApi } from './app';
-import { fakeDeps } from './fake-deps';
+import { fakeDeps } from './testing';
 import { ROUTES } from './routes';
 
 describe('the API serves exactly the proto’s routes', () => {

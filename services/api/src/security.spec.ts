@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createApi } from './app';
-import { fakeDeps, type FakeDeps } from './fake-deps';
+import { fakeDeps, type FakeDeps } from './testing';
 
 const TOKEN = 'a-control-token-of-32-characters';
 const CONTROL = [

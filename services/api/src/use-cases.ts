@@ -9,6 +9,7 @@ import { decodeCandle } from '@exgate/proto';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
 import type { ApiDeps, CandleQuery } from './deps';
+import { nativeTzOffsetMs } from './window';
 
 export interface UseCaseDeps {
   readonly store: MarketStore;
@@ -30,6 +31,12 @@ export interface UseCaseDeps {
 const PAGE = 50_000;
 /** Candles of this length are the base for time-zone shifted days: every offset is a multiple. */
 const TZ_BASE: IntervalId = '15m';
+
+/** Where the exchange's own days start for `interval` (its candle policy), 0 when it moves nothing. */
+function nativeOffset(exchange: string, interval: IntervalId): number {
+  const info = resolveExchange(exchange)?.info;
+  return info ? nativeTzOffsetMs(info, interval) : 0;
+}
 
 /** The API's use cases over the real store, bus and exchanges. */
 export function createApiDeps(d: UseCaseDeps): ApiDeps {
@@ -58,7 +65,8 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
   }
 
   async function stored(q: CandleQuery): Promise<readonly Candle[]> {
-    if (q.tzOffsetMs === 0) return d.store.candles({ ...q });
+    // Stored candles are laid out as the exchange lays out its own.
+    if (q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) return d.store.candles({ ...q });
     // Days that start at another offset are folds of the stored 15m candles.
     const lastOpen = Math.min(q.toMs, q.fromMs + q.limit * (intervalMs(q.interval) ?? 31 * 86_400_000));
     const parts = await d.store.candles({
@@ -108,7 +116,7 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
       stored,
       generated,
       async proxied(q) {
-        if (q.tzOffsetMs !== 0) {
+        if (q.tzOffsetMs !== nativeOffset(q.exchange, q.interval)) {
           throw new ExgateError('INVALID_ARGUMENT', `${q.exchange} klines have no time-zone parameter; use exgate/kline or genkline with timeZone`);
         }
         return adapter(q.exchange).rest.klines({

@@ -4,7 +4,7 @@ import { InvalidScheduleError, parseSchedule, type IntervalId, type Schedule } f
 import type { ExchangeInfo } from '@exgate/exchanges';
 import type { ApiDeps } from './deps';
 import { invalidArgument, quote } from './errors';
-import { effectiveTzOffsetMs } from './window';
+import { effectiveTzOffsetMs, nativeTzOffsetMs } from './window';
 
 export interface Target {
   readonly exchange: ExchangeInfo;
@@ -78,9 +78,12 @@ export function checkOrder(startMs: number | undefined, endMs: number | undefine
   ]);
 }
 
-/** The candle routes' `timeZone` (Binance's parameter): where days, weeks and months start. */
-export function tzOffsetMs(interval: IntervalId, timeZone: string | undefined): number {
-  if (timeZone === undefined) return 0;
+/**
+ * The candle routes' `timeZone` (Binance's parameter): where days, weeks and months start. Without
+ * it, where the exchange starts them (its candle policy: UTC+8 on OKX and HotBit).
+ */
+export function tzOffsetMs(exchange: ExchangeInfo, interval: IntervalId, timeZone: string | undefined): number {
+  if (timeZone === undefined) return nativeTzOffsetMs(exchange, interval);
   const offsetMs = effectiveTzOffsetMs(interval, timeZone);
   if (offsetMs !== undefined) return offsetMs;
   throw invalidArgument(`invalid timeZone ${quote(timeZone)}: expected an offset like +08:00, -1:00 or 8, within -12:00..+14:00`, [

@@ -48,3 +48,10 @@ export function effectiveTzOffsetMs(interval: IntervalId, text: string): number 
   const fixed = intervalMs(interval);
   return fixed !== null && offsetMs % fixed === 0 ? 0 : offsetMs;
 }
+
+/** The offset the exchange's own candles of `interval` are laid out on (0 when it moves nothing). */
+export function nativeTzOffsetMs(exchange: { readonly candlePolicy: { readonly tzOffsetMs: number } }, interval: IntervalId): number {
+  const offsetMs = exchange.candlePolicy.tzOffsetMs;
+  const fixed = intervalMs(interval);
+  return fixed !== null && offsetMs % fixed === 0 ? 0 : offsetMs;
+}

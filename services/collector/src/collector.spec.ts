@@ -1,11 +1,12 @@
 import pino from 'pino';
 import { encodeRecord, MemoryKeyValueStore, subscriptionKey, type TradeLogWriter } from '@exgate/bus';
-import type { TradeBatch } from '@exgate/domain';
+import { streamKey, type TradeBatch } from '@exgate/domain';
 import { ExgateError } from '@exgate/errors';
-import { binanceUsdm } from '@exgate/exchanges';
-import { BinanceUsdmSimulator } from '@exgate/exchanges/simulator';
+import { requireExchange } from '@exgate/exchanges';
+import { BinanceUsdmSimulator } from '@exgate/exchanges/testing';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { eventually, fixtureLines } from '@exgate/testing';
+import { kvCheckpoints } from './checkpoints';
 import { createCollector, type Collector } from './collector';
 
 const trades = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').slice(0, 3000);
@@ -26,12 +27,12 @@ function recorder() {
 
 async function setup(writer: TradeLogWriter, sim: BinanceUsdmSimulator, checkpoints = new MemoryKeyValueStore()) {
   const metrics = new MetricsRegistry();
-  const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+  const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
   const subscriptions = new MemoryKeyValueStore();
   const collector = createCollector({
-    exchanges: new Map([['binance-usdm', adapter]]), tradeLog: writer, subscriptions, checkpoints,
+    exchanges: new Map([['binance-usdm', adapter]]), tradeLog: writer, subscriptions, checkpoints: kvCheckpoints(checkpoints),
     clock: systemClock, logger: silentLogger(), metrics,
-    config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, backfillPageSize: 1000, latencyAllowanceMs: 1000 },
+    config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: 1000 },
   });
   await collector.start();
   await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
@@ -144,6 +145,84 @@ describe('collector (simulated Binance, real protocol)', () => {
   });
 });
 
+describe('collector: what a stream vouches for', () => {
+  let sim: BinanceUsdmSimulator;
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  it('vouches for a symbol pulled onto a connection that is already up, as for the first', async () => {
+    const eth = fixtureLines('binance', 'usdm-trades-2024-07-18', 'ethusdt-trade-stream.jsonl').slice(0, 3000);
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades }, ETHUSDT: { trade: eth } }, pace: { speed: 20 } });
+    const bus = recorder();
+    const { collector, subscriptions } = await setup(bus.writer, sim);
+    await flushUntil(collector, () => bus.batches.some((b) => b.symbol === 'BTCUSDT' && b.watermarkMs !== null), 'a BTCUSDT watermark');
+    await subscriptions.put(subscriptionKey('binance-usdm', 'ETHUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'ETHUSDT', interval: '1m', sinceMs: 0 }));
+    await flushUntil(collector, () => bus.batches.some((b) => b.symbol === 'ETHUSDT' && b.watermarkMs !== null), 'an ETHUSDT watermark');
+    await collector.stop();
+    // One connection carried both: ETHUSDT came by SUBSCRIBE, not by a new connection.
+    expect(sim.stats.connectionsOpened).toBe(1);
+    const ethMarks = bus.batches.filter((b) => b.symbol === 'ETHUSDT' && b.watermarkMs !== null).map((b) => b.watermarkMs!);
+    const ethTimes = bus.batches.filter((b) => b.symbol === 'ETHUSDT').flatMap((b) => b.trades.map((t) => t.exchangeTimeMs));
+    expect(ethMarks.length).toBeGreaterThan(0);
+    expect(Math.min(...ethMarks)).toBeGreaterThanOrEqual(Math.min(...ethTimes) - 60_000);
+  });
+
+  it('does not vouch for time a silent connection has not proved: the watermark stops with the last frame or pong', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 5 } });
+    const bus = recorder();
+    const { collector } = await setup(bus.writer, sim);
+    await flushUntil(collector, () => bus.batches.some((b) => b.watermarkMs !== null) && bus.ids().length >= 50, 'prints and a watermark');
+    // Frames and pongs stop; the socket stays open (far shorter than the 60 s silence timeout).
+    sim.silence(2_500);
+    const silencedAt = bus.batches.length;
+    const lastEventBefore = Math.max(...bus.batches.flatMap((b) => b.trades.map((t) => t.eventTimeMs)));
+    const until = Date.now() + 2_200;
+    while (Date.now() < until) {
+      await collector.flush();
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await collector.stop();
+    const marks = bus.batches.slice(silencedAt).flatMap((b) => (b.watermarkMs === null ? [] : [b.watermarkMs]));
+    expect(marks.length).toBeGreaterThan(0);
+    // Extrapolating to "now" would have moved it ~2.2 s past the last frame, less the 1 s allowance.
+    expect(Math.max(...marks)).toBeLessThanOrEqual(lastEventBefore);
+  });
+
+  it('where ids cannot show a loss, declares what a disconnection hid a gap and fetches nothing', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 20 } });
+    const bus = recorder();
+    const binance = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+    // The same feed, described as an exchange whose ids only grow and that serves no history.
+    const adapter = { ...binance, info: { ...binance.info, capabilities: { tradeIds: 'increasing', backfill: 'none' } as const } };
+    const subscriptions = new MemoryKeyValueStore();
+    const collector = createCollector({
+      exchanges: new Map([['binance-usdm', adapter]]), tradeLog: bus.writer, subscriptions, checkpoints: kvCheckpoints(new MemoryKeyValueStore()),
+      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
+      config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: 0 },
+    });
+    await collector.start();
+    await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
+    await flushUntil(collector, () => bus.batches.some((b) => b.watermarkMs !== null) && bus.ids().length >= 100, 'prints and a watermark');
+    // The exchange goes on printing while the collector reconnects (backoff 0.5–1 s: 10–20 s of prints).
+    sim.dropConnections();
+    await flushUntil(collector, () => bus.batches.some((b) => b.gap !== null), 'a declared gap');
+    const restBefore = sim.stats.restRequests;
+    await collector.stop();
+
+    const sent = new Set(sim.sentIds('BTCUSDT', 'aggTrade'));
+    const hidden = sim.timeline('BTCUSDT').filter((p) => p.kind === 'aggTrade' && sim.printedIds('BTCUSDT', 'aggTrade').includes(p.id) && !sent.has(p.id));
+    expect(hidden.length).toBeGreaterThanOrEqual(20);
+    const gaps = bus.batches.flatMap((b) => (b.gap ? [b.gap] : []));
+    expect(gaps).toHaveLength(1);
+    // The gap covers every hidden print; nothing was fetched to fill it.
+    expect(gaps[0]!.fromMs).toBeLessThanOrEqual(Math.min(...hidden.map((p) => p.tradeTimeMs)));
+    expect(gaps[0]!.toMs).toBeGreaterThanOrEqual(Math.max(...hidden.map((p) => p.tradeTimeMs)));
+    expect(restBefore).toBe(0);
+    expect(bus.ids().filter((id) => hidden.some((p) => p.id === id))).toEqual([]);
+  });
+});
+
 describe('collector under bad conditions', () => {
   let sim: BinanceUsdmSimulator;
   afterEach(async () => {
@@ -155,12 +234,12 @@ describe('collector under bad conditions', () => {
     const bus = recorder();
     bus.setDown(true);
     const metrics = new MetricsRegistry();
-    const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+    const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
     const subscriptions = new MemoryKeyValueStore();
     const collector = createCollector({
-      exchanges: new Map([['binance-usdm', adapter]]), tradeLog: bus.writer, subscriptions, checkpoints: new MemoryKeyValueStore(),
+      exchanges: new Map([['binance-usdm', adapter]]), tradeLog: bus.writer, subscriptions, checkpoints: kvCheckpoints(new MemoryKeyValueStore()),
       clock: systemClock, logger: silentLogger(), metrics,
-      config: { flushIntervalMs: 20, maxBufferedPerStream: 100, backfillPageSize: 1000, latencyAllowanceMs: 1000 },
+      config: { flushIntervalMs: 20, maxBufferedPerStream: 100, latencyAllowanceMs: 1000 },
     });
     await collector.start();
     await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
@@ -168,7 +247,7 @@ describe('collector under bad conditions', () => {
     await eventually(() => sim.printedIds('BTCUSDT', 'aggTrade').length >= 600, { what: '600 prints', intervalMs: 5 });
     sim.pause();
     await collector.flush();
-    expect(collector.streams.get('binance-usdm.BTCUSDT.aggTrade')!.buffered).toBeLessThanOrEqual(100);
+    expect(collector.streams.get(streamKey('binance-usdm', 'BTCUSDT'))!.buffered).toBeLessThanOrEqual(100);
     bus.setDown(false);
     sim.resume();
     const printed = await untilDelivered(collector, sim, bus.ids);
@@ -183,12 +262,12 @@ describe('collector under bad conditions', () => {
     const logged: { kind?: string; msg?: string }[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => logged.push(JSON.parse(line)) });
     const metrics = new MetricsRegistry();
-    const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+    const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
     const subscriptions = new MemoryKeyValueStore();
     const collector = createCollector({
-      exchanges: new Map([['binance-usdm', adapter]]), tradeLog: bus.writer, subscriptions, checkpoints: new MemoryKeyValueStore(),
+      exchanges: new Map([['binance-usdm', adapter]]), tradeLog: bus.writer, subscriptions, checkpoints: kvCheckpoints(new MemoryKeyValueStore()),
       clock: systemClock, logger, metrics,
-      config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, backfillPageSize: 1000, latencyAllowanceMs: 1000 },
+      config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: 1000 },
     });
     await collector.start();
     await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));

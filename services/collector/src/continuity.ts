@@ -22,7 +22,8 @@ export interface Accepted {
 export class ContinuityTracker {
   private last: number | null;
 
-  constructor(lastId: number | null = null) {
+  /** `contiguous`: ids go up by one, so a jump is a hole; otherwise ids only grow and jumps are normal. */
+  constructor(lastId: number | null = null, private readonly contiguous = true) {
     this.last = lastId;
   }
 
@@ -45,7 +46,7 @@ export class ContinuityTracker {
         duplicates++;
         continue;
       }
-      if (this.last !== null && t.id > this.last + 1) gaps.push({ afterId: this.last, beforeId: t.id });
+      if (this.contiguous && this.last !== null && t.id > this.last + 1) gaps.push({ afterId: this.last, beforeId: t.id });
       fresh.push(t);
       this.last = t.id;
     }

@@ -1,6 +1,7 @@
 import { buckets } from '@exgate/bus';
 import { env } from '@exgate/runtime';
 import { commonEnv, connectDistributedBus, createAdapters, runService } from '@exgate/platform';
+import { kvCheckpoints } from './checkpoints';
 import { createCollector } from './collector';
 
 const schema = commonEnv.extend({
@@ -15,12 +16,11 @@ runService('collector', schema, 'COLLECTOR_', async ({ config, logger, metrics, 
     exchanges: createAdapters(config, clock, logger),
     tradeLog: bus.tradeWriter(),
     subscriptions: await bus.kv(buckets.subscriptions),
-    checkpoints: await bus.kv('exgate_collector_checkpoints'),
+    checkpoints: kvCheckpoints(await bus.kv('exgate_collector_checkpoints')),
     clock, logger, metrics,
     config: {
       flushIntervalMs: config.COLLECTOR_FLUSH_MS,
       maxBufferedPerStream: config.COLLECTOR_MAX_BUFFERED,
-      backfillPageSize: 1000,
       latencyAllowanceMs: config.COLLECTOR_LATENCY_ALLOWANCE_MS,
     },
   });

@@ -1,13 +1,16 @@
 import type { Trade, TradeBatch, TradeKind, TimeRange } from '@exgate/domain';
+import { streamKey } from '@exgate/domain';
 import { errorMessage } from '@exgate/errors';
-import type { ExchangeRest } from '@exgate/exchanges';
+import type { ExchangeCapabilities, ExchangeRest } from '@exgate/exchanges';
 import { retry, type Logger } from '@exgate/runtime';
 import { ContinuityTracker } from './continuity';
+import { Liveness } from './liveness';
 
 export interface StreamOptions {
   readonly exchange: string;
   readonly symbol: string;
   readonly kind: TradeKind;
+  readonly capabilities: ExchangeCapabilities;
   readonly rest: ExchangeRest;
   readonly logger: Logger;
   /** Where the stream stopped last time (checkpoint), so a restart backfills what it missed. */
@@ -26,12 +29,18 @@ export type StreamEvent =
   | { readonly type: 'overflow'; readonly dropped: number };
 
 /**
- * One exchange stream on its way to the bus: orders and dedups prints by id, backfills every hole
- * from REST before letting later prints through, and holds the result until the bus has it.
- * Prints are handled one batch at a time, so ids leave strictly ascending.
+ * One exchange stream on its way to the bus, and everything the collector knows about it: its
+ * liveness and watermark, its checkpoint, its outbox. Orders and dedups prints by id; where the
+ * exchange numbers prints contiguously and serves them by id, every hole is fetched from REST
+ * before later prints go on; elsewhere what a disconnection hid is declared a gap. Prints are
+ * handled one batch at a time, so ids leave strictly ascending.
  */
 export class CollectedStream {
+  readonly key: string;
+  readonly liveness = new Liveness();
   private readonly tracker: ContinuityTracker;
+  /** Holes in the ids are losses that REST can give back. */
+  private readonly fetchesHoles: boolean;
   private readonly incoming: Trade[] = [];
   private outbox: Trade[] = [];
   private pending: TimeRange | null = null;
@@ -42,9 +51,14 @@ export class CollectedStream {
   private catchingUp = false;
   /** Last id that made it to the bus: the checkpoint. */
   private published: number | null;
+  /** When the last watermark-only batch left (quiet streams send one per interval, not per flush). */
+  watermarkSentAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly o: StreamOptions) {
-    this.tracker = new ContinuityTracker(o.lastId);
+    this.key = streamKey(o.exchange, o.symbol);
+    const contiguous = o.capabilities.tradeIds === 'contiguous';
+    this.tracker = new ContinuityTracker(o.lastId, contiguous);
+    this.fetchesHoles = contiguous && o.capabilities.backfill === 'by-id';
     this.published = o.lastId;
   }
 
@@ -56,8 +70,8 @@ export class CollectedStream {
     return this.o.symbol;
   }
 
-  get key(): string {
-    return `${this.o.exchange}.${this.o.symbol}.${this.o.kind}`;
+  get kind(): TradeKind {
+    return this.o.kind;
   }
 
   get publishedId(): number | null {
@@ -78,7 +92,19 @@ export class CollectedStream {
     return this.outbox.length === 0 && this.pending === null;
   }
 
-  ingest(trades: readonly Trade[]): void {
+  /** Prints from the live feed. */
+  receive(trades: readonly Trade[]): void {
+    this.liveness.observe(trades);
+    // Where ids cannot show what a disconnection hid, the span it left unknown is a gap.
+    const loss = this.fetchesHoles ? null : this.liveness.takeLoss(trades[0]?.exchangeTimeMs ?? 0);
+    if (loss) {
+      this.pending = mergeRanges(this.pending, loss);
+      this.o.onStats({ type: 'unfilled', range: loss });
+    }
+    this.ingest(trades);
+  }
+
+  private ingest(trades: readonly Trade[]): void {
     this.incoming.push(...trades);
     this.pumping ??= this.pump().finally(() => {
       this.pumping = null;
@@ -93,7 +119,7 @@ export class CollectedStream {
    * as the market stays quiet (an illiquid symbol, a halt). No-op before the stream has an id.
    */
   catchUp(): void {
-    if (this.tracker.lastId === null) return;
+    if (this.tracker.lastId === null || !this.fetchesHoles) return;
     this.catchingUp = true;
     this.ingest([]);
   }
@@ -103,8 +129,12 @@ export class CollectedStream {
     while (this.pumping) await this.pumping;
   }
 
-  /** The batch to publish now (null when nothing is due); `commit` once the bus acknowledged it. */
+  /**
+   * The batch to publish now (null when nothing is due); `commit` once the bus acknowledged it.
+   * While holes are being fetched the watermark stays back: it must not pass them.
+   */
   take(watermarkMs: number | null): { batch: TradeBatch; commit: () => void } | null {
+    if (this.busy) watermarkMs = null;
     const trades = this.outbox;
     const gap = this.pending;
     if (trades.length === 0 && gap === null && watermarkMs === null) return null;
@@ -114,6 +144,7 @@ export class CollectedStream {
     return {
       batch,
       commit: () => {
+        if (watermarkMs !== null) this.liveness.vouched(watermarkMs);
         const last = trades[trades.length - 1];
         if (last) this.published = last.id;
         // Room again: fetch what was forgotten, let held prints through.
@@ -161,7 +192,7 @@ export class CollectedStream {
       const accepted = this.tracker.accept(this.incoming.splice(0, this.incoming.length));
       if (accepted.duplicates > 0) this.o.onStats({ type: 'duplicates', count: accepted.duplicates });
       let cursor = 0;
-      for (const gap of accepted.gaps) {
+      for (const gap of this.fetchesHoles ? accepted.gaps : []) {
         // Everything before the hole is safe to send; the hole is fetched before anything after it.
         const beforeHole = accepted.fresh.findIndex((t) => t.id >= gap.beforeId);
         this.outbox.push(...accepted.fresh.slice(cursor, beforeHole));

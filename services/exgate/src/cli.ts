@@ -25,7 +25,7 @@ async function main(argv: readonly string[]): Promise<number> {
         input: { type: 'string' },
         interval: { type: 'string' },
         format: { type: 'string', default: 'csv' },
-        timezone: { type: 'string', default: '+00:00' },
+        timezone: { type: 'string' },
         'reorder-window-ms': { type: 'string', default: '60000' },
       },
     }));
@@ -37,9 +37,10 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!values.input) return usage('--input FILE is required');
   if (!values.interval || !isInterval(values.interval)) return usage(`--interval must be one of 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M`);
   if (values.format !== 'csv' && values.format !== 'json') return usage('--format must be csv or json');
-  let tzOffsetMs: number;
+  // Without --timezone, candles are laid out as the exchange lays out its own (OKX: UTC+8 days).
+  let tzOffsetMs = module.info.candlePolicy.tzOffsetMs;
   try {
-    tzOffsetMs = parseTimeZone(values.timezone);
+    if (values.timezone !== undefined) tzOffsetMs = parseTimeZone(values.timezone);
   } catch (e) {
     return usage(`--timezone: ${errorMessage(e)}`);
   }

@@ -26,7 +26,7 @@ describe('embedded mode: what the user asked for survives a restart', () => {
   const start = () =>
     startEmbedded({
       config: embeddedEnv.parse({ EXGATE_DATA_DIR: dataDir, API_PORT: '0', API_HOST: '127.0.0.1', EXGATE_BUS: 'memory', EXGATE_STORE: 'chdb' }),
-      replay: { file: replayFile, speed: 'max' },
+      replay: { file: replayFile, exchange: 'binance-usdm', speed: 'max' },
       logger: silentLogger(),
       metrics: new MetricsRegistry(),
     });

@@ -4,11 +4,10 @@ import { z } from 'zod';
 import { createAggregator, type Aggregator } from '@exgate/aggregator';
 import { apiConfigFromEnv, apiEnv, createApi, createApiDeps } from '@exgate/api';
 import { buckets, encodeRecord, subscriptionKey, type KeyValueStore } from '@exgate/bus';
-import { createCollector, type Collector } from '@exgate/collector';
+import { createCollector, storeCheckpoints, type Collector } from '@exgate/collector';
 import { INTERVALS } from '@exgate/domain';
-import { resolveExchange } from '@exgate/exchanges';
-import { BinanceUsdmSimulator, recordingsFromFrames } from '@exgate/exchanges/simulator';
-import { commonEnv, createAdapters, createEmbeddedBus, storeCheckpoints, storeReady, type ExchangeOverrides } from '@exgate/platform';
+import { requireExchange, resolveExchange, type ExchangeSettings, type ExchangeSimulator } from '@exgate/exchanges';
+import { commonEnv, createAdapters, createEmbeddedBus, storeReady } from '@exgate/platform';
 import { env, systemClock, type Clock, type Logger, type MetricsRegistry } from '@exgate/runtime';
 import { createScheduler, soleLeader, type Scheduler } from '@exgate/scheduler';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
@@ -24,6 +23,8 @@ export type EmbeddedEnv = z.infer<typeof embeddedEnv>;
 
 export interface ReplayOptions {
   readonly file: string;
+  /** Whose frames the file holds (id or alias): its simulator plays them. */
+  readonly exchange: string;
   /** Recorded time per wall time; 'max' plays as fast as the sockets take it. */
   readonly speed: number | 'max';
 }
@@ -41,7 +42,7 @@ export interface Embedded {
   readonly collector: Collector;
   readonly aggregator: Aggregator;
   readonly scheduler: Scheduler;
-  readonly simulator: BinanceUsdmSimulator | null;
+  readonly simulator: ExchangeSimulator | null;
   close(): Promise<void>;
 }
 
@@ -52,22 +53,26 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const store = await openStore({ kind: 'embedded', dataDir: path.join(dataDir, 'clickhouse'), database: config.CLICKHOUSE_DATABASE });
   const bus = createEmbeddedBus(dataDir);
 
-  let simulator: BinanceUsdmSimulator | null = null;
-  const overrides: Record<string, ExchangeOverrides> = {};
+  let simulator: ExchangeSimulator | null = null;
+  const overrides: Record<string, ExchangeSettings> = {};
   let pulls = config.EXGATE_PULL;
+  let exchanges = config.EXGATE_EXCHANGES;
   if (o.replay) {
-    const recordings = recordingsFromFrames((await readFile(o.replay.file, 'utf8')).split('\n'));
-    simulator = await BinanceUsdmSimulator.start({
-      host: '127.0.0.1', recordings, restHistory: 'printed',
+    const module = requireExchange(o.replay.exchange);
+    const id = module.info.id;
+    simulator = await module.simulator.start({
+      frames: (await readFile(o.replay.file, 'utf8')).split('\n'), host: '127.0.0.1', restHistory: 'printed',
       pace: o.replay.speed === 'max' ? 'asap' : { speed: o.replay.speed },
     });
-    overrides['binance-usdm'] = { wsBaseUrl: simulator.wsBaseUrl, restBaseUrl: simulator.restBaseUrl };
-    pulls = Object.keys(recordings).map((symbol) => `binance-usdm:${symbol}`);
-    logger.info({ file: o.replay.file, symbols: Object.keys(recordings), speed: o.replay.speed }, 'replaying recorded frames through a local Binance simulator');
+    overrides[id] = { wsBaseUrl: simulator.wsBaseUrl, restBaseUrl: simulator.restBaseUrl };
+    pulls = simulator.symbols.map((symbol) => `${id}:${symbol}`);
+    if (!exchanges.some((name) => resolveExchange(name)?.info.id === id)) exchanges = [...exchanges, id];
+    logger.info({ file: o.replay.file, exchange: id, symbols: simulator.symbols, prints: simulator.printCount, speed: o.replay.speed },
+      `replaying recorded frames through a local ${module.info.displayName} simulator`);
   }
   const clock: Clock = systemClock;
 
-  const adapters = createAdapters(config, clock, logger, overrides);
+  const adapters = createAdapters({ ...config, EXGATE_EXCHANGES: exchanges }, clock, logger, overrides);
   const subscriptions = await bus.kv(buckets.subscriptions);
   const schedules = await bus.kv(buckets.schedules);
   await seedPulls(subscriptions, pulls, clock, logger);
@@ -75,7 +80,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const collector = createCollector({
     exchanges: adapters, tradeLog: bus.tradeWriter(), subscriptions, checkpoints: storeCheckpoints(store),
     clock, logger: logger.child({ component: 'collector' }), metrics,
-    config: { flushIntervalMs: 100, maxBufferedPerStream: 200_000, backfillPageSize: 1000, latencyAllowanceMs: 2_000 },
+    config: { flushIntervalMs: 100, maxBufferedPerStream: 200_000, latencyAllowanceMs: 2_000 },
   });
   const aggregator = createAggregator({
     tradeLog: bus.tradeReader('exgate-aggregator'), store, candleLog: bus.candleWriter(), events: bus.events,

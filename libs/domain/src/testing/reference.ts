@@ -25,8 +25,14 @@ export interface ReferenceKline {
   readonly lastTradeId: number;
 }
 
-/** Reference klines of the buckets that had at least one market print, by open time. */
-export function referenceKlines(trades: readonly Trade[], interval: IntervalId, tzOffsetMs = 0): Map<number, ReferenceKline> {
+/**
+ * Reference klines of the buckets that had at least one market print, by open time. With
+ * `previous-price` (ViaBTC's rule) a bucket opens at the last market print before it, and its
+ * high and low include that price.
+ */
+export function referenceKlines(
+  trades: readonly Trade[], interval: IntervalId, tzOffsetMs = 0, openAt: 'first-print' | 'previous-price' = 'first-print',
+): Map<number, ReferenceKline> {
   const buckets = new Map<number, Trade[]>();
   for (const t of trades) {
     const key = openTimeMs(interval, t.exchangeTimeMs, tzOffsetMs);
@@ -57,8 +63,15 @@ export function referenceKlines(trades: readonly Trade[], interval: IntervalId, 
       }
       tradeCount += t.lastTradeId - t.firstTradeId + 1;
     }
+    let open = new Dec(market[0]!.price);
+    const carry = openAt === 'previous-price' ? lastMarketBefore(trades, key) : undefined;
+    if (carry) {
+      open = new Dec(carry.price);
+      if (open.gt(high)) high = open;
+      if (open.lt(low)) low = open;
+    }
     out.set(key, {
-      openTimeMs: key, open: new Dec(market[0]!.price), high, low, close: new Dec(market[market.length - 1]!.price),
+      openTimeMs: key, open, high, low, close: new Dec(market[market.length - 1]!.price),
       volume, quoteVolume, takerBuyVolume, takerBuyQuoteVolume, tradeCount,
       firstTradeId: prints[0]!.id, lastTradeId: prints[prints.length - 1]!.id,
     });
@@ -76,4 +89,14 @@ export function differencesFromReference(c: Candle, ref: ReferenceKline): string
   if (c.firstTradeId !== ref.firstTradeId) diffs.push(`firstTradeId: ${c.firstTradeId} ≠ ${ref.firstTradeId}`);
   if (c.lastTradeId !== ref.lastTradeId) diffs.push(`lastTradeId: ${c.lastTradeId} ≠ ${ref.lastTradeId}`);
   return diffs;
+}
+
+/** The latest market print (time, then id) before `beforeMs`. */
+function lastMarketBefore(trades: readonly Trade[], beforeMs: number): Trade | undefined {
+  let best: Trade | undefined;
+  for (const t of trades) {
+    if (!t.market || t.exchangeTimeMs >= beforeMs) continue;
+    if (!best || t.exchangeTimeMs > best.exchangeTimeMs || (t.exchangeTimeMs === best.exchangeTimeMs && t.id > best.id)) best = t;
+  }
+  return best;
 }

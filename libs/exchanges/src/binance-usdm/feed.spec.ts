@@ -2,9 +2,11 @@ import { once } from 'node:events';
 import type { TradeKind } from '@exgate/domain';
 import { fixtureLines } from '@exgate/testing';
 import { silentLogger, systemClock } from '@exgate/runtime';
-import { BinanceUsdmFeed, type BinanceFeedOptions } from './feed';
-import { FeedProbe } from './feed-probe';
+import { ExchangeFeed, type ExchangeFeedOptions } from '../common/feed';
+import { FeedProbe } from '../testing/feed-probe';
+import { SYMBOL_PATTERN } from './constants';
 import { parseFrame } from './mapper';
+import { binanceUsdmProtocol } from './protocol';
 import { BinanceUsdmSimulator, type SimulatorOptions } from './simulator';
 
 const aggTrades2026 = fixtureLines('binance', 'ws-captures-2026', 'perp_aggTrade.jsonl');
@@ -12,14 +14,19 @@ const btcTrades = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-tra
 const ethTrades = fixtureLines('binance', 'usdm-trades-2024-07-18', 'ethusdt-trade-stream.jsonl').slice(0, 2000);
 
 let sim: BinanceUsdmSimulator;
-let feed: BinanceUsdmFeed;
+let feed: ExchangeFeed;
 let probe: FeedProbe;
 
-async function setup(simOptions: SimulatorOptions, feedOptions: Partial<BinanceFeedOptions> & { kind?: TradeKind } = {}): Promise<void> {
+type FeedTweaks = Partial<ExchangeFeedOptions> & { kind?: TradeKind; maxStreamsPerConnection?: number };
+
+/** The shared feed on Binance's protocol, as the module builds it, with test timings. */
+async function setup(simOptions: SimulatorOptions, { maxStreamsPerConnection, ...feedOptions }: FeedTweaks = {}): Promise<void> {
   sim = await BinanceUsdmSimulator.start(simOptions);
   probe = new FeedProbe();
-  feed = new BinanceUsdmFeed({
-    kind: 'aggTrade', clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, events: probe,
+  const limits = { ...binanceUsdmProtocol.limits, ...(maxStreamsPerConnection ? { maxStreamsPerConnection } : {}) };
+  feed = new ExchangeFeed({
+    protocol: { ...binanceUsdmProtocol, limits }, kind: 'aggTrade', symbolPattern: SYMBOL_PATTERN, dedupeBy: 'id',
+    clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, events: probe,
     minBackoffMs: 20, maxBackoffMs: 200, ...feedOptions,
   });
 }

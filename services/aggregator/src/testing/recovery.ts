@@ -1,5 +1,5 @@
 import { buildCandles, compareDecimalStrings, type Candle, type IntervalId, type Trade, type TradeBatch } from '@exgate/domain';
-import { binanceUsdm } from '@exgate/exchanges';
+import { requireExchange } from '@exgate/exchanges';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import type { CandleLogWriter } from '@exgate/bus';
 import type { MarketStore } from '@exgate/store';
@@ -7,7 +7,7 @@ import { fixtureLines } from '@exgate/testing';
 
 /** Helpers for the aggregator's recovery tests: real fixture streams and checks against the store. */
 
-const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger() });
+const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger() });
 
 /** The real prints of a recorded USDⓈ-M trade stream (ids contiguous). */
 export function fixturePrints(file: 'btcusdt-trade-stream.jsonl' | 'ethusdt-trade-stream.jsonl'): Trade[] {

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
-import { binanceUsdm } from '@exgate/exchanges';
+import { requireExchange } from '@exgate/exchanges';
 import { fixturePath, repoRoot } from '@exgate/testing';
-import { coveredBinanceRows } from '../pipeline/binance-window';
+import { coveredBinanceRows } from '../testing/binance-window';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import { CSV_HEADER, runCandles, type CandlesCommand } from './candles';
 
-const adapter = binanceUsdm.create({ clock: systemClock, logger: silentLogger() });
+const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger() });
 const usdmTrades = fixturePath('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl');
 
 async function run(cmd: Partial<CandlesCommand> & Pick<CandlesCommand, 'input' | 'interval'>): Promise<{ out: string; report: Awaited<ReturnType<typeof runCandles>> }> {

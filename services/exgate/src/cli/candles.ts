@@ -5,7 +5,7 @@ import type { ExchangeAdapter } from '@exgate/exchanges';
 import { klineJson } from '@exgate/api';
 
 export interface CandlesCommand {
-  readonly adapter: Pick<ExchangeAdapter, 'parseFrame'>;
+  readonly adapter: Pick<ExchangeAdapter, 'parseFrame' | 'info'>;
   readonly input: string;
   readonly interval: IntervalId;
   readonly format: 'csv' | 'json';
@@ -73,13 +73,15 @@ export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => 
       rejected[result.rejection.kind] = (rejected[result.rejection.kind] ?? 0) + 1;
       continue;
     }
-    if (result.type === 'control') {
+    if (result.type === 'control' || result.type === 'reconnect') {
       control++;
       continue;
     }
     for (const t of result.trades) {
       engine ??= new CandleAggregator({
         exchange: t.exchange, symbol: t.symbol, intervals: [cmd.interval], tzOffsetMs: cmd.tzOffsetMs,
+        openAt: cmd.adapter.info.candlePolicy.openAt,
+        contiguousIds: cmd.adapter.info.capabilities.tradeIds === 'contiguous',
         graceMs: cmd.reorderWindowMs,
         // A file has no "published" candles: a print settling late into its bucket is not a correction.
         onCandle: (c) => pending.set(c.openTimeMs, c.version === 1 ? c : { ...c, state: 'closed', version: 1 }),

@@ -5,15 +5,15 @@ import { createAggregator, type Aggregator } from '@exgate/aggregator';
 import { createApi, createApiDeps } from '@exgate/api';
 import { buckets, KafkaCandleLogReader } from '@exgate/bus';
 import type { Candle } from '@exgate/domain';
-import { BinanceUsdmSimulator } from '@exgate/exchanges/simulator';
+import { BinanceUsdmSimulator } from '@exgate/exchanges/testing';
 import { connectDistributedBus, createAdapters, namespaced, type DistributedBus } from '@exgate/platform';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { createScheduler, NatsKvLeadership, type Scheduler } from '@exgate/scheduler';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
 import { eventually, kafkaBrokers, natsUrl } from '@exgate/testing';
 import type { FastifyInstance } from 'fastify';
-import { coveredBinanceKlines, differences, klineLines, tradeLines } from './binance-window';
-import { spawnService, type ServiceProcess } from './processes';
+import { coveredBinanceKlines, differences, klineLines, tradeLines } from '../testing/binance-window';
+import { spawnService, type ServiceProcess } from '../testing/processes';
 
 jest.setTimeout(180_000);
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { eventually, fixturePath, repoRoot } from '@exgate/testing';
-import { coveredBinanceKlines, differences, FIXTURE } from './binance-window';
+import { coveredBinanceKlines, differences, FIXTURE } from '../testing/binance-window';
 
 jest.setTimeout(180_000);
 

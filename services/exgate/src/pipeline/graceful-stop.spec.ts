@@ -3,14 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { createAggregator, type Aggregator } from '@exgate/aggregator';
 import { buildCandles, compareDecimalStrings, type Candle, type IntervalId } from '@exgate/domain';
-import { BinanceUsdmSimulator } from '@exgate/exchanges/simulator';
+import { BinanceUsdmSimulator } from '@exgate/exchanges/testing';
 import { connectDistributedBus, type DistributedBus } from '@exgate/platform';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
 import { eventually, kafkaBrokers, natsUrl } from '@exgate/testing';
 import { encodeRecord, buckets, subscriptionKey } from '@exgate/bus';
-import { tradeLines } from './binance-window';
-import { spawnService, type ServiceProcess } from './processes';
+import { tradeLines } from '../testing/binance-window';
+import { spawnService, type ServiceProcess } from '../testing/processes';
 
 jest.setTimeout(240_000);
 

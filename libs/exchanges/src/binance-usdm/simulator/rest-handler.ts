@@ -4,12 +4,7 @@ import type { TradeKind } from '@exgate/domain';
 import { foldKlines, isSimInterval, type KlineRow } from './klines';
 import type { SimPrint } from './recording';
 
-export interface RestFault {
-  readonly status: number;
-  readonly retryAfterS?: number;
-  /** Answer after this long (a slow exchange, for timeouts). */
-  readonly delayMs?: number;
-}
+import type { RestFault } from '../../common/simulator/core';
 
 export interface RestContext {
   readonly symbols: () => readonly string[];

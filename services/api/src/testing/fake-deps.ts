@@ -1,7 +1,7 @@
-import type { Candle, IntervalId, Kline, Trade } from '@exgate/domain';
+import { BINANCE_CANDLES, type Candle, type IntervalId, type Kline, type Trade } from '@exgate/domain';
 import type { ExchangeInfo } from '@exgate/exchanges';
 import { ManualClock, MetricsRegistry, silentLogger } from '@exgate/runtime';
-import type { ApiDeps, CandleQuery, ProxyKlineQuery, ScheduleSpec } from './deps';
+import type { ApiDeps, CandleQuery, ProxyKlineQuery, ScheduleSpec } from '../deps';
 
 /**
  * An in-memory ApiDeps for the API's tests: real behaviour (pulls persist, stop of an unpulled
@@ -13,7 +13,11 @@ export const FUTURES: ExchangeInfo = {
   displayName: 'Binance USDⓈ-M futures',
   intervals: ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'],
   tradeKind: 'aggTrade',
+  tradeKinds: ['aggTrade', 'trade'],
   symbolPattern: /^[A-Z0-9]{2,20}$/,
+  capabilities: { tradeIds: 'contiguous', backfill: 'by-id' },
+  candlePolicy: BINANCE_CANDLES,
+  limits: { backfillPageSize: 1000, klinesPerCall: 1500, recentTradesPerCall: 1000 },
 };
 
 export const SPOT: ExchangeInfo = {
@@ -22,7 +26,11 @@ export const SPOT: ExchangeInfo = {
   displayName: 'Binance spot',
   intervals: ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'],
   tradeKind: 'trade',
+  tradeKinds: ['trade'],
   symbolPattern: /^[A-Z0-9]{2,20}$/,
+  capabilities: { tradeIds: 'contiguous', backfill: 'by-id' },
+  candlePolicy: BINANCE_CANDLES,
+  limits: { backfillPageSize: 1000, klinesPerCall: 1000, recentTradesPerCall: 1000 },
 };
 
 /** 2024-07-18T00:00:00Z, the day of the fixture capture. */

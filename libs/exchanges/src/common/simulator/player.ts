@@ -1,7 +1,9 @@
-import type { SimPrint } from './recording';
+import type { Pace } from '../../types';
 
-/** `asap`: as fast as the sockets take them; `{ speed }`: recorded event-time gaps divided by speed. */
-export type Pace = 'asap' | { readonly speed: number };
+/** What the player needs of a print: when the exchange sent it. */
+export interface Timed {
+  readonly eventTimeMs: number;
+}
 
 /** Frames per event-loop turn in `asap` mode: fast, but sockets and timers still get their turn. */
 const ASAP_BATCH = 200;
@@ -10,7 +12,7 @@ const ASAP_BATCH = 200;
  * Plays one symbol's timeline like a live exchange: once started it runs whether or not anyone is
  * listening (a disconnected client misses prints, as on Binance), until paused or exhausted.
  */
-export class SymbolPlayer {
+export class SymbolPlayer<P extends Timed = Timed> {
   /** Index of the next print: everything before it has been "printed" by the exchange. */
   cursor = 0;
   private started = false;
@@ -22,9 +24,9 @@ export class SymbolPlayer {
   private resolveFinished!: () => void;
 
   constructor(
-    readonly timeline: readonly SimPrint[],
+    readonly timeline: readonly P[],
     private readonly pace: Pace,
-    private readonly emit: (print: SimPrint) => void,
+    private readonly emit: (print: P) => void,
   ) {
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;

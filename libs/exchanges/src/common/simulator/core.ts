@@ -1,0 +1,221 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { TradeKind } from '@exgate/domain';
+import type { ExchangeSimulator, Pace } from '../../types';
+import { SymbolPlayer } from './player';
+
+/** What every simulated print has, whatever the exchange's frames look like. */
+export interface SimTrade {
+  readonly symbol: string;
+  readonly kind: TradeKind;
+  /** Ordered within (symbol, kind): the exchange's id, or the simulator's sequence where ids carry no order. */
+  readonly id: number;
+  /** When the exchange sends it: the player paces by this. */
+  readonly eventTimeMs: number;
+}
+
+export interface SimulatorStats {
+  connectionsOpened: number;
+  /** Frames written to sockets: more than the prints when connections overlap. */
+  framesSent: number;
+  pongsReceived: number;
+  restRequests: number;
+  /** REST answers by status code, e.g. { 200: 12, 429: 1 }. */
+  restStatuses: Record<number, number>;
+}
+
+export interface RestFault {
+  readonly status: number;
+  readonly retryAfterS?: number;
+  /** Answer after this long (a slow exchange, for timeouts). */
+  readonly delayMs?: number;
+}
+
+/**
+ * The faults and observations every simulator offers, whatever its protocol: the fault suite and
+ * the collector's tests drive any exchange through these.
+ */
+export interface SimulatorControl extends ExchangeSimulator {
+  readonly stats: SimulatorStats;
+  /** Cuts every open websocket abruptly (no close frame), as a network failure would. */
+  dropConnections(): void;
+  /** Writes `text` as it is to every open connection (malformed-frame tests). */
+  sendRaw(text: string): void;
+  /** The next `n` prints (of a symbol/kind, or any) are printed by the exchange but sent to nobody. */
+  skipNext(n: number, filter?: { symbol?: string; kind?: TradeKind }): void;
+  /** The next `times` REST requests answer `status` (with Retry-After when given), after `delayMs`. */
+  failRest(status: number, options?: { retryAfterS?: number; times?: number; delayMs?: number }): void;
+  /** Connections open now go quiet for `ms`: no frames, no pongs, commands ignored. */
+  silence(ms: number): void;
+  pause(): void;
+  resume(): void;
+  /** Ids the exchange has printed so far (sent or not), in order. */
+  printedIds(symbol: string, kind: TradeKind): number[];
+  /** Ids delivered to at least one connection, in order. */
+  sentIds(symbol: string, kind: TradeKind): number[];
+}
+
+interface SkipRule {
+  remaining: number;
+  readonly symbol?: string;
+  readonly kind?: TradeKind;
+}
+
+/**
+ * Plays each symbol's prints like a live exchange (once started, whether or not anyone listens),
+ * hands each to `deliver` (which writes it to the connections that want it and says whether any
+ * did), and keeps what was printed and what was sent. Skip rules print without sending.
+ */
+export class PrintPlayers<P extends SimTrade> {
+  private readonly players = new Map<string, SymbolPlayer<P>>();
+  private readonly sent = new Map<string, number[]>();
+  private readonly skips: SkipRule[] = [];
+  private paused = false;
+
+  constructor(timelines: ReadonlyMap<string, readonly P[]>, pace: Pace, private readonly deliver: (print: P) => boolean) {
+    for (const [symbol, timeline] of timelines) this.players.set(symbol, new SymbolPlayer(timeline, pace, (p) => this.emit(p)));
+  }
+
+  get symbols(): readonly string[] {
+    return [...this.players.keys()];
+  }
+
+  get printCount(): number {
+    let n = 0;
+    for (const p of this.players.values()) n += p.timeline.length;
+    return n;
+  }
+
+  has(symbol: string): boolean {
+    return this.players.has(symbol);
+  }
+
+  /** The first subscriber of a symbol starts its clock (idempotent). */
+  start(symbol: string): void {
+    const player = this.players.get(symbol);
+    if (!player) return;
+    if (this.paused) player.pause();
+    player.start();
+  }
+
+  pause(): void {
+    this.paused = true;
+    for (const p of this.players.values()) p.pause();
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const p of this.players.values()) p.resume();
+  }
+
+  stop(): void {
+    for (const p of this.players.values()) p.stop();
+  }
+
+  skipNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
+    this.skips.push({ remaining: n, ...filter });
+  }
+
+  async drained(symbols: readonly string[] = this.symbols): Promise<void> {
+    await Promise.all(symbols.map((s) => this.player(s).drained()));
+  }
+
+  /** Every print of the symbol's recording, in play order. */
+  timeline(symbol: string): readonly P[] {
+    return this.player(symbol).timeline;
+  }
+
+  /** The prints played so far. */
+  printed(symbol: string): readonly P[] {
+    const p = this.player(symbol);
+    return p.timeline.slice(0, p.cursor);
+  }
+
+  printedIds(symbol: string, kind: TradeKind): number[] {
+    return this.printed(symbol).filter((x) => x.kind === kind).map((x) => x.id);
+  }
+
+  sentIds(symbol: string, kind: TradeKind): number[] {
+    return [...(this.sent.get(`${symbol}:${kind}`) ?? [])];
+  }
+
+  private player(symbol: string): SymbolPlayer<P> {
+    const p = this.players.get(symbol);
+    if (!p) throw new Error(`no recording for ${symbol}`);
+    return p;
+  }
+
+  private emit(print: P): void {
+    const skip = this.skips.find((r) => r.remaining > 0 && (r.symbol ?? print.symbol) === print.symbol && (r.kind ?? print.kind) === print.kind);
+    if (skip) {
+      skip.remaining--;
+      return;
+    }
+    if (!this.deliver(print)) return;
+    const key = `${print.symbol}:${print.kind}`;
+    const ids = this.sent.get(key);
+    if (ids) ids.push(print.id);
+    else this.sent.set(key, [print.id]);
+  }
+}
+
+/** REST faults queued by failRest, taken one request at a time. */
+export class RestFaults {
+  private readonly queue: (RestFault & { remaining: number })[] = [];
+
+  push(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
+    this.queue.push({ status, retryAfterS: options.retryAfterS, delayMs: options.delayMs, remaining: options.times ?? 1 });
+  }
+
+  take(): RestFault | null {
+    const fault = this.queue[0];
+    if (!fault) return null;
+    if (--fault.remaining <= 0) this.queue.shift();
+    return fault;
+  }
+}
+
+export interface SimServerHandlers {
+  readonly rest: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Accept the upgrade (return true and take the socket) or refuse it (false: 404). */
+  readonly upgrade: (req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void) => boolean;
+}
+
+/** One port for REST and websockets, as the simulators' exchanges have (different hosts there). */
+export class SimServer {
+  wsBaseUrl = '';
+  restBaseUrl = '';
+  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
+  private readonly server: Server;
+
+  constructor(handlers: SimServerHandlers) {
+    this.server = createServer((req, res) => {
+      handlers.rest(req, res).catch((e: unknown) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: String(e) }));
+      });
+    });
+    this.server.on('upgrade', (req, socket: Socket, head) => {
+      const accepted = handlers.upgrade(req, (onSocket) => this.wss.handleUpgrade(req, socket, head, onSocket));
+      if (!accepted) socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+    });
+  }
+
+  async listen(host = '127.0.0.1', port = 0): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => resolve());
+    });
+    const { address } = this.server.address() as AddressInfo;
+    const actual = (this.server.address() as AddressInfo).port;
+    this.wsBaseUrl = `ws://${address}:${actual}`;
+    this.restBaseUrl = `http://${address}:${actual}`;
+  }
+
+  async close(): Promise<void> {
+    this.wss.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

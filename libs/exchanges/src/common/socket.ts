@@ -1,0 +1,219 @@
+import WebSocket from 'ws';
+import type { TradeKind } from '@exgate/domain';
+import type { Clock } from '@exgate/runtime';
+import type { FeedProtocol } from './protocol';
+
+/** The exchange answered a command with an error (as opposed to the connection failing). */
+export class CommandRejected extends Error {}
+
+export interface SocketTimings {
+  readonly connectTimeoutMs: number;
+  readonly pingIntervalMs: number;
+  readonly pongTimeoutMs: number;
+  readonly silenceTimeoutMs: number;
+  readonly commandTimeoutMs: number;
+}
+
+export interface SocketEvents {
+  onOpen(): void;
+  /** A data frame as text (answers and pongs are handled here and not passed on). */
+  onFrame(text: string, receivedAtMs: number): void;
+  /** Exactly once, unless the socket was closed on purpose. */
+  onDown(reason: string): void;
+  /** A pong: every frame the exchange sent before answering has arrived. */
+  onAlive(receivedAtMs: number): void;
+}
+
+interface Pending {
+  readonly waiting: Set<string>;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/**
+ * One websocket to an exchange: heartbeats as the protocol wants them (ping frames or an
+ * application message), silence detection, commands matched to their answers, and an outgoing
+ * rate below the exchange's limit. Answers ws pings itself (the ws library does).
+ */
+export class FeedSocket {
+  readonly openedAtMs: number;
+  private readonly ws: WebSocket;
+  private readonly pending: Pending[] = [];
+  private readonly sentAtMs: number[] = [];
+  private requestId = 1;
+  private pingTimer: NodeJS.Timeout | undefined;
+  private pongTimer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
+  /** Failed (onDown sent): nothing more is passed on. */
+  private failed = false;
+  /** Closed by us: frames already in the pipe are still passed on until the close completes. */
+  private closing = false;
+  private awaitingPong = false;
+  private lastError: string | null = null;
+  private outbox: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly url: string,
+    private readonly protocol: FeedProtocol,
+    private readonly t: SocketTimings,
+    private readonly clock: Clock,
+    private readonly events: SocketEvents,
+  ) {
+    this.openedAtMs = clock.nowMs();
+    this.ws = new WebSocket(url, { handshakeTimeout: t.connectTimeoutMs, perMessageDeflate: false });
+    this.ws.on('open', () => {
+      this.armSilence();
+      this.pingTimer = setInterval(() => this.ping(), t.pingIntervalMs);
+      events.onOpen();
+    });
+    this.ws.on('message', (data: Buffer, isBinary) => {
+      if (this.failed) return;
+      this.armSilence();
+      const text = isBinary ? (protocol.decode?.(data) ?? null) : data.toString();
+      if (text !== null) this.onText(text);
+    });
+    this.ws.on('pong', () => this.ponged());
+    this.ws.on('error', (e) => {
+      this.lastError = e.message;
+    });
+    this.ws.on('close', (code, reason) => {
+      const why = this.lastError ?? `closed by the exchange (${code}${reason.length > 0 ? ` ${String(reason)}` : ''})`;
+      this.down(why);
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.failed && !this.closing && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends the protocol's subscribe/unsubscribe message; resolves when every awaited answer came. */
+  async command(op: 'subscribe' | 'unsubscribe', kind: TradeKind, symbols: readonly string[]): Promise<void> {
+    const cmd = await this.protocol.command(op, kind, symbols, () => this.requestId++);
+    await new Promise<void>((resolve, reject) => {
+      const entry: Pending = {
+        waiting: new Set(cmd.awaits),
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.settle(entry, new Error(`${op} got no answer within ${this.t.commandTimeoutMs} ms`));
+        }, this.t.commandTimeoutMs),
+      };
+      this.pending.push(entry);
+      this.send(cmd.text);
+      // Some exchanges do not answer every command: such a command is done once it is sent.
+      if (entry.waiting.size === 0) this.settle(entry, null);
+    });
+  }
+
+  /** Closes on purpose: no onDown; frames already received are still delivered. */
+  close(): void {
+    if (this.failed || this.closing) return;
+    this.closing = true;
+    this.finish(new Error('socket closed'));
+    if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
+    else this.ws.close(1000);
+  }
+
+  private onText(text: string): void {
+    const heartbeat = this.protocol.heartbeat;
+    if (heartbeat.type === 'message' && heartbeat.isPong(text)) {
+      this.ponged();
+      return;
+    }
+    const answer = this.protocol.answer(text);
+    if (answer && this.onAnswer(answer.keys, answer.error)) return;
+    this.events.onFrame(text, this.clock.nowMs());
+  }
+
+  /** True when the answer settled (part of) a pending command; unmatched answers go on as frames. */
+  private onAnswer(keys: readonly string[] | null, error: string | null): boolean {
+    if (keys === null) {
+      const oldest = this.pending[0];
+      if (!oldest) return false;
+      this.settle(oldest, error === null ? null : new CommandRejected(error));
+      return true;
+    }
+    for (const entry of this.pending) {
+      let hit = false;
+      for (const key of keys) if (entry.waiting.delete(key)) hit = true;
+      if (!hit) continue;
+      if (error !== null) this.settle(entry, new CommandRejected(error));
+      else if (entry.waiting.size === 0) this.settle(entry, null);
+      return true;
+    }
+    return false;
+  }
+
+  private settle(entry: Pending, error: Error | null): void {
+    const at = this.pending.indexOf(entry);
+    if (at < 0) return;
+    this.pending.splice(at, 1);
+    clearTimeout(entry.timer);
+    if (error) entry.reject(error);
+    else entry.resolve();
+  }
+
+  private ping(): void {
+    if (!this.isOpen || this.awaitingPong) return;
+    this.awaitingPong = true;
+    const heartbeat = this.protocol.heartbeat;
+    if (heartbeat.type === 'ws-ping') this.throttled(() => this.ws.ping());
+    else this.send(heartbeat.ping(() => this.requestId++));
+    this.pongTimer = setTimeout(() => this.fail(`no pong within ${this.t.pongTimeoutMs} ms`), this.t.pongTimeoutMs);
+  }
+
+  private ponged(): void {
+    this.awaitingPong = false;
+    clearTimeout(this.pongTimer);
+    if (!this.failed && !this.closing) this.events.onAlive(this.clock.nowMs());
+  }
+
+  private send(text: string): void {
+    this.throttled(() => this.ws.send(text));
+  }
+
+  /** Messages leave in order, never faster than the exchange allows. */
+  private throttled(send: () => void): void {
+    this.outbox = this.outbox.then(async () => {
+      const max = this.protocol.limits.maxOutgoingPerSecond;
+      for (;;) {
+        const now = Date.now();
+        while (this.sentAtMs.length > 0 && this.sentAtMs[0]! <= now - 1000) this.sentAtMs.shift();
+        if (this.sentAtMs.length < max) break;
+        await new Promise((resolve) => setTimeout(resolve, this.sentAtMs[0]! + 1000 - now));
+      }
+      if (!this.isOpen) return;
+      this.sentAtMs.push(Date.now());
+      send();
+    });
+  }
+
+  private armSilence(): void {
+    if (this.failed || this.closing) return;
+    clearTimeout(this.silenceTimer);
+    this.silenceTimer = setTimeout(() => this.fail(`silence: no frame for ${this.t.silenceTimeoutMs} ms`), this.t.silenceTimeoutMs);
+  }
+
+  private fail(reason: string): void {
+    this.ws.terminate();
+    this.down(reason);
+  }
+
+  private down(reason: string): void {
+    if (this.failed || this.closing) return;
+    this.failed = true;
+    this.finish(new Error(reason));
+    this.events.onDown(reason);
+  }
+
+  private finish(error: Error): void {
+    clearInterval(this.pingTimer);
+    clearTimeout(this.pongTimer);
+    clearTimeout(this.silenceTimer);
+    for (const entry of this.pending.splice(0)) {
+      clearTimeout(entry.timer);
+      entry.reject(error);
+    }
+  }
+}

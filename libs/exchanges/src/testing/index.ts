@@ -1,0 +1,6 @@
+/**
+ * Test support, kept out of production builds: a probe for feed events and each exchange's
+ * simulator with its fault controls (the fault suite drives them directly).
+ */
+export { FeedProbe } from './feed-probe';
+export * from '../binance-usdm/simulator';
