@@ -64,6 +64,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     overrides['binance-usdm'] = { wsBaseUrl: simulator.wsBaseUrl, restBaseUrl: simulator.restBaseUrl };
     pulls = Object.keys(recordings).map((symbol) => `binance-usdm:${symbol}`);
     logger.info({ file: o.replay.file, symbols: Object.keys(recordings), speed: o.replay.speed }, 'replaying recorded frames through a local Binance simulator');
+    const prints = Object.values(recordings).reduce((n, r) => n + (r.trade?.length ?? 0) + (r.aggTrade?.length ?? 0), 0);
+    const file = o.replay.file;
+    // Tells a person watching when nothing more will come (the simulator then idles, as an exchange would).
+    void simulator.drained().then(() => logger.info({ file, prints }, `the recording has been played out: ${prints} prints`));
   }
   const clock: Clock = systemClock;
 
