@@ -188,19 +188,24 @@ async function show(/** @type {Selection} */ s) {
   /** @type {Kline[] | undefined} live messages that arrive before the history: applied after it */
   let early = [];
   connect(gen, s, (k) => (early ? early.push(k) : applyLive(k)), 0);
+  /** @type {string | undefined} */
+  let failure;
   try {
     const history = await storedBefore(s, await latestMs(s));
     if (gen !== generation) return;
     for (const k of history) candles.apply(k);
     redrawAll();
     chart.timeScale().scrollToRealTime();
-    const pending = early;
-    early = undefined;
-    for (const k of pending) applyLive(k);
-    showStatus(socket?.readyState === WebSocket.OPEN ? 'live' : 'connecting', 'connecting…');
   } catch (e) {
-    if (gen === generation) showStatus('error', `history failed: ${/** @type {Error} */ (e).message}`);
+    failure = /** @type {Error} */ (e).message;
   }
+  if (gen !== generation) return;
+  // Without history the live candles are still worth drawing.
+  const pending = early;
+  early = undefined;
+  for (const k of pending) applyLive(k);
+  if (failure !== undefined) showStatus('error', `history failed: ${failure}; showing live updates only`);
+  else showStatus(socket?.readyState === WebSocket.OPEN ? 'live' : 'connecting', 'connecting…');
 }
 
 /** The websocket sends no snapshot: after a reconnect the history fills what was missed. */
@@ -208,8 +213,10 @@ function connect(/** @type {number} */ gen, /** @type {Selection} */ s, /** @typ
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = new WebSocket(`${scheme}//${location.host}/ws/v1/${enc(s.exchange)}/kline/${enc(s.symbol)}/${enc(s.interval)}`);
   socket = ws;
+  let opened = false;
   ws.onopen = () => {
     if (gen !== generation) return;
+    opened = true;
     showStatus('live');
     if (attempt > 0) void catchUp(gen, s);
   };
@@ -218,10 +225,12 @@ function connect(/** @type {number} */ gen, /** @type {Selection} */ s, /** @typ
   };
   ws.onclose = (e) => {
     if (gen !== generation || socket !== ws) return;
-    const delayMs = Math.min(RETRY_MAX_MS, 500 * 2 ** attempt);
-    showStatus('reconnecting', `disconnected (${e.code}); reconnecting in ${Math.round(delayMs / 1000)} s`);
+    // A socket that was open starts the backoff again; one that never opened doubles it.
+    const next = opened ? 1 : attempt + 1;
+    const delayMs = Math.min(RETRY_MAX_MS, 250 * 2 ** next);
+    showStatus('reconnecting', `disconnected (${e.code}); reconnecting in ${Math.round(delayMs / 100) / 10} s`);
     setTimeout(() => {
-      if (gen === generation) connect(gen, s, onKline, attempt + 1);
+      if (gen === generation) connect(gen, s, onKline, next);
     }, delayMs);
   };
 }
