@@ -114,5 +114,8 @@ export function isRetriable(e: unknown): boolean {
 }
 
 export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (e instanceof Error) return e.message;
+  // An Error of another realm (node's own, seen from a vm context such as jest's) fails instanceof.
+  const message = typeof e === 'object' && e !== null ? (e as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(e);
 }

@@ -8,6 +8,7 @@ import { env } from '@exgate/runtime';
  */
 export const commonEnv = z.object({
   LOG_LEVEL: env.logLevel(),
+  LOG_FORMAT: env.logFormat(),
   /** /healthz, /readyz and /metrics. */
   OPS_PORT: env.port(9464),
   /** kafka + NATS (distributed), or memory (only inside the embedded process). */

@@ -33,7 +33,7 @@ export function runService<S extends typeof commonEnv>(
     if (config.EXGATE_BUS === 'memory') {
       throw new ExgateError('CONFIG_INVALID', 'EXGATE_BUS=memory exists only inside one process: run `npm start` for the embedded mode');
     }
-    logger = createLogger({ name, level: config.LOG_LEVEL });
+    logger = createLogger({ name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
     const metrics = new MetricsRegistry();
     const service = await start({ config, logger, metrics, clock: systemClock });
     const ops = await startOpsServer({ port: config.OPS_PORT, metrics, ready: () => service.ready() });

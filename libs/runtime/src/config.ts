@@ -48,4 +48,6 @@ export const env = {
       .default(fallback)
       .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== '')),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `auto`: pretty lines on a terminal, JSON otherwise (see createLogger). */
+  logFormat: () => z.enum(['auto', 'pretty', 'json']).default('auto'),
 } as const;

@@ -2,6 +2,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import websocket from '@fastify/websocket';
 import { ExgateError } from '@exgate/errors';
 import { MetricsRegistry } from '@exgate/runtime';
+import { registerCatalogRoute } from './catalog';
+import { registerChartPage } from './chart/assets';
 import { apiConfigSchema, type ApiConfig } from './config';
 import type { ApiDeps } from './deps';
 import { errorReply } from './errors';
@@ -87,6 +89,8 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
     });
   }
   registerLiveRoute(app, deps, settings.wsMaxBufferedBytes);
+  registerCatalogRoute(app, deps);
+  await registerChartPage(app);
   registerOpsRoutes(app, deps, metrics);
   return app;
 }

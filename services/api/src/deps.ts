@@ -25,6 +25,8 @@ export interface ApiDeps {
     /** Persistent and idempotent. The collector subscribes per symbol; `interval` is the caller's. */
     pull(exchange: string, symbol: string, interval: IntervalId): Promise<'started' | 'already'>;
     stop(exchange: string, symbol: string, interval: IntervalId): Promise<'stopped' | 'not_pulled'>;
+    /** Every pulled symbol, of every exchange, in no particular order (the chart's pickers). */
+    list(): Promise<readonly PulledSymbol[]>;
   };
   readonly candles: {
     /** Stored candles whose open time is in [fromMs, toMs], ascending, the first `limit`. */
@@ -55,6 +57,11 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** Shared with the rest of the process when given, so one /metrics shows everything. */
   readonly metrics?: MetricsRegistry;
+}
+
+export interface PulledSymbol {
+  readonly exchange: string;
+  readonly symbol: string;
 }
 
 /** The store's window (open times inclusive, UTC ms; limit 1..1500) plus where days start. */

@@ -153,7 +153,7 @@ describe('bad schedules', () => {
 });
 
 describe('routes and failures that are not the caller’s', () => {
-  it.each(['/', '/v1', '/v1/binance-usdm/kline/BTCUSDT', '/v2/binance-usdm/recent/BTCUSDT', '/v1/binance-usdm/recent/BTCUSDT/extra'])(
+  it.each(['/index.html', '/v1', '/v1/exchanges/binance-usdm', '/v1/binance-usdm/kline/BTCUSDT', '/v2/binance-usdm/recent/BTCUSDT', '/v1/binance-usdm/recent/BTCUSDT/extra'])(
     'unknown route %s → 404 NOT_FOUND',
     async (url) => {
       expect(await get(url)).toMatchObject({ status: 404, code: 5, message: `no route GET ${url}` });

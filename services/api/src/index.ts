@@ -1,5 +1,5 @@
 export { createApi } from './app';
-export type { ApiDeps, CandleQuery, ProxyKlineQuery, RegenerateReport, ScheduleSpec } from './deps';
+export type { ApiDeps, CandleQuery, ProxyKlineQuery, PulledSymbol, RegenerateReport, ScheduleSpec } from './deps';
 export { apiConfigSchema, type ApiConfig, type ResolvedApiConfig } from './config';
 export type { RpcStatus } from './errors';
 export { ROUTES, fastifyPath, type RouteSpec } from './routes';

@@ -10,20 +10,23 @@ describe('the OpenAPI document', () => {
     expect(readFileSync(OPENAPI_FILE, 'utf8')).toBe(renderOpenApi());
   });
 
-  it('documents the eight proto routes with the contract’s operation ids and schema names', () => {
+  it('documents the eight proto routes with the contract’s operation ids and schema names, then the catalog', () => {
     const doc = buildOpenApiDocument() as {
       paths: Record<string, { get: { operationId: string; responses: Record<string, { content: Record<string, { schema: { $ref: string } }> }> } }>;
       components: { schemas: Record<string, unknown> };
     };
-    expect(Object.keys(doc.paths)).toEqual(protoRoutes().map((r) => r.path));
-    expect(Object.values(doc.paths).map((p) => p.get.operationId)).toEqual(protoRoutes().map((r) => `Kline_${r.rpc}`));
+    expect(Object.keys(doc.paths)).toEqual([...protoRoutes().map((r) => r.path), '/v1/exchanges']);
+    expect(Object.values(doc.paths).map((p) => p.get.operationId)).toEqual([...protoRoutes().map((r) => `Kline_${r.rpc}`), 'Exgate_ListExchanges']);
     const ok = (path: string) => doc.paths[path]?.get.responses['200']?.content['application/json']?.schema.$ref;
     expect(ok('/v1/{exchange}/kline/{symbol}/{interval}')).toBe('#/components/schemas/klineGetKlineResponse');
     expect(ok('/v1/{exchange}/recent/{symbol}')).toBe('#/components/schemas/klineGetTradeRecentResponse');
     expect(ok('/v1/{exchange}/aggtrade/scanner/allkline/{cron_interval}')).toBe('#/components/schemas/klineAggtradeSannerKLineResp');
+    expect(ok('/v1/exchanges')).toBe('#/components/schemas/exgateExchangesResponse');
     expect(Object.keys(doc.components.schemas).sort()).toEqual([
       'GetKlineResponseKline',
       'GetTradeRecentResponseTrade',
+      'exgateExchange',
+      'exgateExchangesResponse',
       'klineAggtradeSannerKLineResp',
       'klineGetAggtradeResponse',
       'klineGetKlineResponse',

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { CATALOG_PATH, CATALOG_SUMMARY, catalogResponse } from './catalog';
 import { LIVE_PATH } from './live';
 import { ROUTES, type RouteSpec } from './routes';
 import { apiSchemas } from './schemas';
@@ -20,6 +21,10 @@ export function buildOpenApiDocument(): Json {
   for (const [id, schema] of Object.entries(schemas)) components[id] = stripMeta(schema as Json);
   const paths: Json = {};
   for (const route of ROUTES) paths[route.path] = { get: operation(route) };
+  // Beside the contract: what this exgate collects (the chart page's pickers).
+  paths[CATALOG_PATH] = {
+    get: { tags: ['Exgate'], operationId: 'Exgate_ListExchanges', summary: CATALOG_SUMMARY, parameters: [], responses: responses(catalogResponse) },
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -29,10 +34,11 @@ export function buildOpenApiDocument(): Json {
         'The exgate v1 API: the Kline service of proto/exgate/v1/kline.proto as grpc-gateway exposes it.',
         'Errors are rpcStatus {code, message, details} with the gRPC code and grpc-gateway\'s HTTP status.',
         `Live candles: a websocket at GET ${LIVE_PATH} pushes one GetKlineResponseKline object per update.`,
+        `Beside the contract: GET ${CATALOG_PATH} lists what this exgate collects; GET / is a live chart of it.`,
         'Operations: GET /healthz, /readyz, /metrics (Prometheus), /openapi.json (this document).',
       ].join('\n\n'),
     },
-    tags: [{ name: 'Kline' }],
+    tags: [{ name: 'Kline' }, { name: 'Exgate', description: "exgate's own routes, outside the contract." }],
     paths,
     components: {
       schemas: components,
@@ -59,10 +65,14 @@ function operation(route: RouteSpec): Json {
     parameters,
     // Optional bearer: `{}` lets the route be called without one when no token is configured.
     ...(route.control ? { security: [{}, { controlToken: [] }] } : {}),
-    responses: {
-      '200': { description: 'A successful response.', content: json(refOf(route.response)) },
-      default: { description: 'An unexpected error response.', content: json({ $ref: COMPONENT_URI('rpcStatus') }) },
-    },
+    responses: responses(route.response),
+  };
+}
+
+function responses(ok: z.ZodType): Json {
+  return {
+    '200': { description: 'A successful response.', content: json(refOf(ok)) },
+    default: { description: 'An unexpected error response.', content: json({ $ref: COMPONENT_URI('rpcStatus') }) },
   };
 }
 

@@ -2,7 +2,7 @@ import {
   buildCandles, closeTimeMs, compareDecimalStrings, foldCandles, intervalMs, nextOpenTimeMs, openTimeMs,
   type Candle, type IntervalId, type Trade, type TradeKind,
 } from '@exgate/domain';
-import { encodeRecord, scheduleKey, subjects, subscriptionKey, type EventBus, type KeyValueStore } from '@exgate/bus';
+import { decodeSubscriptionRecord, encodeRecord, scheduleKey, subjects, subscriptionKey, type EventBus, type KeyValueStore } from '@exgate/bus';
 import { ExgateError } from '@exgate/errors';
 import { EXCHANGES, resolveExchange, type ExchangeAdapter } from '@exgate/exchanges';
 import { decodeCandle } from '@exgate/proto';
@@ -110,6 +110,13 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
       },
       async stop(exchange, symbol) {
         return (await d.subscriptions.delete(subscriptionKey(exchange, symbol))) ? 'stopped' : 'not_pulled';
+      },
+      async list() {
+        // A record this version cannot read is the collector's to report; here it is just not listed.
+        return [...(await d.subscriptions.entries()).values()].flatMap((value) => {
+          const r = decodeSubscriptionRecord(value);
+          return r ? [{ exchange: r.exchange, symbol: r.symbol }] : [];
+        });
       },
     },
     candles: {

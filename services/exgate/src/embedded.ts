@@ -67,8 +67,12 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     overrides[id] = { wsBaseUrl: simulator.wsBaseUrl, restBaseUrl: simulator.restBaseUrl };
     pulls = simulator.symbols.map((symbol) => `${id}:${symbol}`);
     if (!exchanges.some((name) => resolveExchange(name)?.info.id === id)) exchanges = [...exchanges, id];
-    logger.info({ file: o.replay.file, exchange: id, symbols: simulator.symbols, prints: simulator.printCount, speed: o.replay.speed },
+    const { file } = o.replay;
+    const prints = simulator.printCount;
+    logger.info({ file, exchange: id, symbols: simulator.symbols, prints, speed: o.replay.speed },
       `replaying recorded frames through a local ${module.info.displayName} simulator`);
+    // Tells a person watching when nothing more will come (the simulator then idles, as an exchange would).
+    void simulator.drained().then(() => logger.info({ file, prints }, `the recording has been played out: ${prints} prints`));
   }
   const clock: Clock = systemClock;
 

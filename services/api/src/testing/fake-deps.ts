@@ -123,6 +123,10 @@ export function fakeDeps(options: { stored?: Candle[]; listed?: string[] } = {})
         return 'started';
       },
       stop: async (exchange, symbol) => (pulled.delete(`${exchange}:${symbol}`) ? 'stopped' : 'not_pulled'),
+      list: async () => [...pulled].map((key) => {
+        const [exchange = '', symbol = ''] = key.split(':');
+        return { exchange, symbol };
+      }),
     },
     candles: {
       stored: async (q) => {

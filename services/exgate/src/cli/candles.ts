@@ -14,6 +14,8 @@ export interface CandlesCommand {
   readonly reorderWindowMs: number;
   /** Stands for the receive time of every frame: recorded frames were all received by now. */
   readonly receivedAtMs: number;
+  /** Told the bytes read so far, every few hundred lines (a progress bar's feed). */
+  readonly onProgress?: (bytesRead: number) => void;
 }
 
 export interface CandlesReport {
@@ -64,10 +66,12 @@ export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => 
   };
 
   write(cmd.format === 'csv' ? `${CSV_HEADER}\n` : '{"kline":[\n');
-  const rl = createInterface({ input: createReadStream(cmd.input, 'utf8'), crlfDelay: Infinity });
+  const input = createReadStream(cmd.input, 'utf8');
+  const rl = createInterface({ input, crlfDelay: Infinity });
   for await (const line of rl) {
     if (line.trim() === '') continue;
     lines++;
+    if (cmd.onProgress && (lines & 255) === 0) cmd.onProgress(input.bytesRead);
     const result = cmd.adapter.parseFrame(line, cmd.receivedAtMs);
     if (result.type === 'rejected') {
       rejected[result.rejection.kind] = (rejected[result.rejection.kind] ?? 0) + 1;

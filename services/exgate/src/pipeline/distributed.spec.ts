@@ -92,6 +92,8 @@ describe('pipeline, distributed: simulator → collector process → Kafka → a
 
   it('pulls through the API, collects every print once and serves the candles Binance published', async () => {
     expect(await get('/v1/fbinance/aggtrade/pull/BTCUSDT/1m')).toMatchObject({ status: 200, body: { status: 'started' } });
+    // The catalog reads the same NATS KV bucket the collector follows.
+    expect(await get('/v1/exchanges')).toMatchObject({ status: 200, body: { exchanges: [{ id: 'binance-usdm', symbols: ['BTCUSDT'] }] } });
     await sim.drained();
     const lastId = Math.max(...sim.printedIds('BTCUSDT', 'aggTrade'));
     await eventually(async () => (await store.lastTradeId({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade' })) === lastId, {
@@ -161,6 +163,7 @@ describe('pipeline, distributed: simulator → collector process → Kafka → a
   it('stops pulling through the API, and the collector stops cleanly on SIGTERM', async () => {
     expect(await get('/v1/fbinance/aggtrade/stop/BTCUSDT/1m')).toMatchObject({ status: 200, body: { status: 'stopped' } });
     expect(await get('/v1/fbinance/aggtrade/stop/BTCUSDT/1m')).toMatchObject({ status: 400, body: { code: 9 } });
+    expect(await get('/v1/exchanges')).toMatchObject({ status: 200, body: { exchanges: [{ id: 'binance-usdm', symbols: [] }] } });
     collector.child.kill('SIGTERM');
     expect(await collector.exit).toBe(0);
   });

@@ -112,8 +112,9 @@ export class BinanceUsdmSimulator extends EventEmitter implements SimulatorContr
     return this.players.symbols;
   }
 
+  /** Prints the recording holds (aggTrades synthesised from its trades not counted). */
   get printCount(): number {
-    return this.players.printCount;
+    return Object.values(this.options.recordings).reduce((n, r) => n + (r.trade?.length ?? 0) + (r.aggTrade?.length ?? 0), 0);
   }
 
   async close(): Promise<void> {
