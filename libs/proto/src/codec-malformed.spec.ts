@@ -16,7 +16,7 @@ import * as pb from './gen/exgate/v1/bus';
 const wireTrade: pb.Trade = {
   id: '5182005737', firstTradeId: '5182005737', lastTradeId: '5182005737',
   price: '63943.90', qty: '0.003', isBuyerMaker: true, market: true,
-  exchangeTimeMs: '1721347022956', eventTimeMs: '1721347022956', receivedAtMs: '1721347022960',
+  exchangeTimeMs: '1721347022956', eventTimeMs: '1721347022956', receivedAtMs: '1721347022960', sourceId: '',
 };
 const wireBatch = (trade: Partial<pb.Trade>, batch: Partial<pb.TradeBatch> = {}): Uint8Array =>
   pb.TradeBatch.encode({

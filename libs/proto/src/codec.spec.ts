@@ -93,6 +93,15 @@ describe('trade batches', () => {
     expect(decodeTradeBatch(encodeTradeBatch(batch))).toEqual(batch);
   });
 
+  it("carry an exchange's own trade id beside exgate's sequence, and refuse one that is not an id", () => {
+    const t = { ...trade, id: 1_721_347_022_956 * 1024, firstTradeId: 1_721_347_022_956 * 1024, lastTradeId: 1_721_347_022_956 * 1024, sourceId: '0cbf2330-952d-5d03-a462-4bf826c867af' };
+    const batch = { exchange: t.exchange, symbol: t.symbol, kind: t.kind, trades: [t], watermarkMs: null, gap: null };
+    expect(decodeTradeBatch(encodeTradeBatch(batch)).trades[0]).toEqual(t);
+    expect(decodeTradeBatch(encodeTradeBatch({ ...batch, trades: [{ ...t, sourceId: '374491378496831495' }] })).trades[0]!.sourceId).toBe('374491378496831495');
+    expect(() => encodeTradeBatch({ ...batch, trades: [{ ...t, sourceId: 'a b' }] })).toThrow(/sourceId/);
+    expect(() => encodeTradeBatch({ ...batch, trades: [{ ...t, sourceId: '' }] })).toThrow(/sourceId/);
+  });
+
   it('carry a batch without trades that only moves the watermark or reports a gap', () => {
     const watermark = batchOf([], { watermarkMs: 1721347200000 });
     const gap = batchOf([], { kind: 'trade', gap: { fromMs: 1721347100000, toMs: 1721347100000 } });

@@ -60,7 +60,14 @@ function tradeToWire(t: Trade): pb.Trade {
     exchangeTimeMs: toWireInt(t.exchangeTimeMs, 'exchangeTimeMs'),
     eventTimeMs: toWireInt(t.eventTimeMs, 'eventTimeMs'),
     receivedAtMs: toWireInt(t.receivedAtMs, 'receivedAtMs'),
+    sourceId: t.sourceId === undefined ? '' : sourceId(t.sourceId),
   };
+}
+
+/** An exchange's own trade id: printable, short (UUIDs, 64-bit numbers). */
+function sourceId(value: string): string {
+  if (value === '' || value.length > 64 || !/^[\x21-\x7e]+$/.test(value)) invalid(`sourceId is not an exchange trade id: ${JSON.stringify(value.slice(0, 80))}`);
+  return value;
 }
 
 function tradeFromWire(exchange: string, symbol: string, kind: TradeKind, t: pb.Trade): Trade {
@@ -78,6 +85,7 @@ function tradeFromWire(exchange: string, symbol: string, kind: TradeKind, t: pb.
     exchangeTimeMs: wireInt(t.exchangeTimeMs, 'exchangeTimeMs'),
     eventTimeMs: wireInt(t.eventTimeMs, 'eventTimeMs'),
     receivedAtMs: wireInt(t.receivedAtMs, 'receivedAtMs'),
+    ...(t.sourceId === '' ? {} : { sourceId: sourceId(t.sourceId) }),
   };
 }
 

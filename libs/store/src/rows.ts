@@ -42,6 +42,7 @@ export function tradeToRow(t: Trade): Record<string, unknown> {
     exchange_time: toTimeMs(t.exchangeTimeMs, 'exchangeTimeMs'),
     event_time: toTimeMs(t.eventTimeMs, 'eventTimeMs'),
     received_at: toTimeMs(t.receivedAtMs, 'receivedAtMs'),
+    source_id: t.sourceId ?? '',
   };
 }
 
@@ -82,7 +83,7 @@ export const TRADE_COLUMNS = `id, first_trade_id, last_trade_id,
   toString(price) AS price_text, toString(qty) AS qty_text, is_buyer_maker, market,
   toUnixTimestamp64Milli(exchange_time) AS exchange_time_ms,
   toUnixTimestamp64Milli(event_time) AS event_time_ms,
-  toUnixTimestamp64Milli(received_at) AS received_at_ms`;
+  toUnixTimestamp64Milli(received_at) AS received_at_ms, source_id`;
 
 export interface TradeRow {
   readonly id: unknown;
@@ -95,6 +96,7 @@ export interface TradeRow {
   readonly exchange_time_ms: unknown;
   readonly event_time_ms: unknown;
   readonly received_at_ms: unknown;
+  readonly source_id: string;
 }
 
 export function rowToTrade(stream: { exchange: string; symbol: string; kind: TradeKind }, r: TradeRow): Trade {
@@ -112,6 +114,7 @@ export function rowToTrade(stream: { exchange: string; symbol: string; kind: Tra
     exchangeTimeMs: fromUInt64(r.exchange_time_ms, 'exchange_time_ms'),
     eventTimeMs: fromUInt64(r.event_time_ms, 'event_time_ms'),
     receivedAtMs: fromUInt64(r.received_at_ms, 'received_at_ms'),
+    ...(r.source_id ? { sourceId: r.source_id } : {}),
   };
 }
 

@@ -28,9 +28,10 @@ export function klineJson(k: Kline | Candle): KlineJson {
 }
 
 /** Pure: id and time are int64, so strings (proto3 JSON); amount is the quantity. */
+/** `id` is the exchange's own trade id (its UUID where exgate had to number the prints). */
 export function tradeJson(t: Trade): TradeJson {
   return {
-    id: String(t.id),
+    id: t.sourceId ?? String(t.id),
     time: String(t.exchangeTimeMs),
     price: t.price,
     amount: t.qty,

@@ -14,7 +14,8 @@ export interface ExchangeFeedOptions extends FeedOptions {
   readonly symbolPattern: RegExp;
   /**
    * How repeated prints are recognised (rotation overlaps two connections): by the ordered `id`
-   * (each symbol's ids only grow) or by the exchange's own id (`sourceId`) when ids carry no order.
+   * (each symbol's ids only grow) or by the exchange's own id (`sourceId`) when ids carry no order,
+   * in which case the feed also numbers the prints (see `sequenced`).
    */
   readonly dedupeBy: 'id' | 'sourceId';
   readonly clock: Clock;
@@ -25,6 +26,8 @@ export interface ExchangeFeedOptions extends FeedOptions {
 
 /** Frames of a symbol still in flight after its unsubscribe are dropped quietly for this long. */
 const LEAVING_GRACE_MS = 30_000;
+/** Sequence numbers per millisecond of exchange time for prints whose ids carry no order. */
+export const SEQUENCE_PER_MS = 1024;
 /** Exchange ids remembered per symbol for `sourceId` de-duplication: far more than one overlap holds. */
 const REMEMBERED_SOURCE_IDS = 20_000;
 
@@ -147,9 +150,21 @@ export class ExchangeFeed implements TradeFeed {
         continue;
       }
       if (this.isRepeat(t)) continue;
-      fresh.push(t);
+      fresh.push(this.o.dedupeBy === 'id' ? t : this.sequenced(t));
     }
     if (fresh.length > 0) events.onTrades(fresh);
+  }
+
+  /**
+   * Where the exchange's ids carry no order, exgate numbers a symbol's prints as they arrive: a
+   * hybrid logical clock, `max(previous + 1, exchange time × 1024)`. Ids only grow, and a restarted
+   * collector (a new clock) starts above every id it gave before, unless a symbol once printed
+   * more than 1024 trades a millisecond for long enough to run ahead of time.
+   */
+  private sequenced(t: Trade): Trade {
+    const id = Math.max((this.lastIds.get(t.symbol) ?? 0) + 1, t.exchangeTimeMs * SEQUENCE_PER_MS);
+    this.lastIds.set(t.symbol, id);
+    return { ...t, id, firstTradeId: id, lastTradeId: id };
   }
 
   private isRepeat(t: Trade): boolean {

@@ -76,6 +76,12 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY (exchange, symbol, interval, open_time)`,
     ],
   },
+  {
+    // Exchanges whose trade ids carry no order (Bybit's UUIDs, INTX's 64-bit ids): `id` is
+    // exgate's sequence and this is the exchange's own id. Empty where `id` is the exchange's.
+    id: '0003_trades_source_id',
+    statements: (db) => [`ALTER TABLE ${db}.trades ADD COLUMN IF NOT EXISTS source_id String DEFAULT ''`],
+  },
 ];
 
 /** Created before any migration runs: where they are recorded. */

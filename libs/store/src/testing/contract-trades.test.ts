@@ -68,6 +68,16 @@ export function tradeContract(ctx: ContractContext): void {
     expect(await ctx.store.trades({ ...base, kind: 'trade', limit: 5, order: 'asc' })).toEqual([]);
   });
 
+  it("keeps an exchange's own trade id beside exgate's sequence, and none where the id is the exchange's", async () => {
+    const seq = 1_721_347_022_956 * 1024;
+    const bybit = synthetic('source-id-ex', seq, { firstTradeId: seq, lastTradeId: seq, sourceId: '0cbf2330-952d-5d03-a462-4bf826c867af' });
+    const plain = synthetic('source-id-ex', seq + 1, { firstTradeId: seq + 1, lastTradeId: seq + 1 });
+    await ctx.store.insertTrades([bybit, plain]);
+    const read = await ctx.store.trades({ exchange: 'source-id-ex', symbol: bybit.symbol, kind: bybit.kind, limit: 10, order: 'asc' });
+    expect(read.map((t) => [t.id, t.sourceId])).toEqual([[seq, '0cbf2330-952d-5d03-a462-4bf826c867af'], [seq + 1, undefined]]);
+    expect('sourceId' in read[1]!).toBe(false);
+  });
+
   it('knows the last stored id of each stream and which streams have trades', async () => {
     const stream = { exchange: 'resume-ex', symbol: 'BTCUSDT', kind: 'aggTrade' } as const;
     expect(await ctx.store.lastTradeId(stream)).toBeNull();

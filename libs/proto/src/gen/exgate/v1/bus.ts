@@ -109,6 +109,11 @@ export interface Trade {
   exchangeTimeMs: string;
   eventTimeMs: string;
   receivedAtMs: string;
+  /**
+   * The exchange's own id where `id` is not it (an exchange whose ids carry
+   * no order: exgate numbers its prints); empty otherwise.
+   */
+  sourceId: string;
 }
 
 /** An exchange-time range, ms, from_ms <= to_ms. */
@@ -190,6 +195,7 @@ function createBaseTrade(): Trade {
     exchangeTimeMs: "0",
     eventTimeMs: "0",
     receivedAtMs: "0",
+    sourceId: "",
   };
 }
 
@@ -224,6 +230,9 @@ export const Trade: MessageFns<Trade> = {
     }
     if (message.receivedAtMs !== "0") {
       writer.uint32(80).int64(message.receivedAtMs);
+    }
+    if (message.sourceId !== "") {
+      writer.uint32(90).string(message.sourceId);
     }
     return writer;
   },
@@ -321,6 +330,14 @@ export const Trade: MessageFns<Trade> = {
             message.receivedAtMs = reader.int64().toString();
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.sourceId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -369,6 +386,11 @@ export const Trade: MessageFns<Trade> = {
         : isSet(object.received_at_ms)
         ? globalThis.String(object.received_at_ms)
         : "0",
+      sourceId: isSet(object.sourceId)
+        ? globalThis.String(object.sourceId)
+        : isSet(object.source_id)
+        ? globalThis.String(object.source_id)
+        : "",
     };
   },
 
@@ -404,6 +426,9 @@ export const Trade: MessageFns<Trade> = {
     if (message.receivedAtMs !== "0") {
       obj.receivedAtMs = message.receivedAtMs;
     }
+    if (message.sourceId !== "") {
+      obj.sourceId = message.sourceId;
+    }
     return obj;
   },
 
@@ -422,6 +447,7 @@ export const Trade: MessageFns<Trade> = {
     message.exchangeTimeMs = object.exchangeTimeMs ?? "0";
     message.eventTimeMs = object.eventTimeMs ?? "0";
     message.receivedAtMs = object.receivedAtMs ?? "0";
+    message.sourceId = object.sourceId ?? "";
     return message;
   },
 };
