@@ -4,6 +4,8 @@ import { ExgateError } from '@exgate/errors';
 import { MetricsRegistry } from '@exgate/runtime';
 import { apiConfigSchema, type ApiConfig } from './config';
 import type { ApiDeps } from './deps';
+import { dialectErrorsFor, registerDialects } from './dialects';
+import { sendDialectError } from './dialects/common/scope';
 import { errorReply } from './errors';
 import { bearerGuard, rateGuard } from './guards';
 import { createHandlers } from './handlers';
@@ -30,8 +32,11 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
     exposeHeadRoutes: false,
     // Our own 503 with the rpcStatus body instead of fastify's.
     return503OnClosing: false,
-    frameworkErrors: (error, _request, reply) => {
-      sendError(reply, new ExgateError('INVALID_ARGUMENT', `malformed request: ${error.code ?? 'bad url'}`));
+    frameworkErrors: (error, request, reply) => {
+      const malformed = new ExgateError('INVALID_ARGUMENT', `malformed request: ${error.code ?? 'bad url'}`);
+      const dialect = dialectErrorsFor(request.url);
+      if (dialect) sendDialectError(reply, dialect, malformed);
+      else sendError(reply, malformed);
     },
   });
 
@@ -87,6 +92,7 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
     });
   }
   registerLiveRoute(app, deps, settings.wsMaxBufferedBytes);
+  await registerDialects(app, deps, { wsMaxBufferedBytes: settings.wsMaxBufferedBytes });
   registerOpsRoutes(app, deps, metrics);
   return app;
 }

@@ -29,8 +29,10 @@ describe('the API serves exactly the proto’s routes', () => {
     expect(served.filter((r) => r.includes(' /v1/')).sort()).toEqual(expected.sort());
   });
 
-  it('beside them only the live websocket and the operations routes exist', () => {
+  it('beside them only the live websocket, the operations routes and the query dialects exist', () => {
     expect(served.filter((r) => !r.includes(' /v1/')).sort()).toEqual([
+      'GET /api/v1/candles',
+      'GET /api/v1/instruments/:instrument/candles',
       'GET /healthz',
       'GET /metrics',
       'GET /openapi.json',

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApiDeps } from '../deps';
+import { candlesApiErrors } from './candles-api/errors';
+import { CANDLES_API_PREFIX, candlesApiRoutes } from './candles-api/routes';
+import { dialectScope, type DialectErrors } from './common/scope';
+import { intxErrors } from './intx/errors';
+import { INTX_PREFIX, intxRoutes } from './intx/routes';
+
+export interface DialectOptions {
+  /** A websocket client with more unsent bytes than this is closed (1013), as on /ws/v1. */
+  readonly wsMaxBufferedBytes: number;
+}
+
+interface DialectScope {
+  readonly prefix: string;
+  readonly errors: DialectErrors;
+  readonly routes: (scope: FastifyInstance, deps: ApiDeps, options: DialectOptions) => void;
+}
+
+/** Every query dialect exgate speaks, each under its own prefix with its own error words (docs/adr/0010). */
+const SCOPES: readonly DialectScope[] = [
+  { prefix: INTX_PREFIX, errors: intxErrors, routes: intxRoutes },
+  { prefix: CANDLES_API_PREFIX, errors: candlesApiErrors, routes: candlesApiRoutes },
+];
+
+export async function registerDialects(app: FastifyInstance, deps: ApiDeps, options: DialectOptions): Promise<void> {
+  for (const s of SCOPES) await dialectScope(app, s.prefix, s.errors, (scope) => s.routes(scope, deps, options));
+}
+
+/** The dialect whose prefix the URL is under: failures fastify reports before routing answer in its words. */
+export function dialectErrorsFor(url: string): DialectErrors | undefined {
+  const path = url.split('?', 1)[0] ?? '';
+  return SCOPES.find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`))?.errors;
+}
