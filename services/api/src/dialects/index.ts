@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../deps';
+import { binanceErrors } from './binance/errors';
+import { COINM, SPOT, USDM } from './binance/flavours';
+import { binanceRestRoutes } from './binance/rest';
 import { candlesApiErrors } from './candles-api/errors';
 import { CANDLES_API_PREFIX, candlesApiRoutes } from './candles-api/routes';
 import { dialectScope, type DialectErrors } from './common/scope';
@@ -21,6 +24,11 @@ interface DialectScope {
 const SCOPES: readonly DialectScope[] = [
   { prefix: INTX_PREFIX, errors: intxErrors, routes: intxRoutes },
   { prefix: CANDLES_API_PREFIX, errors: candlesApiErrors, routes: candlesApiRoutes },
+  ...[USDM, SPOT, COINM].map((flavour) => ({
+    prefix: flavour.base,
+    errors: binanceErrors,
+    routes: (scope: FastifyInstance, deps: ApiDeps) => binanceRestRoutes(scope, deps, flavour),
+  })),
 ];
 
 export async function registerDialects(app: FastifyInstance, deps: ApiDeps, options: DialectOptions): Promise<void> {

@@ -5,6 +5,11 @@ export function badParam(field: string, message: string): ExgateError {
   return new ExgateError('INVALID_ARGUMENT', message, { details: { field } });
 }
 
+/** Bad input in a dialect's own terms: its error code and its HTTP status (400 unless said). */
+export function dialectError(dialectCode: number, message: string, field?: string): ExgateError {
+  return new ExgateError('INVALID_ARGUMENT', message, { details: { dialectCode, ...(field === undefined ? {} : { field }) } });
+}
+
 /** A symbol exgate does not collect on that exchange: 404 unless a dialect says otherwise. */
 export function notCollected(exchangeId: string, symbol: string): ExgateError {
   return new ExgateError('UNKNOWN_SYMBOL', `exgate does not collect ${symbol} on ${exchangeId}`, { details: { field: 'symbol' } });

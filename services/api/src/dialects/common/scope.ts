@@ -17,6 +17,8 @@ export interface Failure {
   readonly message: string;
   /** The parameter a validation error names, when it names one. */
   readonly field?: string;
+  /** A dialect's own error code, when the dialect raised the error itself (Binance's -1121, ...). */
+  readonly dialectCode?: number;
   readonly retryAfterMs?: number;
 }
 
@@ -29,11 +31,13 @@ export function failureOf(error: unknown): Failure {
   if (error instanceof ExgateError) {
     if (HIDDEN.has(error.grpcCode)) return { status: 500, code: 'INTERNAL', message: 'internal error' };
     const field = error.details['field'];
+    const dialectCode = error.details['dialectCode'];
     return {
       status: httpStatusOf(error.grpcCode),
       code: error.code,
       message: error.message,
       ...(typeof field === 'string' ? { field } : {}),
+      ...(typeof dialectCode === 'number' ? { dialectCode } : {}),
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     };
   }
