@@ -78,7 +78,8 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
     sendError(reply, new ExgateError('NOT_FOUND', `no route ${request.method} ${request.url.split('?', 1)[0]?.slice(0, 200)}`));
   });
 
-  await app.register(websocket, { options: { maxPayload: 4096 }, preClose: closeLiveSockets });
+  // 64 KiB: a Binance-dialect SUBSCRIBE may name 200 streams (docs/adr/0010).
+  await app.register(websocket, { options: { maxPayload: 65_536 }, preClose: closeLiveSockets });
 
   const handlers = createHandlers(deps);
   const auth = settings.controlToken === undefined ? undefined : bearerGuard(settings.controlToken);

@@ -48,10 +48,16 @@ describe('the API serves exactly the proto’s routes', () => {
       'GET /fapi/v1/ping',
       'GET /fapi/v1/time',
       'GET /fapi/v1/trades',
+      'GET /fstream/:category/stream',
+      'GET /fstream/:category/ws',
+      'GET /fstream/stream',
+      'GET /fstream/ws',
       'GET /healthz',
       'GET /metrics',
       'GET /openapi.json',
       'GET /readyz',
+      'GET /stream/stream',
+      'GET /stream/ws',
       'GET /ws/v1/:exchange/kline/:symbol/:interval',
     ]);
   });

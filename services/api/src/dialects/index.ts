@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps';
 import { binanceErrors } from './binance/errors';
 import { COINM, SPOT, USDM } from './binance/flavours';
 import { binanceRestRoutes } from './binance/rest';
+import { binanceStreamRoutes } from './binance/ws';
 import { candlesApiErrors } from './candles-api/errors';
 import { CANDLES_API_PREFIX, candlesApiRoutes } from './candles-api/routes';
 import { dialectScope, type DialectErrors } from './common/scope';
@@ -28,6 +29,11 @@ const SCOPES: readonly DialectScope[] = [
     prefix: flavour.base,
     errors: binanceErrors,
     routes: (scope: FastifyInstance, deps: ApiDeps) => binanceRestRoutes(scope, deps, flavour),
+  })),
+  ...([['/fstream', USDM], ['/stream', SPOT]] as const).map(([prefix, flavour]) => ({
+    prefix,
+    errors: binanceErrors,
+    routes: (scope: FastifyInstance, deps: ApiDeps, o: DialectOptions) => binanceStreamRoutes(scope, deps, flavour, o.wsMaxBufferedBytes),
   })),
 ];
 

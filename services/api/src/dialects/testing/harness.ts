@@ -28,9 +28,27 @@ export interface DialectHarness {
   readonly clock: ManualClock;
   /** Recorded prints per symbol, in id order (BTCUSDT, ETHUSDT). */
   readonly prints: Readonly<Record<string, readonly Trade[]>>;
+  /** How many live subscriptions the API holds on an event subject right now. */
+  subscribers(subject: string): number;
   /** Plays prints through the aggregator; resolves once they are stored and published. */
   feed(symbol: string, trades: readonly Trade[], watermarkMs?: number | null): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The in-memory event bus, counting subscriptions so tests can wait for a client's to be in place. */
+class CountingEventBus extends MemoryEventBus {
+  readonly counts = new Map<string, number>();
+
+  override subscribe(subject: string, handler: (payload: Uint8Array, subject: string) => void): () => void {
+    const stop = super.subscribe(subject, handler);
+    this.counts.set(subject, (this.counts.get(subject) ?? 0) + 1);
+    let stopped = false;
+    return () => {
+      if (!stopped) this.counts.set(subject, (this.counts.get(subject) ?? 1) - 1);
+      stopped = true;
+      stop();
+    };
+  }
 }
 
 export const EXCHANGE = 'binance-usdm';
@@ -52,7 +70,7 @@ export async function startHarness(options: { holdBack?: number } = {}): Promise
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'exgate-dialects-'));
   const store = await openStore({ kind: 'embedded', dataDir });
   const tradeLog = new MemoryTradeLog();
-  const events = new MemoryEventBus();
+  const events = new CountingEventBus();
   const logger = silentLogger();
   const metrics = new MetricsRegistry();
   const aggregator: Aggregator = createAggregator({
@@ -68,6 +86,7 @@ export async function startHarness(options: { holdBack?: number } = {}): Promise
   const feed = async (symbol: string, trades: readonly Trade[], watermarkMs: number | null = trades[trades.length - 1]?.exchangeTimeMs ?? null) => {
     await tradeLog.writer().publish([{ exchange: EXCHANGE, symbol, kind: 'trade', trades, watermarkMs, gap: null }]);
     await eventually(consumed, { what: 'the aggregator to handle every batch', timeoutMs: 60_000, intervalMs: 20 });
+    await events.flush();
   };
 
   const prints = { BTCUSDT: recordedPrints('BTCUSDT'), ETHUSDT: recordedPrints('ETHUSDT') };
@@ -92,6 +111,7 @@ export async function startHarness(options: { holdBack?: number } = {}): Promise
     base: `http://127.0.0.1:${port}`,
     wsBase: `ws://127.0.0.1:${port}`,
     app, deps, store, clock, prints, feed,
+    subscribers: (subject) => events.counts.get(subject) ?? 0,
     async close() {
       await app.close();
       await aggregator.stop();
