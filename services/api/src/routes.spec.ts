@@ -55,10 +55,24 @@ describe('the API serves exactly the proto’s routes', () => {
       'GET /healthz',
       'GET /metrics',
       'GET /openapi.json',
+      // HotBit's /v2/p1/ routes, as the router's tree prints them (market.status_today and
+      // market.status24h hang under market.status there; fastify finds them, see below).
+      'GET /p1/allticker',
+      'GET /p1/market.deals',
+      'GET /p1/market.kline',
+      'GET /p1/market.last',
+      'GET /p1/market.list',
+      'GET /p1/market.status',
+      'GET /p1/market.summary',
+      'GET /p1/server.time',
       'GET /readyz',
       'GET /stream/stream',
       'GET /stream/ws',
+      'GET /v2',
       'GET /ws/v1/:exchange/kline/:symbol/:interval',
     ]);
+    for (const url of ['/v2/p1/market.status_today', '/v2/p1/market.status24h', '/fstream/ws/*', '/stream/ws/*']) {
+      expect(app.hasRoute({ method: 'GET', url })).toBe(true);
+    }
   });
 });

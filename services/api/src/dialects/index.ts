@@ -7,6 +7,9 @@ import { binanceStreamRoutes } from './binance/ws';
 import { candlesApiErrors } from './candles-api/errors';
 import { CANDLES_API_PREFIX, candlesApiRoutes } from './candles-api/routes';
 import { dialectScope, type DialectErrors } from './common/scope';
+import { hotbitErrors } from './hotbit/errors';
+import { hotbitRestRoutes } from './hotbit/rest';
+import { hotbitWsRoutes } from './hotbit/ws';
 import { intxErrors } from './intx/errors';
 import { INTX_PREFIX, intxRoutes } from './intx/routes';
 
@@ -35,6 +38,14 @@ const SCOPES: readonly DialectScope[] = [
     errors: binanceErrors,
     routes: (scope: FastifyInstance, deps: ApiDeps, o: DialectOptions) => binanceStreamRoutes(scope, deps, flavour, o.wsMaxBufferedBytes),
   })),
+  {
+    prefix: '/v2',
+    errors: hotbitErrors,
+    routes: (scope, deps, o) => {
+      hotbitRestRoutes(scope, deps);
+      hotbitWsRoutes(scope, deps, o.wsMaxBufferedBytes);
+    },
+  },
 ];
 
 export async function registerDialects(app: FastifyInstance, deps: ApiDeps, options: DialectOptions): Promise<void> {
