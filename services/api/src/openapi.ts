@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DIALECT_OPERATIONS, DIALECT_TAGS, type DialectOperation } from './dialects/openapi';
 import { LIVE_PATH } from './live';
 import { ROUTES, type RouteSpec } from './routes';
 import { apiSchemas } from './schemas';
@@ -20,6 +21,7 @@ export function buildOpenApiDocument(): Json {
   for (const [id, schema] of Object.entries(schemas)) components[id] = stripMeta(schema as Json);
   const paths: Json = {};
   for (const route of ROUTES) paths[route.path] = { get: operation(route) };
+  for (const op of DIALECT_OPERATIONS) paths[op.path] = { get: dialectOperation(op) };
   return {
     openapi: '3.1.0',
     info: {
@@ -30,9 +32,10 @@ export function buildOpenApiDocument(): Json {
         'Errors are rpcStatus {code, message, details} with the gRPC code and grpc-gateway\'s HTTP status.',
         `Live candles: a websocket at GET ${LIVE_PATH} pushes one GetKlineResponseKline object per update.`,
         'Operations: GET /healthz, /readyz, /metrics (Prometheus), /openapi.json (this document).',
+        'Query dialects (docs/api.md): the routes of Coinbase INTX, the seed-003 candles API, Binance and HotBit, from exgate\'s own candles and trades, each with its own error body; every one takes exchange=<id or alias>.',
       ].join('\n\n'),
     },
-    tags: [{ name: 'Kline' }],
+    tags: [{ name: 'Kline' }, ...DIALECT_TAGS],
     paths,
     components: {
       schemas: components,
@@ -62,6 +65,23 @@ function operation(route: RouteSpec): Json {
     responses: {
       '200': { description: 'A successful response.', content: json(refOf(route.response)) },
       default: { description: 'An unexpected error response.', content: json({ $ref: COMPONENT_URI('rpcStatus') }) },
+    },
+  };
+}
+
+/** A dialect route: its schemas inline (they are the dialect's, not the contract's components). */
+function dialectOperation(op: DialectOperation): Json {
+  const schema = (t: z.ZodType) => stripMeta(z.toJSONSchema(t, { io: 'output', unrepresentable: 'any' }) as Json);
+  return {
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.websocket ? { description: `Websocket (send an Upgrade request). ${op.websocket}` } : {}),
+    parameters: [...(op.params ? parametersOf(op.params, 'path') : []), ...(op.query ? parametersOf(op.query, 'query') : [])],
+    responses: {
+      ...(op.websocket
+        ? { '101': { description: 'Switching protocols: the websocket is open.' } }
+        : { '200': { description: 'A successful response.', content: json(schema(op.response)) } }),
+      default: { description: "An error, in the dialect's own shape.", content: json(schema(op.error)) },
     },
   };
 }
