@@ -6,6 +6,7 @@ import { dialectExchange } from '../common/exchange';
 import { dialectError } from '../common/input';
 import { queryValues } from '../common/params';
 import { failureOf } from '../common/scope';
+import { sendGuarded } from '../common/socket';
 import { CandleThrottle, SeenIds } from '../common/throttle';
 import { BINANCE } from './errors';
 import type { BinanceFlavour } from './flavours';
@@ -14,8 +15,6 @@ import { WS_ERROR, aggTradeEvent, klineEvent, parseStreamName, tradeEvent, type 
 
 /** Kline streams push at most this often while the candle forms (Binance's 250 ms). */
 const KLINE_PERIOD_MS = 250;
-const OPEN = 1;
-const CLOSE_SLOW_CONSUMER = 1013;
 
 /** Streams per connection: futures 200, spot 1024 (Binance's limits). */
 const maxStreams = (flavour: BinanceFlavour) => (flavour.spot ? 1024 : 200);
@@ -212,12 +211,7 @@ class BinanceStreamSession {
   }
 
   private send(message: unknown): void {
-    if (this.socket.readyState !== OPEN) return;
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
-      this.socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
-      return;
-    }
-    this.socket.send(JSON.stringify(message));
+    sendGuarded(this.socket, this.maxBufferedBytes, JSON.stringify(message));
   }
 }
 

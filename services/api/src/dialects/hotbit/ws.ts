@@ -8,13 +8,12 @@ import { dialectExchange } from '../common/exchange';
 import { badParam } from '../common/input';
 import { queryValues } from '../common/params';
 import { failureOf } from '../common/scope';
+import { sendGuarded } from '../common/socket';
 import { CandleThrottle, SeenIds } from '../common/throttle';
 import { HOTBIT_DEFAULT_EXCHANGE, HotbitData, integerArg, type HotbitMarket } from './data';
 import { hotbitErrorBody } from './errors';
 import { dealOf, klineRow } from './map';
 
-const OPEN = 1;
-const CLOSE_SLOW_CONSUMER = 1013;
 /** kline.update at most this often while the candle forms; state and today at most once a second. */
 const KLINE_PERIOD_MS = 500;
 const STATE_PERIOD_MS = 1000;
@@ -208,13 +207,7 @@ class HotbitSession {
   }
 
   private send(message: unknown): void {
-    if (this.socket.readyState !== OPEN) return;
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
-      this.socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer');
-      return;
-    }
     const text = JSON.stringify(message);
-    if (this.opening.compress) this.socket.send(gzipSync(text), { binary: true });
-    else this.socket.send(text);
+    sendGuarded(this.socket, this.maxBufferedBytes, this.opening.compress ? gzipSync(text) : text);
   }
 }
