@@ -63,7 +63,7 @@ export interface ApiDeps {
   readonly metrics?: MetricsRegistry;
 }
 
-/** The store's window (open times inclusive, UTC ms; limit 1..1500) plus where days start. */
+/** The store's window (open times inclusive, UTC ms; limit 1..1500 on /v1, up to 10,000 from the dialects) plus where days start. */
 export interface CandleQuery extends StoreCandleQuery {
   /**
    * Where days (weeks, months) start, as an offset from UTC in ms (Binance's `timeZone`); 0 unless

@@ -71,7 +71,7 @@ function url(c: DialectCase, values: Readonly<Record<string, [string, boolean]>>
 const rpcStatus = (b: unknown) => isObj(b) && Object.keys(b).sort().join() === 'code,details,message';
 const PREFIXES: ReadonlyArray<[string, (b: unknown, status: number) => boolean]> = [
   ['/api/v1/instruments', intx], ['/api/v1/candles', candlesApi], ['/fapi/v1', binance], ['/api/v3', binance], ['/dapi/v1', binance],
-  ['/fstream', binance], ['/stream', binance], ['/v2', hotbit],
+  ['/fstream', binance], ['/stream', binance], ['/v2/p1', hotbit],
 ];
 
 /** The shape the path asks for once the client normalised it (a raw "../" can leave the dialect). */
@@ -82,6 +82,7 @@ function shapeOf(c: DialectCase, target: string): (b: unknown, status: number) =
   } catch {
     return c.shape;
   }
+  if (path === '/v2' || path === '/v2/') return hotbit;
   return PREFIXES.find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`))?.[1] ?? rpcStatus;
 }
 

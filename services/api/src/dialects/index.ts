@@ -20,6 +20,8 @@ export interface DialectOptions {
 
 interface DialectScope {
   readonly prefix: string;
+  /** Only the prefix itself belongs to the dialect, not the paths under it. */
+  readonly exact?: boolean;
   readonly errors: DialectErrors;
   readonly routes: (scope: FastifyInstance, deps: ApiDeps, options: DialectOptions) => void;
 }
@@ -38,22 +40,17 @@ const SCOPES: readonly DialectScope[] = [
     errors: binanceErrors,
     routes: (scope: FastifyInstance, deps: ApiDeps, o: DialectOptions) => binanceStreamRoutes(scope, deps, flavour, o.wsMaxBufferedBytes),
   })),
-  {
-    prefix: '/v2',
-    errors: hotbitErrors,
-    routes: (scope, deps, o) => {
-      hotbitRestRoutes(scope, deps);
-      hotbitWsRoutes(scope, deps, o.wsMaxBufferedBytes);
-    },
-  },
+  { prefix: '/v2/p1', errors: hotbitErrors, routes: hotbitRestRoutes },
+  // HotBit's websocket is /v2/ itself; the rest of /v2 is not HotBit's.
+  { prefix: '/v2', exact: true, errors: hotbitErrors, routes: (scope, deps, o) => hotbitWsRoutes(scope, deps, o.wsMaxBufferedBytes) },
 ];
 
 export async function registerDialects(app: FastifyInstance, deps: ApiDeps, options: DialectOptions): Promise<void> {
-  for (const s of SCOPES) await dialectScope(app, s.prefix, s.errors, (scope) => s.routes(scope, deps, options));
+  for (const s of SCOPES) await dialectScope(app, s.prefix, s.errors, (scope) => s.routes(scope, deps, options), s.exact);
 }
 
 /** The dialect whose prefix the URL is under: failures fastify reports before routing answer in its words. */
 export function dialectErrorsFor(url: string): DialectErrors | undefined {
   const path = url.split('?', 1)[0] ?? '';
-  return SCOPES.find((s) => path === s.prefix || path.startsWith(`${s.prefix}/`))?.errors;
+  return SCOPES.find((s) => path === s.prefix || (s.exact ? path === `${s.prefix}/` : path.startsWith(`${s.prefix}/`)))?.errors;
 }

@@ -66,6 +66,8 @@ export async function dialectScope(
   prefix: string,
   errors: DialectErrors,
   routes: (scope: FastifyInstance) => void,
+  /** Only the prefix itself is the dialect's (HotBit's /v2 websocket): other paths under it are not. */
+  exact = false,
 ): Promise<void> {
   await app.register(
     async (scope) => {
@@ -73,10 +75,12 @@ export async function dialectScope(
         if (failureOf(error).status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
         sendDialectError(reply, errors, error);
       });
-      scope.setNotFoundHandler((request, reply) => {
-        const path = request.url.split('?', 1)[0]?.slice(0, 200) ?? '';
-        sendDialectError(reply, errors, new ExgateError('NOT_FOUND', `no route ${request.method} ${path}`));
-      });
+      if (!exact) {
+        scope.setNotFoundHandler((request, reply) => {
+          const path = request.url.split('?', 1)[0]?.slice(0, 200) ?? '';
+          sendDialectError(reply, errors, new ExgateError('NOT_FOUND', `no route ${request.method} ${path}`));
+        });
+      }
       routes(scope);
     },
     { prefix },

@@ -17,11 +17,11 @@ function read(deps: ApiDeps, request: FastifyRequest): { q: Readonly<Record<stri
 
 const ok = (result: unknown) => ({ error: null, result, id: 0 });
 
-/** HotBit's public REST market data under /v2/p1/, in the `{error, result, id}` envelope, times in seconds. */
+/** HotBit's public REST market data (the scope sits at /v2/p1), in the `{error, result, id}` envelope, times in seconds. */
 export function hotbitRestRoutes(scope: FastifyInstance, deps: ApiDeps): void {
-  scope.get('/p1/server.time', async () => ok(Math.floor(deps.clock.nowMs() / 1000)));
+  scope.get('/server.time', async () => ok(Math.floor(deps.clock.nowMs() / 1000)));
 
-  scope.get('/p1/market.list', async (request) => {
+  scope.get('/market.list', async (request) => {
     const { data } = read(deps, request);
     return ok((await data.markets()).map((m) => {
       const [stock, money] = tickerName(data.exchange.id, m.symbol).split('_');
@@ -29,19 +29,19 @@ export function hotbitRestRoutes(scope: FastifyInstance, deps: ApiDeps): void {
     }));
   });
 
-  scope.get('/p1/market.last', async (request) => {
+  scope.get('/market.last', async (request) => {
     const { q, data } = read(deps, request);
     return ok(await data.last(await data.market(q['market'])));
   });
 
-  scope.get('/p1/market.deals', async (request) => {
+  scope.get('/market.deals', async (request) => {
     const { q, data } = read(deps, request);
     const limit = q['limit'] === undefined ? 100 : integerArg('limit', q['limit'], 1, 1000);
     const lastId = q['last_id'] === undefined ? 0 : integerArg('last_id', q['last_id'], 0, Number.MAX_SAFE_INTEGER);
     return ok(await data.deals(await data.market(q['market']), limit, lastId, false));
   });
 
-  scope.get('/p1/market.kline', async (request) => {
+  scope.get('/market.kline', async (request) => {
     const { q, data } = read(deps, request);
     const interval = data.interval(q['interval']);
     const start = integerArg('start_time', q['start_time'], 0, MAX_TIME_S);
@@ -49,19 +49,19 @@ export function hotbitRestRoutes(scope: FastifyInstance, deps: ApiDeps): void {
     return ok(await data.klines(await data.market(q['market']), start, end, interval));
   });
 
-  scope.get('/p1/market.status', async (request) => {
+  scope.get('/market.status', async (request) => {
     const { q, data } = read(deps, request);
     const period = integerArg('period', q['period'], 1, 10 * 365 * 86_400);
     return ok(await data.status(await data.market(q['market']), period));
   });
 
-  scope.get('/p1/market.status_today', async (request) => {
+  scope.get('/market.status_today', async (request) => {
     const { q, data } = read(deps, request);
     return ok(await data.today(await data.market(q['market'])));
   });
 
   // With `market`, that market's last 24 hours; without, every market's, by name.
-  scope.get('/p1/market.status24h', async (request) => {
+  scope.get('/market.status24h', async (request) => {
     const { q, data } = read(deps, request);
     if (q['market'] !== undefined) return ok(await data.status(await data.market(q['market']), 86_400));
     const all = await data.markets();
@@ -69,7 +69,7 @@ export function hotbitRestRoutes(scope: FastifyInstance, deps: ApiDeps): void {
   });
 
   // exgate collects no order book: the book side of the summary is empty.
-  scope.get('/p1/market.summary', async (request) => {
+  scope.get('/market.summary', async (request) => {
     const { q, data } = read(deps, request);
     const wanted = q['markets'] === undefined ? [] : marketsArg(q['markets']);
     const markets = wanted.length === 0 ? await data.markets() : await Promise.all(wanted.map((m) => data.market(m)));
@@ -77,7 +77,7 @@ export function hotbitRestRoutes(scope: FastifyInstance, deps: ApiDeps): void {
   });
 
   // As the seed shows it: no envelope. Best bid and ask are unknown to exgate: "0".
-  scope.get('/p1/allticker', async (request) => {
+  scope.get('/allticker', async (request) => {
     const { data } = read(deps, request);
     const ticker = await Promise.all((await data.markets()).map(async (m) => {
       const s = await data.status(m, 86_400);
