@@ -13,11 +13,11 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
-    // ESM-only packages required from CommonJS (cookie 2, under fastify's inject): jest on Node 20
-    // cannot require(esm), so swc turns them into CommonJS.
-    '/node_modules/cookie/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    // ESM-only packages required from CommonJS (cookie 2, under fastify's inject; @noble and @scure,
+    // under ccxt's CommonJS build): jest on Node 20 cannot require(esm), so swc turns them into CommonJS.
+    '/node_modules/(cookie|@noble|@scure)/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
+  transformIgnorePatterns: ['/node_modules/(?!cookie/|@noble/|@scure/)'],
   moduleNameMapper,
   testTimeout: 30000,
   // Fault tests run on their own (npm run test:faults).

@@ -103,10 +103,15 @@ export const subjects = {
   candle: (exchange: string, symbol: string, interval: string) =>
     `exgate.candles.${exchange}.${symbol}.${interval}`,
   allCandles: 'exgate.candles.>',
+  /** Live prints of a stream, after they are stored (TradeBatch codec, at most LIVE_TRADES_PER_MESSAGE each). */
+  trades: (exchange: string, symbol: string) => `exgate.trades.${exchange}.${symbol}`,
   /** Scanner ticks of a schedule for an exchange. */
   tick: (exchange: string) => `exgate.ticks.${exchange}`,
   allTicks: 'exgate.ticks.*',
 } as const;
+
+/** A live-trade message stays far below NATS's 1 MiB default payload (a print encodes to < 100 bytes). */
+export const LIVE_TRADES_PER_MESSAGE = 2_000;
 
 /** KV buckets. */
 export const buckets = {

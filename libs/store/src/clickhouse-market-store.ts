@@ -97,6 +97,10 @@ export class ClickHouseMarketStore implements MarketStore {
       params.toMs = toTimeMs(query.toMs, 'toMs');
       bounds += " AND exchange_time <= fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')";
     }
+    if (query.fromId !== undefined) {
+      params.fromId = toUInt(query.fromId, 'fromId');
+      bounds += ' AND id >= {fromId:UInt64}';
+    }
     if (limit === 0) return [];
     const rows = await this.driver.query<TradeRow>(
       `SELECT ${TRADE_COLUMNS}

@@ -32,6 +32,8 @@ export interface TradeQuery {
   /** Inclusive bounds on exchange time. */
   readonly fromMs?: number;
   readonly toMs?: number;
+  /** Inclusive lower bound on the stream id (Binance's `fromId`). */
+  readonly fromId?: number;
   readonly limit: number;
   /** 'asc' from the oldest, 'desc' from the newest (results still come back ascending, in id order). */
   readonly order: 'asc' | 'desc';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MemoryCandleLog, MemoryEventBus, MemoryTradeLog, subjects } from '@exgate/bus';
 import type { Candle, Trade, TradeBatch } from '@exgate/domain';
 import { requireExchange } from '@exgate/exchanges';
-import { encodeTick } from '@exgate/proto';
+import { decodeTradeBatch, encodeTick } from '@exgate/proto';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
 import { eventually, fixtureLines } from '@exgate/testing';
@@ -29,6 +29,7 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
   let aggregator: Aggregator;
   const published: Candle[] = [];
   const live: string[] = [];
+  const liveTrades: Trade[] = [];
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'exgate-aggregator-'));
@@ -40,6 +41,7 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
       published.push(...c);
     });
     events.subscribe(subjects.allCandles, (_p, subject) => live.push(subject));
+    events.subscribe(subjects.trades('binance-usdm', 'BTCUSDT'), (p) => liveTrades.push(...decodeTradeBatch(p).trades));
     aggregator = createAggregator({
       tradeLog: trades.reader({ groupId: 'aggregator' }), store, candleLog: candles.writer(), events,
       clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
@@ -71,6 +73,9 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     await eventually(() => published.some((c) => c.interval === '1m' && c.openTimeMs === MIN_0100), { what: 'the 00:01 minute on the candle log' });
     expect(published.find((c) => c.interval === '1m' && c.openTimeMs === MIN_0100)).toMatchObject({ tradeCount: 1334, state: 'closed' });
     expect(live).toContain(subjects.candle('binance-usdm', 'BTCUSDT', '1m'));
+    // Every print, once stored, goes out live in id order (messages of at most 2,000 prints).
+    expect(liveTrades.map((t) => t.id)).toEqual(prints.map((t) => t.id));
+    expect(liveTrades[0]).toEqual(prints[0]);
   });
 
   it('changes nothing when the same batches are delivered again (at-least-once replay)', async () => {

@@ -1,8 +1,8 @@
 import type { IntervalId, TradeBatch } from '@exgate/domain';
 import type { CandleLogWriter, EventBus, TradeDelivery, TradeLogReader, Unsubscribe } from '@exgate/bus';
-import { subjects } from '@exgate/bus';
+import { LIVE_TRADES_PER_MESSAGE, subjects } from '@exgate/bus';
 import { errorMessage } from '@exgate/errors';
-import { decodeTick, encodeCandle } from '@exgate/proto';
+import { decodeTick, encodeCandle, encodeTradeBatch } from '@exgate/proto';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
 import { SerialQueue } from './serial-queue';
@@ -12,7 +12,7 @@ export interface AggregatorConfig {
   readonly intervals: readonly IntervalId[];
   /** A late print within this window after a candle closed corrects it. */
   readonly graceMs: number;
-  /** Publish forming candles on NATS after each batch (the websocket push). */
+  /** Publish forming candles, and the prints once stored, on NATS after each batch (the websocket push). */
   readonly liveUpdates: boolean;
 }
 
@@ -96,6 +96,25 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       if (batch.trades.length > 0) await deps.store.insertTrades(batch.trades);
       await persist([state]);
     });
+    if (config.liveUpdates) publishTrades(batch);
+  }
+
+  /**
+   * Live prints for the dialects' trade streams, once stored (so a client that sees one can also
+   * read it back). Best effort, like candle updates: a replayed batch is sent again, and the
+   * receivers drop ids they have already sent on.
+   */
+  function publishTrades(batch: TradeBatch): void {
+    const subject = subjects.trades(batch.exchange, batch.symbol);
+    try {
+      for (let i = 0; i < batch.trades.length; i += LIVE_TRADES_PER_MESSAGE) {
+        const trades = batch.trades.slice(i, i + LIVE_TRADES_PER_MESSAGE);
+        deps.events.publish(subject, encodeTradeBatch({ ...batch, trades, gap: null }));
+      }
+    } catch (e) {
+      // Stored and committed regardless: live subscribers miss these, REST still has them.
+      logger.warn({ err: errorMessage(e), subject }, 'could not publish live trades');
+    }
   }
 
   function apply(state: StreamState, batch: TradeBatch): void {

@@ -6,6 +6,8 @@ import { registerCatalogRoute } from './catalog';
 import { registerChartPage } from './chart/assets';
 import { apiConfigSchema, type ApiConfig } from './config';
 import type { ApiDeps } from './deps';
+import { dialectErrorsFor, registerDialects } from './dialects';
+import { sendDialectError } from './dialects/common/scope';
 import { errorReply } from './errors';
 import { bearerGuard, rateGuard } from './guards';
 import { createHandlers } from './handlers';
@@ -32,8 +34,11 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
     exposeHeadRoutes: false,
     // Our own 503 with the rpcStatus body instead of fastify's.
     return503OnClosing: false,
-    frameworkErrors: (error, _request, reply) => {
-      sendError(reply, new ExgateError('INVALID_ARGUMENT', `malformed request: ${error.code ?? 'bad url'}`));
+    frameworkErrors: (error, request, reply) => {
+      const malformed = new ExgateError('INVALID_ARGUMENT', `malformed request: ${error.code ?? 'bad url'}`);
+      const dialect = dialectErrorsFor(request.url);
+      if (dialect) sendDialectError(reply, dialect, malformed);
+      else sendError(reply, malformed);
     },
   });
 
@@ -75,7 +80,8 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
     sendError(reply, new ExgateError('NOT_FOUND', `no route ${request.method} ${request.url.split('?', 1)[0]?.slice(0, 200)}`));
   });
 
-  await app.register(websocket, { options: { maxPayload: 4096 }, preClose: closeLiveSockets });
+  // 64 KiB: a Binance-dialect SUBSCRIBE may name 200 streams (docs/adr/0010).
+  await app.register(websocket, { options: { maxPayload: 65_536 }, preClose: closeLiveSockets });
 
   const handlers = createHandlers(deps);
   const auth = settings.controlToken === undefined ? undefined : bearerGuard(settings.controlToken);
@@ -91,6 +97,7 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
   registerLiveRoute(app, deps, settings.wsMaxBufferedBytes);
   registerCatalogRoute(app, deps);
   await registerChartPage(app);
+  await registerDialects(app, deps, { wsMaxBufferedBytes: settings.wsMaxBufferedBytes });
   registerOpsRoutes(app, deps, metrics);
   return app;
 }

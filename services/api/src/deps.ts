@@ -20,6 +20,8 @@ export interface ApiDeps {
   readonly symbols: {
     /** Whether the exchange lists the symbol; asked before a pull is recorded. */
     exists(exchange: string, symbol: string): Promise<boolean>;
+    /** The symbols exgate collects on the exchange (pulled or with stored prints), sorted. */
+    collected(exchange: string): Promise<readonly string[]>;
   };
   readonly subscriptions: {
     /** Persistent and idempotent. The collector subscribes per symbol; `interval` is the caller's. */
@@ -39,6 +41,8 @@ export interface ApiDeps {
   readonly trades: {
     /** The newest `limit` trades, ascending. */
     recent(exchange: string, symbol: string, limit: number): Promise<readonly Trade[]>;
+    /** Stored prints from `fromId` and/or in [fromMs, toMs], ascending, the first `limit`. */
+    range(query: TradeRangeQuery): Promise<readonly Trade[]>;
   };
   readonly scanner: {
     /** Rebuilds the symbol's candles of that interval from stored trades (idempotent). */
@@ -49,6 +53,8 @@ export interface ApiDeps {
   readonly live: {
     /** Candle updates (every state change) of one series; returns the unsubscribe. */
     subscribe(exchange: string, symbol: string, interval: IntervalId, onCandle: (candle: Candle) => void): () => void;
+    /** The stream's prints as they are stored, in id order per call; returns the unsubscribe. */
+    trades(exchange: string, symbol: string, onTrades: (trades: readonly Trade[]) => void): () => void;
   };
   readonly health: {
     ready(): Promise<{ readonly ready: boolean; readonly checks: Readonly<Record<string, boolean>> }>;
@@ -64,13 +70,24 @@ export interface PulledSymbol {
   readonly symbol: string;
 }
 
-/** The store's window (open times inclusive, UTC ms; limit 1..1500) plus where days start. */
+/** The store's window (open times inclusive, UTC ms; limit 1..1500 on /v1, up to 10,000 from the dialects) plus where days start. */
 export interface CandleQuery extends StoreCandleQuery {
   /**
    * Where days (weeks, months) start, as an offset from UTC in ms (Binance's `timeZone`); 0 unless
    * it moves this interval's boundaries (+08:00 moves 6h, 12h, 1d and longer; +05:45 also 30m..2h).
    */
   readonly tzOffsetMs: number;
+}
+
+export interface TradeRangeQuery {
+  readonly exchange: string;
+  readonly symbol: string;
+  /** Inclusive, on the stream's id. */
+  readonly fromId?: number;
+  /** Inclusive, on exchange time (UTC ms). */
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly limit: number;
 }
 
 export interface ProxyKlineQuery {

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { CATALOG_PATH, CATALOG_SUMMARY, catalogResponse } from './catalog';
+import { DIALECT_OPERATIONS, DIALECT_TAGS, type DialectOperation } from './dialects/openapi';
 import { LIVE_PATH } from './live';
 import { ROUTES, type RouteSpec } from './routes';
 import { apiSchemas } from './schemas';
@@ -25,6 +26,7 @@ export function buildOpenApiDocument(): Json {
   paths[CATALOG_PATH] = {
     get: { tags: ['Exgate'], operationId: 'Exgate_ListExchanges', summary: CATALOG_SUMMARY, parameters: [], responses: responses(catalogResponse) },
   };
+  for (const op of DIALECT_OPERATIONS) paths[op.path] = { get: dialectOperation(op) };
   return {
     openapi: '3.1.0',
     info: {
@@ -36,9 +38,10 @@ export function buildOpenApiDocument(): Json {
         `Live candles: a websocket at GET ${LIVE_PATH} pushes one GetKlineResponseKline object per update.`,
         `Beside the contract: GET ${CATALOG_PATH} lists what this exgate collects; GET / is a live chart of it.`,
         'Operations: GET /healthz, /readyz, /metrics (Prometheus), /openapi.json (this document).',
+        'Query dialects (docs/api.md): the routes of Coinbase INTX, the seed-003 candles API, Binance and HotBit, from exgate\'s own candles and trades, each with its own error body; every one takes exchange=<id or alias>.',
       ].join('\n\n'),
     },
-    tags: [{ name: 'Kline' }, { name: 'Exgate', description: "exgate's own routes, outside the contract." }],
+    tags: [{ name: 'Kline' }, { name: 'Exgate', description: "exgate's own routes, outside the contract." }, ...DIALECT_TAGS],
     paths,
     components: {
       schemas: components,
@@ -73,6 +76,23 @@ function responses(ok: z.ZodType): Json {
   return {
     '200': { description: 'A successful response.', content: json(refOf(ok)) },
     default: { description: 'An unexpected error response.', content: json({ $ref: COMPONENT_URI('rpcStatus') }) },
+  };
+}
+
+/** A dialect route: its schemas inline (they are the dialect's, not the contract's components). */
+function dialectOperation(op: DialectOperation): Json {
+  const schema = (t: z.ZodType) => stripMeta(z.toJSONSchema(t, { io: 'output', unrepresentable: 'any' }) as Json);
+  return {
+    tags: [op.tag],
+    summary: op.summary,
+    ...(op.websocket ? { description: `Websocket (send an Upgrade request). ${op.websocket}` } : {}),
+    parameters: [...(op.params ? parametersOf(op.params, 'path') : []), ...(op.query ? parametersOf(op.query, 'query') : [])],
+    responses: {
+      ...(op.websocket
+        ? { '101': { description: 'Switching protocols: the websocket is open.' } }
+        : { '200': { description: 'A successful response.', content: json(schema(op.response)) } }),
+      default: { description: "An error, in the dialect's own shape.", content: json(schema(op.error)) },
+    },
   };
 }
 

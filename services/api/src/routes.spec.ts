@@ -34,15 +34,55 @@ describe('the API serves exactly the proto’s routes', () => {
     expect(served.filter((r) => r.includes(' /v1/')).sort()).toEqual(expected.sort());
   });
 
-  it('beside them only the live websocket, the chart page and the operations routes exist', () => {
+  it('beside them only the live websocket, the chart page, the operations routes and the query dialects exist', () => {
     expect(served.filter((r) => !r.includes(' /v1/')).sort()).toEqual([
       'GET /',
+      'GET /api/v1/candles',
+      'GET /api/v1/instruments/:instrument/candles',
+      'GET /api/v3/aggTrades',
+      'GET /api/v3/exchangeInfo',
+      'GET /api/v3/klines',
+      'GET /api/v3/ping',
+      'GET /api/v3/time',
+      'GET /api/v3/trades',
       'GET /chart/:file',
+      'GET /dapi/v1/exchangeInfo',
+      'GET /dapi/v1/ping',
+      'GET /dapi/v1/time',
+      'GET /fapi/v1/aggTrades',
+      'GET /fapi/v1/exchangeInfo',
+      'GET /fapi/v1/klines',
+      'GET /fapi/v1/ping',
+      'GET /fapi/v1/time',
+      'GET /fapi/v1/trades',
+      'GET /fstream/:category/stream',
+      'GET /fstream/:category/ws',
+      'GET /fstream/:category/ws*',
+      'GET /fstream/stream',
+      'GET /fstream/ws',
+      'GET /fstream/ws*',
       'GET /healthz',
       'GET /metrics',
       'GET /openapi.json',
       'GET /readyz',
+      'GET /stream/stream',
+      'GET /stream/ws',
+      'GET /stream/ws*',
+      'GET /v2',
+      'GET /v2/p1/allticker',
+      'GET /v2/p1/market.deals',
+      'GET /v2/p1/market.kline',
+      'GET /v2/p1/market.last',
+      'GET /v2/p1/market.list',
+      'GET /v2/p1/market.status',
+      'GET /v2/p1/market.status24h',
+      'GET /v2/p1/market.status_today',
+      'GET /v2/p1/market.summary',
+      'GET /v2/p1/server.time',
       'GET /ws/v1/:exchange/kline/:symbol/:interval',
     ]);
+    for (const url of ['/v2/p1/market.status_today', '/v2/p1/market.status24h', '/fstream/ws/*', '/stream/ws/*']) {
+      expect(app.hasRoute({ method: 'GET', url })).toBe(true);
+    }
   });
 });

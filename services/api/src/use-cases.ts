@@ -5,7 +5,7 @@ import {
 import { decodeSubscriptionRecord, encodeRecord, scheduleKey, subjects, subscriptionKey, type EventBus, type KeyValueStore } from '@exgate/bus';
 import { ExgateError } from '@exgate/errors';
 import { EXCHANGES, resolveExchange, type ExchangeAdapter } from '@exgate/exchanges';
-import { decodeCandle } from '@exgate/proto';
+import { decodeCandle, decodeTradeBatch } from '@exgate/proto';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
 import type { ApiDeps, CandleQuery } from './deps';
@@ -29,6 +29,8 @@ export interface UseCaseDeps {
 
 /** Trades read per page when a whole stream is rebuilt. */
 const PAGE = 50_000;
+/** How long the list of collected symbols is reused. */
+const COLLECTED_TTL_MS = 5_000;
 /** Candles of this length are the base for time-zone shifted days: every offset is a multiple. */
 const TZ_BASE: IntervalId = '15m';
 
@@ -92,15 +94,45 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     }
   }
 
+  // Which symbols are collected changes rarely, and the dialects ask on every request.
+  let collected: { readonly atMs: number; readonly symbols: Promise<Map<string, string[]>> } | undefined;
+  function collectedSymbols(): Promise<Map<string, string[]>> {
+    const now = d.clock.nowMs();
+    if (collected && now - collected.atMs < COLLECTED_TTL_MS && now >= collected.atMs) return collected.symbols;
+    const symbols = (async () => {
+      const [streams, pulls] = await Promise.all([d.store.streams(), d.subscriptions.entries()]);
+      const byExchange = new Map<string, Set<string>>();
+      const add = (exchange: string, symbol: string) => byExchange.set(exchange, (byExchange.get(exchange) ?? new Set()).add(symbol));
+      for (const s of streams) add(s.exchange, s.symbol);
+      for (const value of pulls.values()) {
+        const r = decodeSubscriptionRecord(value);
+        if (r) add(r.exchange, r.symbol);
+      }
+      return new Map([...byExchange].map(([exchange, set]) => [exchange, [...set].sort()]));
+    })();
+    collected = { atMs: now, symbols };
+    // A failed read is not remembered.
+    symbols.catch(() => {
+      if (collected?.symbols === symbols) collected = undefined;
+    });
+    return symbols;
+  }
+
   return {
     exchanges: {
       list: () => EXCHANGES.filter((m) => d.adapters.has(m.info.id)).map((m) => m.info),
+      // The adapter's info: it carries the print stream configured for this exgate.
       resolve: (name) => {
         const m = resolveExchange(name);
-        return m && d.adapters.has(m.info.id) ? m.info : undefined;
+        return m ? d.adapters.get(m.info.id)?.info : undefined;
       },
     },
-    symbols: { exists: (exchange, symbol) => adapter(exchange).rest.hasSymbol(symbol) },
+    symbols: {
+      exists: (exchange, symbol) => adapter(exchange).rest.hasSymbol(symbol),
+      async collected(exchange) {
+        return (await collectedSymbols()).get(exchange) ?? [];
+      },
+    },
     subscriptions: {
       async pull(exchange, symbol, interval) {
         const key = subscriptionKey(exchange, symbol);
@@ -140,6 +172,13 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
         // A symbol exgate does not collect is answered by the exchange itself.
         return local.length > 0 ? local : adapter(exchange).rest.recentTrades(symbol, limit);
       },
+      range: (q) =>
+        d.store.trades({
+          exchange: q.exchange, symbol: q.symbol, kind: d.kindOf(q.exchange), limit: q.limit, order: 'asc',
+          ...(q.fromId === undefined ? {} : { fromId: q.fromId }),
+          ...(q.fromMs === undefined ? {} : { fromMs: q.fromMs }),
+          ...(q.toMs === undefined ? {} : { toMs: q.toMs }),
+        }),
     },
     scanner: {
       async regenerate(exchange, symbol, interval) {
@@ -179,6 +218,18 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
           } catch (e) {
             d.logger.warn({ err: (e as Error).message }, 'dropping an unreadable live candle');
           }
+        });
+      },
+      trades(exchange, symbol, onTrades) {
+        return d.events.subscribe(subjects.trades(exchange, symbol), (payload) => {
+          let trades: readonly Trade[];
+          try {
+            trades = decodeTradeBatch(payload).trades;
+          } catch (e) {
+            d.logger.warn({ err: (e as Error).message }, 'dropping unreadable live trades');
+            return;
+          }
+          onTrades(trades);
         });
       },
     },

@@ -66,6 +66,10 @@ export function tradeContract(ctx: ContractContext): void {
     expect(ids(await ctx.store.trades({ ...base, toMs: t(2), limit: 5, order: 'desc' }))).toEqual([1, 2]);
     expect(await ctx.store.trades({ ...base, limit: 0, order: 'asc' })).toEqual([]);
     expect(await ctx.store.trades({ ...base, kind: 'trade', limit: 5, order: 'asc' })).toEqual([]);
+    // fromId (Binance's): inclusive, combinable with the time bounds.
+    expect(ids(await ctx.store.trades({ ...base, fromId: 4, limit: 3, order: 'asc' }))).toEqual([4, 5, 6]);
+    expect(ids(await ctx.store.trades({ ...base, fromId: 4, toMs: t(5), limit: 10, order: 'asc' }))).toEqual([4, 5]);
+    expect(ids(await ctx.store.trades({ ...base, fromId: 11, limit: 10, order: 'asc' }))).toEqual([]);
   });
 
   it("keeps an exchange's own trade id beside exgate's sequence, and none where the id is the exchange's", async () => {

@@ -114,7 +114,10 @@ export function fakeDeps(options: { stored?: Candle[]; listed?: string[] } = {})
       list: () => [FUTURES, SPOT],
       resolve: (name) => [FUTURES, SPOT].find((e) => e.id === name || e.aliases.includes(name)),
     },
-    symbols: { exists: async (_exchange, symbol) => listed.has(symbol) },
+    symbols: {
+      exists: async (_exchange, symbol) => listed.has(symbol),
+      collected: async () => [...listed].sort(),
+    },
     subscriptions: {
       pull: async (exchange, symbol) => {
         const key = `${exchange}:${symbol}`;
@@ -160,6 +163,10 @@ export function fakeDeps(options: { stored?: Candle[]; listed?: string[] } = {})
         calls.recent.push({ exchange, symbol, limit });
         return [trade(2_000_000_001, T0 + 1000), trade(2_000_000_002, T0 + 2500)].slice(-limit);
       },
+      range: async (q) =>
+        [trade(2_000_000_001, T0 + 1000), trade(2_000_000_002, T0 + 2500)]
+          .filter((t) => (q.fromId === undefined || t.id >= q.fromId) && (q.fromMs === undefined || t.exchangeTimeMs >= q.fromMs) && (q.toMs === undefined || t.exchangeTimeMs <= q.toMs))
+          .slice(0, q.limit),
     },
     scanner: {
       regenerate: async () => ({ candles: 5, trades: 1234, fromMs: T0, toMs: T0 + 4 * 60_000 }),
@@ -179,6 +186,7 @@ export function fakeDeps(options: { stored?: Candle[]; listed?: string[] } = {})
         set.add(onCandle);
         return () => set.delete(onCandle);
       },
+      trades: () => () => undefined,
     },
     health: { ready: async () => ({ ready: deps.ready, checks: { store: deps.ready, bus: true } }) },
     clock: new ManualClock(T0 + 10 * 60_000 + 30_000),
