@@ -8,9 +8,14 @@ describe('resolveExchange', () => {
     expect(resolveExchange(' FBinance ')?.info.id).toBe('binance-usdm');
   });
 
+  it('finds Binance spot by its id and by the name binance', () => {
+    expect(resolveExchange('binance-spot')?.info.id).toBe('binance-spot');
+    expect(resolveExchange('Binance')?.info.id).toBe('binance-spot');
+  });
+
   it('answers undefined for exchanges it does not know', () => {
-    expect(resolveExchange('binance')).toBeUndefined();
-    expect(resolveExchange('hotbit')).toBeUndefined();
+    expect(resolveExchange('kraken')).toBeUndefined();
+    expect(resolveExchange('binance-coinm')).toBeUndefined();
     expect(resolveExchange('')).toBeUndefined();
   });
 

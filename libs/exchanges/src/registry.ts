@@ -1,4 +1,5 @@
 import { ExgateError } from '@exgate/errors';
+import { binanceSpot } from './binance-spot';
 import { binanceUsdm } from './binance-usdm';
 import type { ExchangeModule } from './types';
 
@@ -6,7 +7,10 @@ import type { ExchangeModule } from './types';
  * Every exchange exgate can collect from, and the only place that names them: services, config and
  * the embedded mode loop over this list. Adding an exchange is its folder and one line here.
  */
-export const EXCHANGES: readonly ExchangeModule[] = [binanceUsdm];
+export const EXCHANGES: readonly ExchangeModule[] = [
+  binanceUsdm,
+  binanceSpot,
+];
 
 /** By canonical id or alias, case-insensitive (`fbinance` → binance-usdm); undefined when unknown. */
 export function resolveExchange(nameOrAlias: string, modules: readonly ExchangeModule[] = EXCHANGES): ExchangeModule | undefined {

@@ -4,10 +4,13 @@ import { fixtureLines } from '@exgate/testing';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import { ExchangeFeed, type ExchangeFeedOptions } from '../common/feed';
 import { FeedProbe } from '../testing/feed-probe';
-import { SYMBOL_PATTERN } from './constants';
-import { parseFrame } from './mapper';
-import { binanceUsdmProtocol } from './protocol';
+import { createParseFrame } from '../binance/mapper';
+import { binanceProtocol } from '../binance/protocol';
+import { SYMBOL_PATTERN, USDM } from './constants';
 import { BinanceUsdmSimulator, type SimulatorOptions } from './simulator';
+
+const parseFrame = createParseFrame(USDM);
+const binanceUsdmProtocol = binanceProtocol(USDM);
 
 const aggTrades2026 = fixtureLines('binance', 'ws-captures-2026', 'perp_aggTrade.jsonl');
 const btcTrades = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl');

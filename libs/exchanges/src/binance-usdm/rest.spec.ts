@@ -1,7 +1,8 @@
 import type { ExgateError } from '@exgate/errors';
 import { fixtureLines } from '@exgate/testing';
 import { silentLogger, systemClock } from '@exgate/runtime';
-import { BinanceUsdmRest, type BinanceRestOptions } from './rest';
+import { BinanceRest, type BinanceRestOptions } from '../binance/rest';
+import { USDM } from './constants';
 import { BinanceUsdmSimulator, type SimulatorOptions } from './simulator';
 
 const DIR = 'usdm-trades-2024-07-18';
@@ -9,14 +10,14 @@ const btcTrades = fixtureLines('binance', DIR, 'btcusdt-trade-stream.jsonl');
 const klineCsv = fixtureLines('binance', DIR, 'btcusdt-klines-1m.csv');
 
 let sim: BinanceUsdmSimulator;
-let rest: BinanceUsdmRest;
+let rest: BinanceRest;
 
 async function setup(simOptions: Partial<SimulatorOptions> = {}, restOptions: Partial<BinanceRestOptions> = {}): Promise<void> {
   sim = await BinanceUsdmSimulator.start({
     recordings: { BTCUSDT: { trade: btcTrades.slice(0, 3000), klines1m: klineCsv } },
     restHistory: 'all', ...simOptions,
   });
-  rest = new BinanceUsdmRest({ clock: systemClock, logger: silentLogger(), baseUrl: sim.restBaseUrl, ...restOptions });
+  rest = new BinanceRest({ market: USDM, clock: systemClock, logger: silentLogger(), baseUrl: sim.restBaseUrl, ...restOptions });
 }
 
 afterEach(async () => {
@@ -76,7 +77,7 @@ describe('BinanceUsdmRest against the simulator', () => {
     const recent = await rest.recentTrades('BTCUSDT', 3, 'trade');
     expect(recent.map((t) => t.id)).toEqual([5182008734, 5182008735, 5182008736]);
     expect((await failure(rest.tradesFromId('BTCUSDT', 5182005737, 2, 'trade'))).code).toBe('EXCHANGE_REJECTED');
-    const keyed = new BinanceUsdmRest({ clock: systemClock, logger: silentLogger(), baseUrl: sim.restBaseUrl, apiKey: 'read-only' });
+    const keyed = new BinanceRest({ market: USDM, clock: systemClock, logger: silentLogger(), baseUrl: sim.restBaseUrl, apiKey: 'read-only' });
     expect(await keyed.tradesFromId('BTCUSDT', 5182005737, 2, 'trade')).toEqual([
       expect.objectContaining({ kind: 'trade', id: 5182005737, firstTradeId: 5182005737, lastTradeId: 5182005737, price: '63943.90', qty: '0.003', isBuyerMaker: true }),
       expect.objectContaining({ id: 5182005738, qty: '0.017' }),
@@ -114,7 +115,7 @@ describe('BinanceUsdmRest against the simulator', () => {
     sim.failRest(418, { retryAfterS: 120 });
     expect(await failure(rest.klines({ symbol: 'BTCUSDT', interval: '1m' })))
       .toMatchObject({ code: 'EXCHANGE_BANNED', retriable: true, retryAfterMs: 120_000, details: { status: 418, binanceCode: -1003 } });
-    const fresh = new BinanceUsdmRest({ clock: systemClock, logger: silentLogger(), baseUrl: sim.restBaseUrl });
+    const fresh = new BinanceRest({ market: USDM, clock: systemClock, logger: silentLogger(), baseUrl: sim.restBaseUrl });
     sim.failRest(503);
     expect(await failure(fresh.klines({ symbol: 'BTCUSDT', interval: '1m' }))).toMatchObject({ code: 'EXCHANGE_UNAVAILABLE', retriable: true });
   });

@@ -1,13 +1,15 @@
 import { fixtureLines } from '@exgate/testing';
 import { silentLogger, systemClock } from '@exgate/runtime';
-import { SYMBOL_PATTERN } from '../binance-usdm/constants';
-import { parseFrame } from '../binance-usdm/mapper';
-import { binanceUsdmProtocol } from '../binance-usdm/protocol';
+import { createParseFrame } from '../binance/mapper';
+import { binanceProtocol } from '../binance/protocol';
+import { SYMBOL_PATTERN, USDM } from '../binance-usdm/constants';
 import { BinanceUsdmSimulator } from '../binance-usdm/simulator';
 import { FeedProbe } from '../testing/feed-probe';
 import type { FrameResult } from '../types';
 import { ExchangeFeed, SEQUENCE_PER_MS } from './feed';
 
+const parseFrame = createParseFrame(USDM);
+const binanceUsdmProtocol = binanceProtocol(USDM);
 const btcTrades = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl');
 
 /** Binance's frames, described as an exchange whose ids carry no order (as Bybit's UUIDs). */

@@ -4,3 +4,5 @@
  */
 export { FeedProbe } from './feed-probe';
 export * from '../binance-usdm/simulator';
+export { BinanceSimulator } from '../binance/simulator';
+export { SPOT as BINANCE_SPOT_MARKET } from '../binance-spot/constants';

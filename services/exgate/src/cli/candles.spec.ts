@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import path from 'node:path';
+import Decimal from 'decimal.js';
 import { requireExchange } from '@exgate/exchanges';
-import { fixturePath, repoRoot } from '@exgate/testing';
+import { fixtureLines, fixturePath, repoRoot } from '@exgate/testing';
 import { coveredBinanceRows } from '../testing/binance-window';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import { CSV_HEADER, runCandles, type CandlesCommand } from './candles';
@@ -61,6 +62,21 @@ describe('exgate candles (CLI)', () => {
     expect(Number(sgt[0]!.split(',')[6])).toBe(Date.UTC(2024, 6, 19, 16) - 1);
     const count = (rows: string[]) => rows.reduce((n, r) => n + Number(r.split(',')[8]), 0);
     expect(count(sgt)).toBe(count(utc));
+  });
+
+  it("makes Binance spot's published 1m bars from its recorded spot trades, through binance-spot", async () => {
+    const spot = requireExchange('binance').create({ clock: systemClock, logger: silentLogger() });
+    const { out, report } = await run({ adapter: spot, input: fixturePath('binance', 'spot-trades-2023-04-05', 'btcusdt-trade-stream.jsonl'), interval: '1m', format: 'json' });
+    const rows = (JSON.parse(out) as { kline: Record<string, unknown>[] }).kline.filter((k) => k.gap_free === true && k.state === 'closed');
+    const bars = fixtureLines('binance', 'spot-trades-2023-04-05', 'btcusdt-ohlcv-1m.csv').slice(1).map((r) => r.split(','));
+    expect(rows).toHaveLength(6);
+    for (const k of rows) {
+      const bar = bars.find((b) => Date.parse(`${b[0]!.replace(' ', 'T')}Z`) === k.open_time)!;
+      // The bars are in shortest form; the CLI writes spot's 8-decimal wire form ("28165.47000000").
+      expect([k.open, k.high, k.low, k.close, k.volume].map((v) => new Decimal(String(v)).toString())).toEqual(bar.slice(1, 6).map((v) => new Decimal(v).toString()));
+      expect(String(k.open)).toMatch(/^\d+\.\d{8}$/);
+    }
+    expect(report.rejected).toEqual({});
   });
 
   it('counts malformed lines by kind and keeps going', async () => {

@@ -1,18 +1,12 @@
-import type { SimulatorModule } from '../../types';
-import { recordingsFromFrames } from './recording';
-import { BinanceUsdmSimulator } from './simulator';
+import { BinanceSimulator, type SimulatorOptions } from '../../binance/simulator';
+import { USDM } from '../constants';
 
-/** `--replay` and tests: captured frames of any symbols, played through the real protocol. */
-export const binanceUsdmSimulator: SimulatorModule = {
-  start: (o) => BinanceUsdmSimulator.start({
-    recordings: recordingsFromFrames(o.frames),
-    ...(o.pace ? { pace: o.pace } : {}),
-    ...(o.restHistory ? { restHistory: o.restHistory } : {}),
-    ...(o.host ? { host: o.host } : {}),
-    ...(o.port !== undefined ? { port: o.port } : {}),
-  }),
+/** A local Binance USDⓈ-M (the shared Binance simulator on the USDⓈ-M market). */
+export type BinanceUsdmSimulator = BinanceSimulator;
+export const BinanceUsdmSimulator = {
+  start: (options: SimulatorOptions): Promise<BinanceSimulator> => BinanceSimulator.start(USDM, options),
 };
 
-export { BinanceUsdmSimulator, type SimulatorOptions, type SimulatorStats } from './simulator';
-export { synthesizeAggTrades, buildTimeline, recordingsFromFrames, type SimPrint, type SymbolRecording } from './recording';
-export { klinesFromCsv, klinesFromPrints, foldKlines, type KlineRow } from './klines';
+export type { SimulatorOptions, SimulatorStats } from '../../binance/simulator';
+export { synthesizeAggTrades, buildTimeline, recordingsFromFrames, type SimPrint, type SymbolRecording } from '../../binance/simulator';
+export { klinesFromCsv, klinesFromPrints, foldKlines, type KlineRow } from '../../binance/simulator';

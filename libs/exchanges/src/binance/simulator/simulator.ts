@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { TradeKind } from '@exgate/domain';
 import type { Pace } from '../../types';
 import { PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
-import { LIMITS, streamName } from '../constants';
+import { streamName, type BinanceMarket } from '../market';
 import { parseConnectionPath, SimConnection, type ConnectionLimits } from './connection';
 import { klinesFromCsv, klinesFromPrints, type KlineRow } from './klines';
 import { buildTimeline, type SimPrint, type SymbolRecording } from './recording';
@@ -10,7 +10,7 @@ import { handleRest, WeightWindow } from './rest-handler';
 
 export type { SimulatorStats } from '../../common/simulator/core';
 
-export interface SimulatorOptions extends Partial<ConnectionLimits> {
+export interface SimulatorOptions extends Partial<Omit<ConnectionLimits, 'routed'>> {
   readonly port?: number;
   readonly host?: string;
   /** Per upper-case symbol: recorded frames (JSON lines) and optionally Binance's 1m klines. */
@@ -27,12 +27,13 @@ export interface SimulatorOptions extends Partial<ConnectionLimits> {
 }
 
 /**
- * A local Binance USDⓈ-M: the real websocket protocol (routed `/market` and `/public` paths,
- * combined and raw streams, SUBSCRIBE/UNSUBSCRIBE/LIST_SUBSCRIPTIONS, server pings) and REST
- * (exchangeInfo, klines, aggTrades, trades, historicalTrades, weights, 429/418), playing recorded
- * real frames, with faults to inject. Events: connection, close, subscribe, unsubscribe, pong, rest.
+ * A local Binance (USDⓈ-M or spot, per `market`): the real websocket protocol (futures' routed
+ * `/market` and `/public` paths, combined and raw streams, SUBSCRIBE/UNSUBSCRIBE/
+ * LIST_SUBSCRIPTIONS, server pings) and REST (exchangeInfo, klines, aggTrades, trades,
+ * historicalTrades, weights, 429/418), playing recorded real frames, with faults to inject.
+ * Events: connection, close, subscribe, unsubscribe, pong, rest.
  */
-export class BinanceUsdmSimulator extends EventEmitter implements SimulatorControl {
+export class BinanceSimulator extends EventEmitter implements SimulatorControl {
   readonly stats: SimulatorStats = { connectionsOpened: 0, framesSent: 0, pongsReceived: 0, restRequests: 0, restStatuses: {} };
   private readonly connections = new Set<SimConnection>();
   private readonly players: PrintPlayers<SimPrint>;
@@ -43,20 +44,22 @@ export class BinanceUsdmSimulator extends EventEmitter implements SimulatorContr
   private readonly server: SimServer;
   private nextConnectionId = 1;
 
-  private constructor(private readonly options: SimulatorOptions) {
+  private constructor(readonly market: BinanceMarket, private readonly options: SimulatorOptions) {
     super();
     this.limits = {
-      pingIntervalMs: options.pingIntervalMs ?? LIMITS.serverPingIntervalMs,
+      routed: market.routeOfKind !== null,
+      pingIntervalMs: options.pingIntervalMs ?? market.limits.serverPingIntervalMs,
       pongTimeoutMs: options.pongTimeoutMs ?? 10 * 60 * 1000,
-      maxConnectionAgeMs: options.maxConnectionAgeMs ?? LIMITS.connectionLifetimeMs,
-      maxStreamsPerConnection: options.maxStreamsPerConnection ?? LIMITS.maxStreamsPerConnection,
-      maxIncomingMessagesPerSecond: options.maxIncomingMessagesPerSecond ?? LIMITS.maxIncomingMessagesPerSecond,
+      maxConnectionAgeMs: options.maxConnectionAgeMs ?? market.limits.connectionLifetimeMs,
+      maxStreamsPerConnection: options.maxStreamsPerConnection ?? market.limits.maxStreamsPerConnection,
+      maxIncomingMessagesPerSecond: options.maxIncomingMessagesPerSecond ?? market.limits.maxIncomingMessagesPerSecond,
     };
-    this.weight = new WeightWindow(options.weightLimit ?? LIMITS.requestWeightPerMinute, options.weightWindowMs ?? 60_000);
+    this.weight = new WeightWindow(options.weightLimit ?? market.limits.requestWeightPerMinute, options.weightWindowMs ?? 60_000);
     const timelines = new Map(Object.entries(options.recordings).map(([symbol, rec]) => [symbol, buildTimeline(symbol, rec, options.firstAggTradeId ?? 1_000_000)]));
     this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p) => this.deliver(p));
     this.server = new SimServer({
       rest: (req, res) => handleRest(req, res, {
+        market,
         symbols: () => [...this.players.symbols, ...(options.extraSymbols ?? [])],
         prints: (symbol, kind) => this.restPrints(symbol, kind),
         klines1m: (symbol) => this.klines1m(symbol),
@@ -94,8 +97,8 @@ export class BinanceUsdmSimulator extends EventEmitter implements SimulatorContr
     });
   }
 
-  static async start(options: SimulatorOptions): Promise<BinanceUsdmSimulator> {
-    const sim = new BinanceUsdmSimulator(options);
+  static async start(market: BinanceMarket, options: SimulatorOptions): Promise<BinanceSimulator> {
+    const sim = new BinanceSimulator(market, options);
     await sim.server.listen(options.host, options.port);
     return sim;
   }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import WebSocket from 'ws';
 import { fixtureLines } from '@exgate/testing';
-import { BinanceUsdmSimulator } from './simulator';
+import { BinanceUsdmSimulator } from '../../binance-usdm/simulator';
 
 const aggTrades2026 = fixtureLines('binance', 'ws-captures-2026', 'perp_aggTrade.jsonl');
 

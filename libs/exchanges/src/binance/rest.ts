@@ -3,40 +3,38 @@ import { ExgateError, errorMessage, type ErrorCode } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import type { ExchangeRest, KlineQuery } from '../types';
-import { DEFAULT_REST_BASE_URL, FUTURES_INTERVALS, LIMITS, SYMBOL_PATTERN } from './constants';
+import type { BinanceMarket } from './market';
 import { trade, valueProblem } from './mapper';
 import { exchangeInfo, restAggTrade, restError, restKline, restTrade } from './schemas';
 import { WeightBudget } from './weight';
 
 export interface BinanceRestOptions {
+  readonly market: BinanceMarket;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly baseUrl?: string;
   readonly timeoutMs?: number;
   /** Kind served when a call does not say. */
   readonly tradeKind?: TradeKind;
-  /** Needed only for `historicalTrades` (trade-kind backfill). */
+  /** Needed only for futures' `historicalTrades` (trade-kind backfill). */
   readonly apiKey?: string;
-  /** Binance's request-weight limit and its window (2400 per minute). */
+  /** Binance's request-weight limit and its window (the market's, per minute). */
   readonly weightLimit?: number;
   readonly weightWindowMs?: number;
   readonly exchangeInfoTtlMs?: number;
 }
 
-/** Request weights from Binance's USDⓈ-M docs. */
-const WEIGHT = { aggTrades: 20, trades: 5, historicalTrades: 20, exchangeInfo: 1 } as const;
-const klinesWeight = (limit: number): number => (limit < 100 ? 1 : limit < 500 ? 2 : limit <= 1000 ? 5 : 10);
 /** When Binance bans (418) or limits (429) without Retry-After: wait a window rather than hammer. */
 const DEFAULT_RETRY_AFTER_MS = 60_000;
 /** A symbol we do not know may be newly listed: refresh exchangeInfo on a miss, at most this often. */
 const MISS_REFRESH_MS = 60_000;
 
 /**
- * Binance USDⓈ-M REST over Node's fetch. Every failure is an ExgateError; after a 429 or 418 no
+ * Binance REST (USDⓈ-M or spot, per `market`) over Node's fetch. Every failure is an ExgateError; after a 429 or 418 no
  * request leaves until Retry-After has passed (sending more is how an IP gets banned), and calls
  * slow down before the weight limit instead of running into it.
  */
-export class BinanceUsdmRest implements ExchangeRest {
+export class BinanceRest implements ExchangeRest {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly budget: WeightBudget;
@@ -44,10 +42,13 @@ export class BinanceUsdmRest implements ExchangeRest {
   private symbols: { set: ReadonlySet<string>; fetchedAtMs: number } | null = null;
   private symbolsInFlight: Promise<ReadonlySet<string>> | null = null;
 
+  private readonly m: BinanceMarket;
+
   constructor(private readonly o: BinanceRestOptions) {
-    this.baseUrl = (o.baseUrl ?? DEFAULT_REST_BASE_URL).replace(/\/$/, '');
+    this.m = o.market;
+    this.baseUrl = (o.baseUrl ?? o.market.defaultRestBaseUrl).replace(/\/$/, '');
     this.timeoutMs = o.timeoutMs ?? 10_000;
-    this.budget = new WeightBudget(o.weightLimit ?? LIMITS.requestWeightPerMinute, o.weightWindowMs ?? 60_000, o.clock);
+    this.budget = new WeightBudget(o.weightLimit ?? o.market.limits.requestWeightPerMinute, o.weightWindowMs ?? 60_000, o.clock);
   }
 
   /** Weight Binance says we used in the current window (X-MBX-USED-WEIGHT-1M). */
@@ -56,18 +57,18 @@ export class BinanceUsdmRest implements ExchangeRest {
   }
 
   async klines(query: KlineQuery): Promise<Kline[]> {
-    checkSymbol(query.symbol);
-    if (!FUTURES_INTERVALS.includes(query.interval)) {
-      throw new ExgateError('UNSUPPORTED_INTERVAL', `Binance USDⓈ-M has no ${query.interval} klines`, { details: { interval: query.interval } });
+    this.checkSymbol(query.symbol);
+    if (!this.m.intervals.includes(query.interval)) {
+      throw new ExgateError('UNSUPPORTED_INTERVAL', `${this.m.name} has no ${query.interval} klines`, { details: { interval: query.interval } });
     }
     const limit = query.limit ?? 500;
-    checkLimit(limit, LIMITS.maxKlinesPerCall);
+    checkLimit(limit, this.m.limits.maxKlinesPerCall);
     if (query.startTimeMs !== undefined && query.endTimeMs !== undefined && query.startTimeMs > query.endTimeMs) {
       throw new ExgateError('INVALID_ARGUMENT', 'startTime is after endTime', { details: { ...query } });
     }
-    const rows = await this.get('/fapi/v1/klines', {
+    const rows = await this.get('klines', {
       symbol: query.symbol, interval: query.interval, startTime: query.startTimeMs, endTime: query.endTimeMs, limit,
-    }, klinesWeight(limit), restKline.array());
+    }, this.m.weights.klines(limit), restKline.array());
     return rows.map((r) => ({
       openTimeMs: r[0], open: r[1], high: r[2], low: r[3], close: r[4], volume: r[5], closeTimeMs: r[6],
       quoteVolume: r[7], tradeCount: r[8], takerBuyVolume: r[9], takerBuyQuoteVolume: r[10],
@@ -75,28 +76,28 @@ export class BinanceUsdmRest implements ExchangeRest {
   }
 
   async tradesFromId(symbol: string, fromId: number, limit: number, kind = this.o.tradeKind ?? 'aggTrade'): Promise<Trade[]> {
-    checkSymbol(symbol);
-    checkLimit(limit, LIMITS.maxTradesPerCall);
+    this.checkSymbol(symbol);
+    checkLimit(limit, this.m.limits.maxTradesPerCall);
     if (!Number.isSafeInteger(fromId) || fromId < 0) throw new ExgateError('INVALID_ARGUMENT', `fromId ${fromId} is not a trade id`);
     if (kind === 'aggTrade') return this.aggTrades(symbol, { fromId, limit });
-    if (!this.o.apiKey) {
+    if (this.m.historicalTradesNeedKey && !this.o.apiKey) {
       throw new ExgateError('EXCHANGE_REJECTED',
         'Binance serves raw trades by id (historicalTrades) only with an API key: configure one, or collect aggTrades', { details: { symbol } });
     }
-    const rows = await this.get('/fapi/v1/historicalTrades', { symbol, fromId, limit }, WEIGHT.historicalTrades, restTrade.array(), true);
+    const rows = await this.get('historicalTrades', { symbol, fromId, limit }, this.m.weights.historicalTrades, restTrade.array(), true);
     return this.toTrades(symbol, rows.map((r) => ({ id: r.id, f: r.id, l: r.id, p: r.price, q: r.qty, T: r.time, m: r.isBuyerMaker })), 'trade');
   }
 
   async recentTrades(symbol: string, limit: number, kind = this.o.tradeKind ?? 'aggTrade'): Promise<Trade[]> {
-    checkSymbol(symbol);
-    checkLimit(limit, LIMITS.maxTradesPerCall);
+    this.checkSymbol(symbol);
+    checkLimit(limit, this.m.limits.maxTradesPerCall);
     if (kind === 'aggTrade') return this.aggTrades(symbol, { limit });
-    const rows = await this.get('/fapi/v1/trades', { symbol, limit }, WEIGHT.trades, restTrade.array());
+    const rows = await this.get('trades', { symbol, limit }, this.m.weights.trades, restTrade.array());
     return this.toTrades(symbol, rows.map((r) => ({ id: r.id, f: r.id, l: r.id, p: r.price, q: r.qty, T: r.time, m: r.isBuyerMaker })), 'trade');
   }
 
   async hasSymbol(symbol: string): Promise<boolean> {
-    if (!SYMBOL_PATTERN.test(symbol)) return false;
+    if (!this.m.symbolPattern.test(symbol)) return false;
     const now = this.o.clock.nowMs();
     const ttl = this.o.exchangeInfoTtlMs ?? 60 * 60 * 1000;
     const cached = this.symbols;
@@ -110,14 +111,14 @@ export class BinanceUsdmRest implements ExchangeRest {
   }
 
   private async fetchSymbols(): Promise<ReadonlySet<string>> {
-    const info = await this.get('/fapi/v1/exchangeInfo', {}, WEIGHT.exchangeInfo, exchangeInfo);
+    const info = await this.get('exchangeInfo', {}, this.m.weights.exchangeInfo, exchangeInfo);
     const set = new Set(info.symbols.map((s) => s.symbol));
     this.symbols = { set, fetchedAtMs: this.o.clock.nowMs() };
     return set;
   }
 
   private async aggTrades(symbol: string, params: { fromId?: number; limit: number }): Promise<Trade[]> {
-    const rows = await this.get('/fapi/v1/aggTrades', { symbol, ...params }, WEIGHT.aggTrades, restAggTrade.array());
+    const rows = await this.get('aggTrades', { symbol, ...params }, this.m.weights.aggTrades, restAggTrade.array());
     return this.toTrades(symbol, rows.map((r) => ({ id: r.a, f: r.f, l: r.l, p: r.p, q: r.q, T: r.T, m: r.m })), 'aggTrade');
   }
 
@@ -127,17 +128,25 @@ export class BinanceUsdmRest implements ExchangeRest {
       const problem = valueProblem(r.p, r.q, r.T, r.T, receivedAtMs);
       if (problem) throw new ExgateError('MALFORMED_FRAME', `Binance REST ${kind} ${r.id}: ${problem.reason}`, { details: { symbol, kind: problem.kind } });
       // REST serves market fills only (no insurance-fund or ADL prints), and has no event time.
-      return trade(symbol, kind, r.id, r.f, r.l, r.p, r.q, r.m, true, r.T, r.T, receivedAtMs);
+      return trade(this.m.exchange, symbol, kind, r.id, r.f, r.l, r.p, r.q, r.m, true, r.T, r.T, receivedAtMs);
     });
   }
 
+  private checkSymbol(symbol: string): void {
+    if (!this.m.symbolPattern.test(symbol)) {
+      throw new ExgateError('INVALID_ARGUMENT', `"${symbol.slice(0, 40)}" is not a ${this.m.name} symbol (upper case, e.g. BTCUSDT)`, { details: { symbol: symbol.slice(0, 40) } });
+    }
+  }
+
+  /** `endpoint` is the name under the market's prefix: `klines` → `/fapi/v1/klines`. */
   private async get<S extends z.ZodType>(
-    path: string,
+    endpoint: string,
     params: Record<string, string | number | undefined>,
     weight: number,
     schema: S,
     withKey = false,
   ): Promise<z.infer<S>> {
+    const path = `${this.m.restPrefix}/${endpoint}`;
     this.throwIfBlocked(path);
     await this.budget.reserve(weight);
     const query = new URLSearchParams();
@@ -201,12 +210,6 @@ interface Row {
   readonly q: string;
   readonly T: number;
   readonly m: boolean;
-}
-
-function checkSymbol(symbol: string): void {
-  if (!SYMBOL_PATTERN.test(symbol)) {
-    throw new ExgateError('INVALID_ARGUMENT', `"${symbol.slice(0, 40)}" is not a Binance symbol (upper case, e.g. BTCUSDT)`, { details: { symbol: symbol.slice(0, 40) } });
-  }
 }
 
 function checkLimit(limit: number, max: number): void {

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { parseFrame, parseKlineFrame, type KlineFrameResult } from './mapper';
+import { SPOT } from '../binance-spot/constants';
+import { USDM } from '../binance-usdm/constants';
 import type { FrameResult } from '../types';
+import { createParseFrame, parseKlineFrame, type KlineFrameResult } from './mapper';
+
+const parseFrame = createParseFrame(USDM);
+const parseSpot = createParseFrame(SPOT);
 
 /** Real frames copied from shared/fixtures/binance (see __fixtures__/). */
 const lines = (file: string): string[] =>
@@ -50,8 +55,8 @@ describe('parseFrame: the raw trade stream', () => {
   });
 
   it('treats a spot trade (which has no X) as a market trade', () => {
-    expect(trades(parseFrame(spotTrade!, 1680652800100))).toEqual([expect.objectContaining({
-      kind: 'trade', id: 3071245454, price: '28165.47000000', qty: '0.00056000', market: true,
+    expect(trades(parseSpot(spotTrade!, 1680652800100))).toEqual([expect.objectContaining({
+      exchange: 'binance-spot', kind: 'trade', id: 3071245454, price: '28165.47000000', qty: '0.00056000', market: true,
       isBuyerMaker: true, exchangeTimeMs: 1680652799999, eventTimeMs: 1680652800000,
     })]);
   });
@@ -75,9 +80,19 @@ describe('parseFrame: the aggTrade stream', () => {
   });
 
   it('maps a spot aggTrade frame', () => {
-    expect(trades(parseFrame(spotAggTrade!, RECEIVED_2026))).toEqual([expect.objectContaining({
-      kind: 'aggTrade', id: 4017087867, firstTradeId: 6516181178, lastTradeId: 6516181178, qty: '0.02435000',
+    expect(trades(parseSpot(spotAggTrade!, RECEIVED_2026))).toEqual([expect.objectContaining({
+      exchange: 'binance-spot', kind: 'aggTrade', id: 4017087867, firstTradeId: 6516181178, lastTradeId: 6516181178, qty: '0.02435000',
     })]);
+  });
+});
+
+describe('parseFrame: connection events', () => {
+  it("reads spot's serverShutdown, bare, wrapped or as the WebSocket API sends it, as a planned reconnect", () => {
+    for (const frame of [
+      '{"e":"serverShutdown","E":1770123456789}',
+      '{"stream":"btcusdt@trade","data":{"e":"serverShutdown","E":1770123456789}}',
+      '{"event":{"e":"serverShutdown","E":1770123456789}}',
+    ]) expect(parseSpot(frame, 0)).toEqual({ type: 'reconnect', detail: 'serverShutdown: the server closes this connection soon' });
   });
 });
 

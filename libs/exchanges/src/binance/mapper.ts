@@ -3,26 +3,30 @@ import { isInterval, type IntervalId } from '@exgate/domain';
 import { isPlainDecimal, isPositiveDecimal } from '../common/decimal';
 import { parseJson, reject, timestampProblem } from '../common/frame';
 import type { FrameRejection, FrameResult } from '../types';
-import { EXCHANGE_ID, SYMBOL_PATTERN } from './constants';
+import type { BinanceMarket } from './market';
 import {
   aggTradeEvent, combinedFrame, commandError, commandResult, klineEvent, tradeEvent,
   type AggTradeEvent, type TradeEvent,
 } from './schemas';
 
 /**
- * Pure: one raw Binance USDⓈ-M (or spot) websocket frame → what it carries. Never throws. Handles
- * the raw `trade` and `aggTrade` streams with or without the combined-stream wrapper, and command
- * answers. Everything else is a typed rejection the collector counts per kind.
+ * Pure: one raw Binance websocket frame of `market` → what it carries. Never throws. Handles the
+ * raw `trade` and `aggTrade` streams with or without the combined-stream wrapper, command answers,
+ * and spot's `serverShutdown` notice (a planned disconnect: rotate now). Everything else is a typed
+ * rejection the collector counts per kind.
  */
-export function parseFrame(raw: string, receivedAtMs: number): FrameResult {
-  const unwrapped = unwrap(raw);
-  if ('result' in unwrapped) return unwrapped.result;
-  const { data, stream } = unwrapped;
-  const event = (data as { e?: unknown }).e;
-  if (event === 'trade') return mapTrade(tradeEvent.safeParse(data), stream, raw, receivedAtMs);
-  if (event === 'aggTrade') return mapTrade(aggTradeEvent.safeParse(data), stream, raw, receivedAtMs);
-  if (typeof event === 'string') return reject('unknown_stream', `event "${event}" is not a trade stream`, raw);
-  return reject('schema', 'no event type `e`', raw);
+export function createParseFrame(market: BinanceMarket): (raw: string, receivedAtMs: number) => FrameResult {
+  return (raw, receivedAtMs) => {
+    const unwrapped = unwrap(raw);
+    if ('result' in unwrapped) return unwrapped.result;
+    const { data, stream } = unwrapped;
+    const event = (data as { e?: unknown }).e;
+    if (event === 'trade') return mapTrade(market, tradeEvent.safeParse(data), stream, raw, receivedAtMs);
+    if (event === 'aggTrade') return mapTrade(market, aggTradeEvent.safeParse(data), stream, raw, receivedAtMs);
+    if (event === 'serverShutdown') return { type: 'reconnect', detail: 'serverShutdown: the server closes this connection soon' };
+    if (typeof event === 'string') return reject('unknown_stream', `event "${event}" is not a trade stream`, raw);
+    return reject('schema', 'no event type `e`', raw);
+  };
 }
 
 type Unwrapped = { result: FrameResult } | { data: object; stream: StreamRef | null };
@@ -51,6 +55,8 @@ function unwrap(raw: string): Unwrapped {
       return { result: { type: 'control', detail: `${what} id=${String(answer.data.id)}` } };
     }
   }
+  // The WebSocket API wraps connection events: {"event":{"e":"serverShutdown","E":…}}.
+  if ('event' in value && typeof value.event === 'object' && value.event !== null) return { data: value.event, stream: null };
   if (!('stream' in value)) return { data: value, stream: null };
   const combined = combinedFrame.safeParse(value);
   if (!combined.success || typeof combined.data.data !== 'object' || combined.data.data === null) {
@@ -67,6 +73,7 @@ function unwrap(raw: string): Unwrapped {
 type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: readonly { path: PropertyKey[]; message: string }[] } };
 
 function mapTrade(
+  market: BinanceMarket,
   parsed: Parsed<TradeEvent> | Parsed<AggTradeEvent>,
   stream: StreamRef | null,
   raw: string,
@@ -79,13 +86,13 @@ function mapTrade(
     return reject(stream.suffix === 'trade' || stream.suffix === 'aggTrade' ? 'schema' : 'unknown_stream',
       `stream "@${stream.suffix}" carries a "${ev.e}" event`, raw);
   }
-  if (!SYMBOL_PATTERN.test(ev.s)) return reject('unknown_symbol', `symbol "${ev.s.slice(0, 40)}" is not a Binance symbol`, raw);
+  if (!market.symbolPattern.test(ev.s)) return reject('unknown_symbol', `symbol "${ev.s.slice(0, 40)}" is not a ${market.name} symbol`, raw);
   if (stream && stream.symbol !== ev.s.toLowerCase()) {
     return reject('unknown_symbol', `stream symbol "${stream.symbol}" carries "${ev.s}"`, raw);
   }
   const problem = valueProblem(ev.p, ev.q, ev.T, ev.E, receivedAtMs);
   if (problem) return reject(problem.kind, problem.reason, raw);
-  return { type: 'trades', trades: [ev.e === 'trade' ? fromTradeEvent(ev, receivedAtMs) : fromAggTradeEvent(ev, receivedAtMs)] };
+  return { type: 'trades', trades: [ev.e === 'trade' ? fromTradeEvent(market, ev, receivedAtMs) : fromAggTradeEvent(market, ev, receivedAtMs)] };
 }
 
 /** Checks shared by websocket frames and REST rows. */
@@ -108,22 +115,23 @@ export function valueProblem(
   return time ? { kind: 'absurd_timestamp', reason: time } : null;
 }
 
-function fromTradeEvent(ev: TradeEvent, receivedAtMs: number): Trade {
-  return trade(ev.s, 'trade', ev.t, ev.t, ev.t, ev.p, ev.q, ev.m, ev.X === undefined || ev.X === 'MARKET', ev.T, ev.E, receivedAtMs);
+function fromTradeEvent(m: BinanceMarket, ev: TradeEvent, receivedAtMs: number): Trade {
+  // Futures prints carry `X`: only MARKET ones are in Binance's klines. Spot prints have none.
+  return trade(m.exchange, ev.s, 'trade', ev.t, ev.t, ev.t, ev.p, ev.q, ev.m, ev.X === undefined || ev.X === 'MARKET', ev.T, ev.E, receivedAtMs);
 }
 
-function fromAggTradeEvent(ev: AggTradeEvent, receivedAtMs: number): Trade {
+function fromAggTradeEvent(m: BinanceMarket, ev: AggTradeEvent, receivedAtMs: number): Trade {
   // Binance aggregates market fills only: insurance-fund and ADL fills never appear in aggTrades.
-  return trade(ev.s, 'aggTrade', ev.a, ev.f, ev.l, ev.p, ev.q, ev.m, true, ev.T, ev.E, receivedAtMs);
+  return trade(m.exchange, ev.s, 'aggTrade', ev.a, ev.f, ev.l, ev.p, ev.q, ev.m, true, ev.T, ev.E, receivedAtMs);
 }
 
 export function trade(
-  symbol: string, kind: TradeKind, id: number, firstTradeId: number, lastTradeId: number,
+  exchange: string, symbol: string, kind: TradeKind, id: number, firstTradeId: number, lastTradeId: number,
   price: string, qty: string, isBuyerMaker: boolean, market: boolean,
   exchangeTimeMs: number, eventTimeMs: number, receivedAtMs: number,
 ): Trade {
   return {
-    exchange: EXCHANGE_ID, symbol, kind, id, firstTradeId, lastTradeId, price, qty,
+    exchange, symbol, kind, id, firstTradeId, lastTradeId, price, qty,
     isBuyerMaker, market, exchangeTimeMs, eventTimeMs, receivedAtMs,
   };
 }
@@ -150,7 +158,7 @@ export type KlineFrameResult =
   | Exclude<FrameResult, { type: 'trades' }>;
 
 /** Pure: a `<symbol>@kline_<interval>` frame (wrapped or not) → Binance's own candle. Never throws. */
-export function parseKlineFrame(raw: string, receivedAtMs: number): KlineFrameResult {
+export function parseKlineFrame(raw: string, receivedAtMs: number, symbolPattern = /^[A-Z0-9_]{2,32}$/): KlineFrameResult {
   const unwrapped = unwrap(raw);
   if ('result' in unwrapped) {
     const r = unwrapped.result;
@@ -161,7 +169,7 @@ export function parseKlineFrame(raw: string, receivedAtMs: number): KlineFrameRe
   const parsed = klineEvent.safeParse(unwrapped.data);
   if (!parsed.success) return reject('schema', describeIssues(parsed.error.issues), raw);
   const { k, s, E } = parsed.data;
-  if (!SYMBOL_PATTERN.test(s)) return reject('unknown_symbol', `symbol "${s.slice(0, 40)}" is not a Binance symbol`, raw);
+  if (!symbolPattern.test(s)) return reject('unknown_symbol', `symbol "${s.slice(0, 40)}" is not a Binance symbol`, raw);
   if (!isInterval(k.i)) return reject('schema', `unknown interval "${k.i}"`, raw);
   const decimals = [k.o, k.h, k.l, k.c, k.v, k.q, k.V, k.Q];
   if (!decimals.every(isPlainDecimal)) return reject('bad_decimal', 'kline value is not a plain decimal', raw);

@@ -32,6 +32,8 @@ export function parseConnectionPath(url: string): ConnectionPath | null {
 }
 
 export interface ConnectionLimits {
+  /** Futures: a stream is delivered only on its route's path. Spot has no routes. */
+  readonly routed: boolean;
   readonly pingIntervalMs: number;
   readonly pongTimeoutMs: number;
   readonly maxConnectionAgeMs: number;
@@ -83,7 +85,7 @@ export class SimConnection {
   /** Sends the print if this connection subscribed its stream on the right route. */
   deliver(print: SimPrint, stream: string): boolean {
     if (this.silent || !this.streams.has(stream) || this.ws.readyState !== this.ws.OPEN) return false;
-    if ((this.path.route ?? 'public') !== routeOfStream(stream)) return false;
+    if (this.limits.routed && (this.path.route ?? 'public') !== routeOfStream(stream)) return false;
     this.ws.send(this.path.combined ? print.combined : print.raw);
     return true;
   }

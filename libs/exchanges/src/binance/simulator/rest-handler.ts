@@ -5,8 +5,10 @@ import { foldKlines, isSimInterval, type KlineRow } from './klines';
 import type { SimPrint } from './recording';
 
 import type { RestFault } from '../../common/simulator/core';
+import type { BinanceMarket } from '../market';
 
 export interface RestContext {
+  readonly market: BinanceMarket;
   readonly symbols: () => readonly string[];
   /** What REST may serve of the symbol's prints of a kind (printed so far, or all of them). */
   readonly prints: (symbol: string, kind: TradeKind) => readonly SimPrint[];
@@ -44,13 +46,14 @@ const ERR = {
   missing: (name: string) => ({ code: -1102, msg: `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.` }),
 };
 
-/** Request weights of the endpoints we serve (Binance USDⓈ-M docs). */
-function weightOf(path: string, limit: number): number {
-  switch (path) {
-    case '/fapi/v1/aggTrades':
-    case '/fapi/v1/historicalTrades': return 20;
-    case '/fapi/v1/trades': return 5;
-    case '/fapi/v1/klines': return limit < 100 ? 1 : limit < 500 ? 2 : limit <= 1000 ? 5 : 10;
+/** Request weights of the endpoints we serve (the market's). */
+function weightOf(m: BinanceMarket, endpoint: string, limit: number): number {
+  switch (endpoint) {
+    case 'aggTrades': return m.weights.aggTrades;
+    case 'historicalTrades': return m.weights.historicalTrades;
+    case 'trades': return m.weights.trades;
+    case 'klines': return m.weights.klines(limit);
+    case 'exchangeInfo': return m.weights.exchangeInfo;
     default: return 1;
   }
 }
@@ -58,6 +61,8 @@ function weightOf(path: string, limit: number): number {
 export async function handleRest(req: IncomingMessage, res: ServerResponse, ctx: RestContext): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const q = url.searchParams;
+  const m = ctx.market;
+  const endpoint = url.pathname.startsWith(`${m.restPrefix}/`) ? url.pathname.slice(m.restPrefix.length + 1) : '';
   const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
     ctx.onRequest(url.pathname, status);
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -77,7 +82,7 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, ctx:
 
   const limitParam = q.get('limit');
   const limit = limitParam === null ? 500 : Number.parseInt(limitParam, 10);
-  const weight = ctx.weight.take(weightOf(url.pathname, limit), Date.now());
+  const weight = ctx.weight.take(weightOf(m, endpoint, limit), Date.now());
   const used = { 'x-mbx-used-weight-1m': String(weight.used) };
   if (!weight.ok) {
     reply(429, { code: -1003, msg: 'Too many requests; current request weight limit exceeded.' },
@@ -87,32 +92,32 @@ export async function handleRest(req: IncomingMessage, res: ServerResponse, ctx:
   const ok = (body: unknown): void => reply(200, body, used);
   const bad = (body: unknown, status = 400): void => reply(status, body, used);
 
-  if (url.pathname === '/fapi/v1/ping') return ok({});
-  if (url.pathname === '/fapi/v1/time') return ok({ serverTime: Date.now() });
-  if (url.pathname === '/fapi/v1/exchangeInfo') return ok(exchangeInfo(ctx));
+  if (endpoint === 'ping') return ok({});
+  if (endpoint === 'time') return ok({ serverTime: Date.now() });
+  if (endpoint === 'exchangeInfo') return ok(exchangeInfo(ctx));
 
-  const known = ['/fapi/v1/klines', '/fapi/v1/aggTrades', '/fapi/v1/trades', '/fapi/v1/historicalTrades'];
-  if (!known.includes(url.pathname)) return bad(ERR.notFound, 404);
+  const known = ['klines', 'aggTrades', 'trades', 'historicalTrades'];
+  if (!known.includes(endpoint)) return bad(ERR.notFound, 404);
   const symbol = q.get('symbol');
   if (!symbol) return bad(ERR.missing('symbol'));
   if (!ctx.symbols().includes(symbol)) return bad(ERR.badSymbol);
-  const maxLimit = url.pathname === '/fapi/v1/klines' ? 1500 : 1000;
+  const maxLimit = endpoint === 'klines' ? m.limits.maxKlinesPerCall : m.limits.maxTradesPerCall;
   if (!Number.isInteger(limit) || limit < 1 || limit > maxLimit) return bad(ERR.badLimit);
   const num = (name: string): number | null => (q.get(name) === null ? null : Number.parseInt(q.get(name)!, 10));
 
-  if (url.pathname === '/fapi/v1/klines') {
+  if (endpoint === 'klines') {
     const interval = q.get('interval');
     if (!interval) return bad(ERR.missing('interval'));
     if (!isSimInterval(interval)) return bad(ERR.badInterval);
     const rows = foldKlines(ctx.klines1m(symbol), interval);
     return ok(window(rows, (r) => r[0], num('startTime'), num('endTime'), limit));
   }
-  if (url.pathname === '/fapi/v1/historicalTrades' && !req.headers['x-mbx-apikey']) return bad(ERR.noKey, 401);
+  if (endpoint === 'historicalTrades' && m.historicalTradesNeedKey && !req.headers['x-mbx-apikey']) return bad(ERR.noKey, 401);
 
-  const kind: TradeKind = url.pathname === '/fapi/v1/aggTrades' ? 'aggTrade' : 'trade';
+  const kind: TradeKind = endpoint === 'aggTrades' ? 'aggTrade' : 'trade';
   // REST serves market prints only: insurance-fund and ADL fills are not in trades or aggTrades.
   const prints = ctx.prints(symbol, kind).filter((p) => p.market);
-  const fromId = url.pathname === '/fapi/v1/trades' ? null : num('fromId');
+  const fromId = endpoint === 'trades' ? null : num('fromId');
   const selected = fromId !== null
     ? prints.filter((p) => p.id >= fromId).slice(0, limit)
     : window(prints, (p) => p.tradeTimeMs, num('startTime'), num('endTime'), limit);
@@ -142,9 +147,12 @@ function exchangeInfo(ctx: RestContext) {
     serverTime: Date.now(),
     rateLimits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: ctx.weight.limit }],
     exchangeFilters: [],
-    symbols: ctx.symbols().map((symbol) => ({
-      symbol, pair: symbol, contractType: 'PERPETUAL', status: 'TRADING',
-      baseAsset: symbol.replace(/USDT$/, ''), quoteAsset: 'USDT', marginAsset: 'USDT',
-    })),
+    symbols: ctx.symbols().map((symbol) => {
+      const baseAsset = symbol.replace(/(USDT|USDC|BTC)$/, '');
+      const quoteAsset = symbol.slice(baseAsset.length);
+      return ctx.market.type === 'futures'
+        ? { symbol, pair: symbol, contractType: 'PERPETUAL', status: 'TRADING', baseAsset, quoteAsset, marginAsset: quoteAsset }
+        : { symbol, status: 'TRADING', baseAsset, quoteAsset, isSpotTradingAllowed: true };
+    }),
   };
 }

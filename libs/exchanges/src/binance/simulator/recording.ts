@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
 import type { TradeKind } from '@exgate/domain';
 import { scaleOf } from '../../common/decimal';
-import { streamName } from '../constants';
+import { streamName } from '../market';
 
 /** One print as the simulated exchange knows it: what to send, and what REST serves from it. */
 export interface SimPrint {
