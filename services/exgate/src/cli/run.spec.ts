@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { repoRoot } from '@exgate/testing';
-import { candlesHelp, mainHelp, startHelp } from './help';
+import { candlesHelp, exchangeNames, mainHelp, startHelp } from './help';
 import { runCli } from './run';
 
 /** Runs the CLI in this process with a recording stdout and stderr. */
@@ -53,10 +53,13 @@ describe('exgate --help and exgate <command> --help', () => {
   it('a bad option of a command: the problem and the command’s usage on stderr, exit 2, nothing read', async () => {
     const cases: Array<[string[], string]> = [
       [['candles', '--bogus'], "Unknown option '--bogus'"],
-      [['candles', '--exchange', 'nope', '--input', 'x', '--interval', '1m'], '--exchange must be one of binance-usdm (alias fbinance)'],
+      [['candles', '--exchange', 'nope', '--input', 'x', '--interval', '1m'], `--exchange must be one of ${exchangeNames()}`],
       [['candles', '--exchange', 'fbinance', '--interval', '1m'], '--input FILE is required'],
       [['candles', '--exchange', 'fbinance', '--input', 'x', '--interval', '1m', '--progress', 'loud'], '--progress must be auto, always or never'],
     ];
+    // Every exchange of the registry is listed, each with its aliases.
+    expect(exchangeNames()).toContain('binance-usdm (alias fbinance)');
+    expect(exchangeNames()).toContain('binance-spot (alias binance)');
     for (const [argv, problem] of cases) {
       const r = await cli(...argv);
       expect([r.code, r.stdout, r.stderr.split('\n', 1)[0]]).toEqual([2, '', `exgate: ${problem}`]);
