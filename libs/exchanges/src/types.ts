@@ -237,6 +237,11 @@ export interface ExchangeRest {
   tradesFromId(symbol: string, fromId: number, limit: number, kind?: TradeKind): Promise<Trade[]>;
   /** The newest prints, ascending. */
   recentTrades(symbol: string, limit: number, kind?: TradeKind): Promise<Trade[]>;
+  /**
+   * The first print at or after `timeMs`, or null when there is none yet: where a history download
+   * by id starts (`exgate backfill`). Only exchanges with `backfill: 'by-id'` offer it.
+   */
+  tradeAtOrAfter?(symbol: string, timeMs: number, kind?: TradeKind): Promise<Trade | null>;
   /** Whether the exchange lists the symbol (cached after the first call). */
   hasSymbol(symbol: string): Promise<boolean>;
 }

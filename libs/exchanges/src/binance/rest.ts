@@ -96,6 +96,21 @@ export class BinanceRest implements ExchangeRest {
     return this.toTrades(symbol, rows.map((r) => ({ id: r.id, f: r.id, l: r.id, p: r.price, q: r.qty, T: r.time, m: r.isBuyerMaker })), 'trade');
   }
 
+  /**
+   * By time, through aggTrades (the only trade history Binance searches by time): for the raw
+   * trade kind, the aggTrade's first fill is the first trade at or after `timeMs`.
+   */
+  async tradeAtOrAfter(symbol: string, timeMs: number, kind = this.o.tradeKind ?? 'aggTrade'): Promise<Trade | null> {
+    this.checkSymbol(symbol);
+    if (!Number.isSafeInteger(timeMs) || timeMs < 0) throw new ExgateError('INVALID_ARGUMENT', `time ${timeMs} is not a time`);
+    const rows = await this.get('aggTrades', { symbol, startTime: timeMs, limit: 1 }, this.m.weights.aggTrades, restAggTrade.array());
+    const first = rows[0];
+    if (!first) return null;
+    if (kind === 'aggTrade') return this.toTrades(symbol, [{ id: first.a, f: first.f, l: first.l, p: first.p, q: first.q, T: first.T, m: first.m }], 'aggTrade')[0]!;
+    const [raw] = await this.tradesFromId(symbol, first.f, 1, 'trade');
+    return raw ?? null;
+  }
+
   async hasSymbol(symbol: string): Promise<boolean> {
     if (!this.m.symbolPattern.test(symbol)) return false;
     const now = this.o.clock.nowMs();

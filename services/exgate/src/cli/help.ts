@@ -44,8 +44,34 @@ options:
 exit codes: 0 done, 1 failed (an unreadable file), 2 bad usage (nothing was read)`,
 };
 
+export const backfillHelp: CommandHelp = {
+  name: 'backfill',
+  summary: "download a symbol's trade history by id and store it with its candles",
+  usage: `usage: exgate backfill --exchange ID --symbol SYMBOL --from DATE [--to DATE] [options]
+
+Fetches the prints of [from, to] from the exchange's REST by trade id, within its rate limits,
+and stores them with their candles of every interval, built as live collection builds them.
+Resumable: run it again and it goes on after the last print stored. It fills history before
+what the store holds; stop \`npm start\` first when it uses the same data folder.
+
+options:
+  --exchange ID              an exchange that serves history by id: ${EXCHANGES.filter((m) => m.info.capabilities.backfill === 'by-id').map((m) => m.info.id).join(', ')}
+  --symbol SYMBOL            in the exchange's spelling, e.g. BTCUSDT
+  --from DATE                2024-07-18, 2024-07-18T23:00:00Z or ms since the epoch (UTC)
+  --to DATE                  the same forms (default: now)
+  --progress auto|always|never
+                             progress on stderr: a bar with rate and ETA on a terminal, a line
+                             every 10% otherwise (auto, the default: both, as stderr is)
+  -h, --help                 show this help
+
+environment: EXGATE_STORE (chdb by default here), EXGATE_DATA_DIR (.data), CLICKHOUSE_* for a
+server, and the exchange's own settings (<P>REST_URL, <P>STREAM, its key): docs/configuration.md.
+
+exit codes: 0 done, 1 failed (the exchange or the store), 2 bad usage (nothing was fetched)`,
+};
+
 /** Every command of `exgate`, in the order `exgate --help` lists them. */
-export const COMMANDS: readonly CommandHelp[] = [candlesHelp];
+export const COMMANDS: readonly CommandHelp[] = [candlesHelp, backfillHelp];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -13,9 +13,19 @@ export interface ProgressSink {
   write(text: string): unknown;
 }
 
+/** How amounts and rates read: bytes by default; `exgate backfill` counts history instead. */
+export interface ProgressUnits {
+  amount(n: number): string;
+  rate(perSecond: number): string;
+}
+
+export const BYTES: ProgressUnits = { amount: (n) => bytes(n), rate: (perSecond) => `${bytes(perSecond)}/s` };
+
 export interface ProgressOptions {
   readonly label: string;
+  /** The whole job, in `units` (bytes unless given). */
   readonly totalBytes: number;
+  readonly units?: ProgressUnits;
   readonly mode: ProgressMode;
   readonly sink: ProgressSink;
   readonly nowMs: () => number;
@@ -49,8 +59,9 @@ function bar(o: ProgressOptions): Progress {
     drawnMs = nowMs;
     const fraction = ratio(done, o.totalBytes);
     const filled = Math.round(fraction * BAR_WIDTH);
+    const u = o.units ?? BYTES;
     const text = `${o.label} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${percent(fraction)}  `
-      + `${bytes(done)}/${bytes(o.totalBytes)}  ${pace(done, o.totalBytes, nowMs - startMs, finished).join('  ')}`;
+      + `${u.amount(done)}/${u.amount(o.totalBytes)}  ${pace(u, done, o.totalBytes, nowMs - startMs, finished).join('  ')}`;
     // \r and erase-to-end redraw the one line; cut to the terminal so it never wraps (a pty
     // that was never sized reports 0 columns).
     const columns = o.sink.columns !== undefined && o.sink.columns > 0 ? o.sink.columns : 80;
@@ -73,8 +84,9 @@ function lines(o: ProgressOptions): Progress {
   let tenthsShown = 0;
   const line = (done: number, finished: boolean) => {
     const fraction = ratio(done, o.totalBytes);
-    const figures = pace(done, o.totalBytes, o.nowMs() - startMs, finished);
-    o.sink.write(`${o.label}: ${percent(fraction).trim()} ${bytes(done)} of ${bytes(o.totalBytes)}, ${figures.join(', ')}\n`);
+    const u = o.units ?? BYTES;
+    const figures = pace(u, done, o.totalBytes, o.nowMs() - startMs, finished);
+    o.sink.write(`${o.label}: ${percent(fraction).trim()} ${u.amount(done)} of ${u.amount(o.totalBytes)}, ${figures.join(', ')}\n`);
   };
   return {
     update(done) {
@@ -99,11 +111,11 @@ function percent(fraction: number): string {
 }
 
 /** `[rate, ETA]` while running; `[rate, time taken]` once finished. */
-function pace(done: number, total: number, elapsedMs: number, finished: boolean): string[] {
-  if (finished) return elapsedMs > 0 ? [`${bytes((done * 1000) / elapsedMs)}/s`, `done in ${duration(elapsedMs / 1000)}`] : ['done'];
+function pace(u: ProgressUnits, done: number, total: number, elapsedMs: number, finished: boolean): string[] {
+  if (finished) return elapsedMs > 0 ? [u.rate((done * 1000) / elapsedMs), `done in ${duration(elapsedMs / 1000)}`] : ['done'];
   if (elapsedMs <= 0 || done <= 0) return ['ETA --'];
   const perSecond = (done * 1000) / elapsedMs;
-  return [`${bytes(perSecond)}/s`, `ETA ${duration(Math.max(0, (total - done) / perSecond))}`];
+  return [u.rate(perSecond), `ETA ${duration(Math.max(0, (total - done) / perSecond))}`];
 }
 
 /** 1024-based, one decimal: `512 B`, `64.0 KiB`, `2.3 MiB`, `1.1 GiB`. */

@@ -20,7 +20,8 @@ const MAIN_HELP = `usage: exgate <command> [options]
        npm run -s exgate -- <command> [options]
 
 commands:
-  candles   build klines from a file of recorded websocket frames (CSV or JSON on stdout)
+  candles    build klines from a file of recorded websocket frames (CSV or JSON on stdout)
+  backfill   download a symbol's trade history by id and store it with its candles
 
 Run \`exgate <command> --help\` for a command's options.
 The server is \`npm start\` (\`npm start -- --help\`); the API is described in docs/api.md.

@@ -1,3 +1,4 @@
+import { backfillCommand } from './backfill-command';
 import { candlesCommand } from './candles-command';
 import { COMMANDS, mainHelp } from './help';
 import { usageError, type CliIo } from './io';
@@ -5,7 +6,7 @@ import { usageError, type CliIo } from './io';
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
 /** The commands by name; help.ts lists them for `exgate --help`. */
-const RUN: Readonly<Record<string, Command>> = { candles: candlesCommand };
+const RUN: Readonly<Record<string, Command>> = { candles: candlesCommand, backfill: backfillCommand };
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
