@@ -1,4 +1,4 @@
-import { closeTimeMs, type Kline, type Trade } from '@exgate/domain';
+import { closeTimeMs, openTimeMs, type Kline, type Trade } from '@exgate/domain';
 import { ExgateError, errorMessage, type ErrorCode } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
@@ -55,8 +55,11 @@ export class HotbitRest implements ExchangeRest {
     const endMs = to ?? (from !== undefined ? from + span : this.o.clock.nowMs());
     const startMs = from ?? endMs - span;
     const market = await this.restMarket(query.symbol);
+    // ViaBTC builds a month only from the days up to end_time: ask through the end of the last bucket.
+    const { tzOffsetMs } = HOTBIT_CANDLES;
+    const lastCloseMs = closeTimeMs(query.interval, openTimeMs(query.interval, endMs, tzOffsetMs), tzOffsetMs);
     const { result } = await this.get('/p1/market.kline', {
-      market, start_time: Math.floor(startMs / 1000), end_time: Math.floor(endMs / 1000), interval: step,
+      market, start_time: Math.floor(startMs / 1000), end_time: Math.floor(lastCloseMs / 1000), interval: step,
     }, hotbitKlineRow.array());
     const rows = result.filter((r) => r[0] * 1000 >= startMs && r[0] * 1000 <= endMs);
     const page = from !== undefined ? rows.slice(0, limit) : rows.slice(-limit);
