@@ -67,7 +67,7 @@ export class HotbitRest implements ExchangeRest {
   }
 
   /** HotBit serves only its newest deals: no page starts at an id. */
-  async tradesFromId(symbol: string): Promise<Trade[]> {
+  async tradesFromId(symbol: string, _fromId?: number, _limit?: number): Promise<Trade[]> {
     checkSymbol(symbol);
     throw new ExgateError('EXCHANGE_REJECTED',
       'HotBit cannot serve deals from an id: market.deals answers only the newest deals (at most 1000, of the last 10,000 kept); '
