@@ -1,6 +1,7 @@
 import { ExgateError } from '@exgate/errors';
 import { binanceSpot } from './binance-spot';
 import { binanceUsdm } from './binance-usdm';
+import { hotbit } from './hotbit';
 import type { ExchangeModule } from './types';
 
 /**
@@ -10,6 +11,7 @@ import type { ExchangeModule } from './types';
 export const EXCHANGES: readonly ExchangeModule[] = [
   binanceUsdm,
   binanceSpot,
+  hotbit,
 ];
 
 /** By canonical id or alias, case-insensitive (`fbinance` → binance-usdm); undefined when unknown. */

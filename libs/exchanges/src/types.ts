@@ -161,7 +161,9 @@ export type RejectionKind =
   | 'bad_decimal'
   | 'absurd_timestamp'
   | 'unknown_symbol'
-  | 'unknown_stream';
+  | 'unknown_stream'
+  /** A binary frame the protocol could not decode (HotBit: not gzip). */
+  | 'undecodable';
 
 export interface FeedOptions {
   readonly events: FeedEvents;

@@ -79,6 +79,7 @@ export class FeedConnection {
     const socket: FeedSocket = new FeedSocket(url, protocol, this.o, this.o.clock, {
       onOpen: handlers.onOpen,
       onFrame: (text, at) => handlers.onFrame([protocol.parseFrame(text, at), text, at]),
+      onUndecodable: (rejection, at) => handlers.onFrame([{ type: 'rejected', rejection }, rejection.sample, at]),
       onDown: handlers.onDown,
       // Only the connection in charge vouches: a successor's frames are still held back.
       onAlive: (at) => {
@@ -162,13 +163,13 @@ export class FeedConnection {
     const per = this.o.protocol.limits.maxSymbolsPerCommand;
     for (let i = 0; i < add.length; i += per) {
       const chunk = add.slice(i, i + per);
-      await socket.command('subscribe', this.o.kind, chunk);
+      await socket.command('subscribe', this.o.kind, chunk, [...this.acked, ...chunk]);
       for (const s of chunk) this.acked.add(s);
       this.o.onStatus({ state: 'subscribed', connection: this.o.id, symbols: chunk });
     }
     for (let i = 0; i < remove.length; i += per) {
       const chunk = remove.slice(i, i + per);
-      await socket.command('unsubscribe', this.o.kind, chunk);
+      await socket.command('unsubscribe', this.o.kind, chunk, [...this.acked].filter((s) => !chunk.includes(s)));
       for (const s of chunk) this.acked.delete(s);
     }
   }
@@ -221,7 +222,7 @@ export class FeedConnection {
     const per = this.o.protocol.limits.maxSymbolsPerCommand;
     for (let i = 0; i < add.length; i += per) {
       const chunk = add.slice(i, i + per);
-      await s.socket.command('subscribe', this.o.kind, chunk);
+      await s.socket.command('subscribe', this.o.kind, chunk, [...s.symbols, ...chunk]);
       for (const x of chunk) s.symbols.add(x);
     }
   }

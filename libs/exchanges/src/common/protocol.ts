@@ -21,15 +21,23 @@ export interface FeedProtocol {
   /**
    * The message that subscribes or unsubscribes `symbols`, and the answers that settle it.
    * `nextId` hands out request ids unique on the connection. May be async (a signed request).
+   * `carried` is every symbol the connection carries once the command is done: exchanges whose
+   * subscribe replaces the whole list (HotBit's `deals.subscribe`) send that instead of `symbols`.
    */
-  command(op: 'subscribe' | 'unsubscribe', kind: TradeKind, symbols: readonly string[], nextId: () => number): Command | Promise<Command>;
+  command(
+    op: 'subscribe' | 'unsubscribe', kind: TradeKind, symbols: readonly string[], nextId: () => number, carried: readonly string[],
+  ): Command | Promise<Command>;
   /**
    * A command's answer, or null for every other frame. Runs on every text frame before the
    * mapper, so it must reject data frames cheaply (a substring test before any JSON.parse).
    */
   answer(text: string): Answer | null;
   readonly heartbeat: Heartbeat;
-  /** Binary frames as text (HotBit gzips every frame). Absent: binary frames are ignored. */
+  /**
+   * Binary frames as text (HotBit gzips every frame); null: not a frame to read. Throws when the
+   * frame cannot be decoded: it is rejected (`undecodable`) and counted, and the stream goes on.
+   * Absent: binary frames are ignored.
+   */
   decode?(data: Buffer): string | null;
   /** The exchange's pure mapper: parsed once per frame, never throws. */
   parseFrame(raw: string, receivedAtMs: number): FrameResult;

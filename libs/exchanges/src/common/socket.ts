@@ -1,6 +1,9 @@
 import WebSocket from 'ws';
 import type { TradeKind } from '@exgate/domain';
+import { errorMessage } from '@exgate/errors';
 import type { Clock } from '@exgate/runtime';
+import type { FrameRejection } from '../types';
+import { rejection } from './frame';
 import type { FeedProtocol } from './protocol';
 
 /** The exchange answered a command with an error (as opposed to the connection failing). */
@@ -18,6 +21,8 @@ export interface SocketEvents {
   onOpen(): void;
   /** A data frame as text (answers and pongs are handled here and not passed on). */
   onFrame(text: string, receivedAtMs: number): void;
+  /** A binary frame the protocol could not decode. */
+  onUndecodable(rejection: FrameRejection, receivedAtMs: number): void;
   /** Exactly once, unless the socket was closed on purpose. */
   onDown(reason: string): void;
   /** A pong: every frame the exchange sent before answering has arrived. */
@@ -70,7 +75,13 @@ export class FeedSocket {
     this.ws.on('message', (data: Buffer, isBinary) => {
       if (this.failed) return;
       this.armSilence();
-      const text = isBinary ? (protocol.decode?.(data) ?? null) : data.toString();
+      let text: string | null;
+      try {
+        text = isBinary ? (protocol.decode?.(data) ?? null) : data.toString();
+      } catch (e) {
+        events.onUndecodable(rejection('undecodable', `binary frame not decoded: ${errorMessage(e)}`, data.subarray(0, 64).toString('hex')), clock.nowMs());
+        return;
+      }
       if (text !== null) this.onText(text);
     });
     this.ws.on('pong', () => this.ponged());
@@ -88,8 +99,8 @@ export class FeedSocket {
   }
 
   /** Sends the protocol's subscribe/unsubscribe message; resolves when every awaited answer came. */
-  async command(op: 'subscribe' | 'unsubscribe', kind: TradeKind, symbols: readonly string[]): Promise<void> {
-    const cmd = await this.protocol.command(op, kind, symbols, () => this.requestId++);
+  async command(op: 'subscribe' | 'unsubscribe', kind: TradeKind, symbols: readonly string[], carried: readonly string[]): Promise<void> {
+    const cmd = await this.protocol.command(op, kind, symbols, () => this.requestId++, carried);
     await new Promise<void>((resolve, reject) => {
       const entry: Pending = {
         waiting: new Set(cmd.awaits),
