@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { CandleAggregator, type Candle, type IntervalId, type Kline, type Trade } from '@exgate/domain';
+import { CandleAggregator, type Candle, type CandlePolicy, type IntervalId, type Kline, type Trade } from '@exgate/domain';
 import { fixtureLines } from '@exgate/testing';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import { hotbitInfo } from './index';
@@ -80,11 +80,11 @@ const expected: Readonly<Record<string, Readonly<Record<string, Ohlcv>>>> = {
  * The engine as the CLI and the aggregator run it for HotBit: its candle policy, and ids that only
  * grow (a hole is not a loss). buildCandles cannot say the latter: it takes every id hole for one.
  */
-function engineCandles(prints: readonly Trade[], interval: IntervalId): Candle[] {
+function engineCandles(prints: readonly Trade[], interval: IntervalId, openAt = hotbitInfo.candlePolicy.openAt): Candle[] {
   const byOpen = new Map<number, Candle>();
   const engine = new CandleAggregator({
     exchange: 'hotbit', symbol: prints[0]!.symbol, intervals: [interval], graceMs: 0,
-    tzOffsetMs: hotbitInfo.candlePolicy.tzOffsetMs, openAt: hotbitInfo.candlePolicy.openAt,
+    tzOffsetMs: hotbitInfo.candlePolicy.tzOffsetMs, openAt,
     contiguousIds: hotbitInfo.capabilities.tradeIds === 'contiguous',
     onCandle: (c) => byOpen.set(c.openTimeMs, c),
   });
@@ -98,14 +98,21 @@ const norm = (v: string): string => new Decimal(v).toString();
 const ohlcv = (k: Kline): Ohlcv => [k.open, k.high, k.low, k.close, k.volume, k.quoteVolume].map(norm) as unknown as Ohlcv;
 const cases = Object.entries(expected).map(([interval, rows]) => [interval as IntervalId, rows] as const);
 
-describe("HotBit's candle rules on HotBit frames", () => {
+/**
+ * The table above is the `previous-price` rule (a bucket opens at the deal before it, high and low
+ * including it), as ../shared/exchanges.md §1.4 reads ViaBTC: the engine's policy is held to it on
+ * HotBit's clock. HotBit's own policy is `first-print`, as ViaBTC's source has it (below).
+ */
+const PREVIOUS_PRICE: CandlePolicy = { ...hotbitInfo.candlePolicy, openAt: 'previous-price' };
+
+describe("ViaBTC's bucket layout on HotBit frames, under the previous-price policy", () => {
   it('maps the frames to the deals, with ms times read exactly', () => {
     expect(trades.map((t) => [t.id, t.exchangeTimeMs])).toEqual(deals.map((d) => [d.id, Math.floor(d.micros / 1000)]));
     expect(trades[3]!.exchangeTimeMs).toBe(Date.parse('2024-07-14T16:00:50.999Z'));
   });
 
   it.each(cases)('the engine builds %s candles as ViaBTC does (by hand)', (interval, rows) => {
-    const candles = engineCandles(trades, interval);
+    const candles = engineCandles(trades, interval, 'previous-price');
     const byOpen = new Map<number, Candle>(candles.map((c) => [c.openTimeMs, c]));
     for (const [open, row] of Object.entries(rows)) {
       const c = byOpen.get(Date.parse(open));
@@ -120,7 +127,7 @@ describe("HotBit's candle rules on HotBit frames", () => {
     let sim: HotbitSimulator;
     let rest: HotbitRest;
     beforeAll(async () => {
-      sim = await HotbitSimulator.start({ frames, restHistory: 'all' });
+      sim = await HotbitSimulator.start({ frames, restHistory: 'all', candlePolicy: PREVIOUS_PRICE });
       rest = new HotbitRest({ clock: systemClock, logger: silentLogger(), baseUrl: sim.restBaseUrl });
     });
     afterAll(async () => {
@@ -136,11 +143,15 @@ describe("HotBit's candle rules on HotBit frames", () => {
   });
 });
 
-it("ViaBTC's source opens a bucket at its first deal instead (kline_info_new(price)): the simulator shows that rule too", async () => {
-  const sim = await HotbitSimulator.start({ frames, restHistory: 'all', candlePolicy: { ...hotbitInfo.candlePolicy, openAt: 'first-print' } });
+it("HotBit's policy: a bucket opens at its first deal (ViaBTC's kline_info_new(price)), in the engine and the simulator alike", async () => {
+  expect(hotbitInfo.candlePolicy).toEqual({ tzOffsetMs: 8 * 3_600_000, openAt: 'first-print' });
+  const minute = Date.parse('2024-07-14T16:00:00Z');
+  const ours = engineCandles(trades, '1m').find((c) => c.openTimeMs === minute)!;
+  expect(ohlcv(ours)).toEqual(['110', '110', '90', '90', '3', '310']);
+  const sim = await HotbitSimulator.start({ frames, restHistory: 'all' });
   try {
     const rest = new HotbitRest({ clock: systemClock, logger: silentLogger(), baseUrl: sim.restBaseUrl });
-    const [k] = await rest.klines({ symbol: 'BTCUSDT', interval: '1m', startTimeMs: Date.parse('2024-07-14T16:00:00Z'), endTimeMs: Date.parse('2024-07-14T16:00:00Z') });
+    const [k] = await rest.klines({ symbol: 'BTCUSDT', interval: '1m', startTimeMs: minute, endTimeMs: minute });
     expect(k && ohlcv(k)).toEqual(['110', '110', '90', '90', '3', '310']);
   } finally {
     await sim.close();

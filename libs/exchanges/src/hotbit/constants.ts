@@ -29,11 +29,11 @@ export const HOTBIT_INTERVALS = Object.keys(INTERVAL_SECONDS) as IntervalId[];
 
 /**
  * HotBit's candles: days (and 6h, 12h, 3d, weeks, months) start at Singapore midnight, UTC+8
- * (seed 001 FAQ Q4); a bucket opens at the previous deal's price, its high and low including it
- * (as ../shared/exchanges.md §1.4 reads ViaBTC; see docs/exchanges/hotbit.md for what the ViaBTC
- * source shows).
+ * (seed 001 FAQ Q4); a bucket opens at its first deal. ViaBTC's `market_update`
+ * (marketprice/mp_message.c) creates every new bucket with `kline_info_new(price)`, the deal's own
+ * price, whatever ../shared/exchanges.md §1.4 says (docs/exchanges/hotbit.md).
  */
-export const HOTBIT_CANDLES: CandlePolicy = Object.freeze({ tzOffsetMs: 8 * 3_600_000, openAt: 'previous-price' });
+export const HOTBIT_CANDLES: CandlePolicy = Object.freeze({ tzOffsetMs: 8 * 3_600_000, openAt: 'first-print' });
 
 export const LIMITS = {
   /** `market.deals`: `limit <= 1000` (seed 001). */
