@@ -9,7 +9,7 @@ import { faultRuns } from './harness/suite';
  */
 describe('fault runs, aggregator SIGKILL', () => {
   faultRuns({
-    tag: 'aggregator-kill', runs: 3, concurrent: true,
+    tag: 'aggregator-kill', runs: 6, concurrent: true,
     topology: () => ({ collector: 'in-process', aggregator: 'process' }),
     always: ['aggregator-kill'], kinds: ['drop', 'gap', 'replay'], maxFaults: 2,
     playMs: [5000, 7000], lines: [2500, 4500], strikeWindow: [0.1, 0.6],

@@ -15,7 +15,7 @@ describe('fault runs, Kafka broker restart', () => {
   afterAll(() => broker.destroy(), 180_000);
 
   faultRuns({
-    tag: 'broker', runs: 3, concurrent: false,
+    tag: 'broker', runs: 4, concurrent: false,
     topology: () => ({ collector: 'in-process', aggregator: 'in-process', broker }),
     always: ['broker-restart'], kinds: ['drop', 'gap', 'rest429'], maxFaults: 2,
     // A restart takes about 5 s; the exchange keeps printing through it and after.

@@ -7,7 +7,7 @@ import { faultRuns } from './harness/suite';
  */
 describe('fault runs, collector SIGKILL', () => {
   faultRuns({
-    tag: 'collector-kill', runs: 8, concurrent: true,
+    tag: 'collector-kill', runs: 14, concurrent: true,
     topology: () => ({ collector: 'process', aggregator: 'in-process' }),
     always: ['collector-kill'], kinds: ['drop', 'gap', 'replay'], maxFaults: 2,
     // The new process needs 2-4 s to boot on a busy machine; prints must still come after it is back.

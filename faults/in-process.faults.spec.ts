@@ -7,7 +7,7 @@ import { faultRuns } from './harness/suite';
  */
 describe('fault runs, services in process', () => {
   faultRuns({
-    tag: 'inproc', runs: 34, concurrent: true,
+    tag: 'inproc', runs: 70, concurrent: true,
     topology: () => ({ collector: 'in-process', aggregator: 'in-process' }),
     kinds: ['drop', 'gap', 'rest429', 'silence', 'replay'], maxFaults: 3,
     // A cut or silenced socket is back within about 0.9 s: prints must still come after it.

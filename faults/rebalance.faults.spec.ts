@@ -7,7 +7,7 @@ import { faultRuns } from './harness/suite';
  */
 describe('fault runs, rebalance', () => {
   faultRuns({
-    tag: 'rebalance', runs: 4, concurrent: true,
+    tag: 'rebalance', runs: 6, concurrent: true,
     topology: () => ({ collector: 'in-process', aggregator: 'in-process' }),
     always: ['rebalance'], kinds: ['drop', 'gap', 'replay'], maxFaults: 2,
     // Members notice a rebalance on their next heartbeat (3 s): room for a join and a leave.

@@ -2,7 +2,7 @@ import { buildCandles, type Candle, type Trade } from '@exgate/domain';
 import { requireExchange } from '@exgate/exchanges';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import { fixtureLines } from '@exgate/testing';
-import { judgeCandles, judgeTrades } from './harness/verify';
+import { judgeCandles, judgeComplete, judgeLossyTrades, judgeTrades } from './harness/verify';
 
 /** The judge of every fault run must itself catch what it is there to catch. */
 const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger() });
@@ -42,5 +42,35 @@ describe('the fault-run verifier', () => {
     expect(judgeCandles([extra, ...candles], trades, '1m')).toEqual([expect.stringContaining('but not expected')]);
     const withoutOne = buildCandles(trades.filter((t) => t.id !== trades[1500]!.id), '1m');
     expect(judgeCandles(withoutOne, trades, '1m')).toEqual([expect.stringMatching(/count \d+ ≠ \d+/)]);
+  });
+
+  describe('where ids cannot show a loss (prints numbered by exgate, the exchange id kept)', () => {
+    const truth = trades.map((t, i) => ({ ...t, id: 1_700_000_000_000 + i, sourceId: `uuid-${t.id}` }));
+    const candles = (ts: readonly Trade[], gapFree: (c: Candle) => boolean) =>
+      buildCandles(ts, '1m', { contiguousIds: false }).map((c) => ({ ...c, gapFree: gapFree(c) }));
+
+    it('excuses prints lost inside candles marked incomplete, and only those', () => {
+      const lostMinute = Math.floor(truth[1500]!.exchangeTimeMs / 60_000) * 60_000;
+      const stored = truth.filter((t) => Math.floor(t.exchangeTimeMs / 60_000) * 60_000 !== lostMinute);
+      const marked = candles(stored, (c) => c.openTimeMs !== lostMinute);
+      const lostCount = truth.length - stored.length;
+      expect(judgeLossyTrades(truth, stored, stored.length, marked)).toMatchObject({ lost: 0, excused: lostCount, phantom: 0, duplicated: 0 });
+      // The same loss under a candle that still says complete is a loss.
+      const unmarked = candles(stored, () => true).concat([{ ...marked[0]!, openTimeMs: lostMinute, gapFree: true }]);
+      expect(judgeLossyTrades(truth, stored, stored.length, unmarked)).toMatchObject({ lost: lostCount, excused: 0 });
+    });
+
+    it('counts prints stored twice or never printed, by the exchange id', () => {
+      expect(judgeLossyTrades(truth, [...truth, truth[7]!], truth.length, [])).toMatchObject({ duplicated: 1 });
+      expect(judgeLossyTrades(truth.slice(1), truth, truth.length, [])).toMatchObject({ phantom: 1 });
+    });
+
+    it('holds a candle called complete to the true prints', () => {
+      const stored = truth.filter((_, i) => i !== 1500);
+      const honest = candles(stored, (c) => c.openTimeMs !== Math.floor(truth[1500]!.exchangeTimeMs / 60_000) * 60_000);
+      expect(judgeComplete(honest, truth, '1m', { contiguousIds: false })).toEqual([]);
+      const lying = candles(stored, () => true);
+      expect(judgeComplete(lying, truth, '1m', { contiguousIds: false })).toEqual([expect.stringMatching(/called complete but differs from the true prints: count/)]);
+    });
   });
 });

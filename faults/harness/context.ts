@@ -3,25 +3,31 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { buckets, encodeRecord, subscriptionKey, type KeyValueStore } from '@exgate/bus';
-import { BinanceUsdmSimulator } from '@exgate/exchanges/testing';
+import type { Trade } from '@exgate/domain';
+import type { SimulatorControl } from '@exgate/exchanges/testing';
 import { connectDistributedBus, namespaced, type DistributedBus } from '@exgate/platform';
 import type { Logger } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
 import { natsUrl } from '@exgate/testing';
+import { truthOf, type FaultExchange } from './exchange';
 import type { RunPlan } from './plan';
 
-export const EXCHANGE = 'binance-usdm';
-export const KIND = 'aggTrade' as const;
 const AGGREGATOR_GROUP = 'exgate-aggregator';
 
 /** Everything one run owns: its exchange, its namespace on the shared Kafka and NATS, its folder. */
 export interface RunContext {
   readonly plan: RunPlan;
+  readonly exchange: FaultExchange;
+  /** The exchange's spelling of the run's symbols. */
   readonly symbols: readonly string[];
+  /** Binance's spelling (the recordings', the plan's faults') → the exchange's. */
+  readonly symbolOf: (binanceSymbol: string) => string;
+  /** Per exchange symbol, every print the simulator plays, as the exchange's own mapper reads it. */
+  readonly truth: ReadonlyMap<string, readonly Trade[]>;
   /** Logs of the run and its services, and the embedded engine's data. */
   readonly dir: string;
   readonly logger: Logger;
-  readonly sim: BinanceUsdmSimulator;
+  readonly sim: SimulatorControl;
   /** What connectDistributedBus and the services' main.ts read (topics, groups and buckets under a fresh namespace). */
   readonly busEnv: {
     readonly KAFKA_BROKERS: string[]; readonly KAFKA_CLIENT_ID: string; readonly KAFKA_PARTITIONS: number;
@@ -58,7 +64,7 @@ export interface RunOptions {
 }
 
 export async function createRun(plan: RunPlan, options: RunOptions): Promise<RunContext> {
-  const symbols = Object.keys(plan.recordings);
+  const { exchange } = plan;
   const dir = path.join(options.root, plan.id);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
@@ -69,24 +75,33 @@ export async function createRun(plan: RunPlan, options: RunOptions): Promise<Run
     KAFKA_BROKERS: [...options.brokers], KAFKA_CLIENT_ID: 'exgate-faults', KAFKA_PARTITIONS: 4,
     NATS_URL: natsUrl(), EXGATE_NAMESPACE: namespace,
   };
-  const sim = await BinanceUsdmSimulator.start({
-    host: '127.0.0.1', pace: { speed: plan.speed }, restHistory: 'printed',
-    recordings: Object.fromEntries(symbols.map((s) => [s, { trade: plan.recordings[s]! }])),
-  });
+  // The recorded Binance prints, in the exchange's own frames; symbol by symbol, to learn its spelling.
+  const frames: string[] = [];
+  const spelled = new Map<string, string>();
+  for (const [binanceSymbol, lines] of Object.entries(plan.recordings)) {
+    const own = exchange.module.simulator.fromBinance(lines);
+    const [first] = truthOf(exchange, own).keys();
+    if (first === undefined) throw new Error(`${exchange.id}: no print of ${binanceSymbol} survived the re-encoding`);
+    spelled.set(binanceSymbol, first);
+    frames.push(...own);
+  }
+  const truth = truthOf(exchange, frames);
+  const symbols = [...spelled.values()];
+  const sim = (await exchange.module.simulator.start({
+    frames, host: '127.0.0.1', pace: { speed: plan.speed }, restHistory: 'printed',
+  })) as SimulatorControl;
   // Held until every symbol is subscribed, then played from one instant: the symbols keep one clock.
   sim.pause();
-  const playing = new Promise<number>((resolve) => {
-    const waiting = new Set(symbols);
-    const onSubscribe = ({ streams }: { streams: readonly string[] }) => {
-      for (const s of streams) waiting.delete(s.split('@')[0]!.toUpperCase());
-      if (waiting.size === 0) {
-        sim.off('subscribe', onSubscribe);
-        sim.resume();
-        resolve(Date.now());
-      }
-    };
-    sim.on('subscribe', onSubscribe);
-  });
+  const playing = (async () => {
+    const deadline = Date.now() + 60_000;
+    while (!symbols.every((s) => sim.started.has(s))) {
+      if (Date.now() > deadline) throw new Error(`${exchange.id}: not every symbol was subscribed within 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    sim.resume();
+    return Date.now();
+  })();
+  playing.catch(() => undefined);
   // A run that cannot start must not leave its exchange listening: jest would wait on it forever.
   let bus: DistributedBus | undefined;
   let checkpoints: KeyValueStore;
@@ -94,7 +109,7 @@ export async function createRun(plan: RunPlan, options: RunOptions): Promise<Run
     bus = await connectDistributedBus(busEnv, logger.child({ service: 'harness' }), 'harness');
     const subscriptions = await bus.kv(buckets.subscriptions);
     for (const symbol of symbols) {
-      await subscriptions.put(subscriptionKey(EXCHANGE, symbol), encodeRecord({ exchange: EXCHANGE, symbol, interval: '1m', sinceMs: 0 }));
+      await subscriptions.put(subscriptionKey(exchange.id, symbol), encodeRecord({ exchange: exchange.id, symbol, interval: '1m', sinceMs: 0 }));
     }
     checkpoints = await bus.kv('exgate_collector_checkpoints');
   } catch (e) {
@@ -109,7 +124,7 @@ export async function createRun(plan: RunPlan, options: RunOptions): Promise<Run
     ? { dataDir: options.engineDir, database: `run_${namespace.replace(/-/g, '_')}` }
     : { dataDir: storeDir(dir), database: 'exgate' };
   return {
-    plan, symbols, dir, logger, sim, busEnv, bus,
+    plan, exchange, symbols, symbolOf: (s) => spelled.get(s) ?? s, truth, dir, logger, sim, busEnv, bus,
     tradesTopic: names.tradesTopic,
     aggregatorGroup: AGGREGATOR_GROUP,
     aggregatorGroupId: names.group(AGGREGATOR_GROUP),

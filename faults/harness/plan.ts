@@ -1,4 +1,5 @@
 import { fixtureLines } from '@exgate/testing';
+import { faultExchange, FAULT_EXCHANGES, type FaultExchange } from './exchange';
 import { deriveSeed, rngFrom, type Rng } from './rng';
 
 /** What a run can break. Which ones a run may draw depends on how its services run (see Topology). */
@@ -26,7 +27,9 @@ export interface RunPlan {
   /** `<tag>.<index>`: also the jest test name, so `-t` picks one run to replay. */
   readonly id: string;
   readonly seed: number;
-  /** Per symbol, the recorded trade frames the exchange plays. */
+  /** The exchange of the run (its simulator plays the recordings in its own protocol). */
+  readonly exchange: FaultExchange;
+  /** Per (Binance) symbol, the recorded Binance trade frames, re-encoded for the exchange when played. */
   readonly recordings: Readonly<Record<string, readonly string[]>>;
   /** Recorded time played per wall millisecond. */
   readonly speed: number;
@@ -37,6 +40,8 @@ export interface RunPlan {
 
 export interface PlanOptions {
   readonly tag: string;
+  /** Exchanges the runs are spread over (ids); default: every registered one. */
+  readonly exchanges?: readonly string[];
   /** Fault kinds this suite draws from; each run gets 1..maxFaults of them. */
   readonly kinds: readonly FaultKind[];
   /** Kinds every run of the suite includes once. */
@@ -79,6 +84,9 @@ export function planRuns(suiteSeed: number, count: number, o: PlanOptions): RunP
 function planRun(suiteSeed: number, index: number, o: PlanOptions): RunPlan {
   const seed = deriveSeed(suiteSeed, o.tag, index);
   const rng = rngFrom(seed);
+  // Round robin over the exchanges: every one gets its share of the runs whatever the seed.
+  const ids = o.exchanges ?? FAULT_EXCHANGES;
+  const exchange = faultExchange(ids[index % ids.length]!);
   // One or both symbols over the same stretch of the day: the exchange has one clock, and the
   // collector's watermark is the exchange's newest event time whatever the symbol.
   const symbols = rng.chance(0.7) ? [...SYMBOLS] : [rng.pick(SYMBOLS)];
@@ -96,15 +104,16 @@ function planRun(suiteSeed: number, index: number, o: PlanOptions): RunPlan {
   }
   const spanMs = toMs - fromMs;
   const playMs = rng.int(o.playMs[0], o.playMs[1]);
-  const faults = drawFaults(rng, o, symbols, playMs);
-  return { id: `${o.tag}.${index}`, seed, recordings, speed: spanMs / playMs, playMs, faults };
+  const faults = drawFaults(rng, o, exchange, symbols, playMs);
+  return { id: `${o.tag}.${index}`, seed, exchange, recordings, speed: spanMs / playMs, playMs, faults };
 }
 
-function drawFaults(rng: Rng, o: PlanOptions, symbols: readonly string[], playMs: number): Fault[] {
+function drawFaults(rng: Rng, o: PlanOptions, exchange: FaultExchange, symbols: readonly string[], playMs: number): Fault[] {
   const kinds: FaultKind[] = [...(o.always ?? [])];
-  const extra = rng.int(kinds.length === 0 ? 1 : 0, Math.max(0, o.maxFaults - kinds.length));
+  const allowed = o.kinds.filter((k) => exchange.kinds.includes(k));
+  const extra = allowed.length === 0 ? 0 : rng.int(kinds.length === 0 ? 1 : 0, Math.max(0, o.maxFaults - kinds.length));
   for (let i = 0; i < extra; i++) {
-    const kind = rng.pick(o.kinds);
+    const kind = rng.pick(allowed);
     // A service is killed, a broker restarted, a topic replayed at most once per run.
     if (ONCE.includes(kind) && kinds.includes(kind)) continue;
     kinds.push(kind);
@@ -116,8 +125,9 @@ function drawFaults(rng: Rng, o: PlanOptions, symbols: readonly string[], playMs
     switch (kind) {
       case 'gap': return { kind, atMs: at(), symbol, amount: rng.int(1, 60) };
       case 'rest429': return { kind, atMs: at(), symbol, amount: rng.int(1, 3) };
-      // Half the silences outlast the feed's silence timeout (a reconnect), half do not (a hole).
-      case 'silence': return { kind, atMs: at(), symbol, amount: rng.chance(0.5) ? rng.int(50, 200) : rng.int(500, 900) };
+      // Half the silences outlast the feed's silence timeout (a reconnect), half do not (a hole,
+      // which only ids that go up by one can reveal).
+      case 'silence': return { kind, atMs: at(), symbol, amount: exchange.contiguous && rng.chance(0.5) ? rng.int(50, 200) : rng.int(500, 900) };
       case 'rebalance': return { kind, atMs: at(), symbol, amount: Math.round(rng.between(0.3, 0.5) * playMs) };
       // A replay goes in after the run has finished as often as during it.
       case 'replay': return { kind, atMs: rng.chance(0.5) ? at() : Number.POSITIVE_INFINITY, symbol, amount: 0 };
@@ -129,6 +139,6 @@ function drawFaults(rng: Rng, o: PlanOptions, symbols: readonly string[], playMs
 
 const ONCE: readonly FaultKind[] = ['replay', 'collector-kill', 'aggregator-kill', 'broker-restart', 'rebalance'];
 
-export function describeFaults(faults: readonly Fault[]): string {
-  return faults.map((f) => (f.amount ? `${f.kind}(${f.amount})` : f.kind)).join('+') || 'none';
+export function describeFaults(plan: RunPlan): string {
+  return `${plan.exchange.id}:${plan.faults.map((f) => (f.amount ? `${f.kind}(${f.amount})` : f.kind)).join('+') || 'none'}`;
 }

@@ -22,7 +22,7 @@ const runsFile = (): string => process.env.FAULT_RUNS_FILE ?? path.join(repoRoot
 
 export function runLine(r: RunRecord): string {
   return `fault run ${r.id.padEnd(14)} seed=${r.suiteSeed} faults=${r.faults} trades=${r.trades} lost=${r.lost} ` +
-    `duplicated=${r.duplicated} wrong=${r.wrong}${r.phantom ? ` phantom=${r.phantom}` : ''} ${r.seconds.toFixed(1)}s ` +
+    `duplicated=${r.duplicated} wrong=${r.wrong}${r.excused ? ` lost-in-marked-gaps=${r.excused}` : ''}${r.phantom ? ` phantom=${r.phantom}` : ''} ${r.seconds.toFixed(1)}s ` +
     `(${[`rows=${r.rawRows}`, ...r.notes].join(' ')})`;
 }
 

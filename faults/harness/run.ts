@@ -87,7 +87,7 @@ export async function executeRun(suiteSeed: number, plan: RunPlan, topology: Top
     const verdict = await verifyRun(ctx, topology);
     phase('verified');
     record = {
-      id: plan.id, suiteSeed, seed: plan.seed, faults: describeFaults(plan.faults), ...verdict,
+      id: plan.id, suiteSeed, seed: plan.seed, faults: describeFaults(plan), ...verdict,
       notes: [...notes.filter((n) => n !== ''), `rest=${JSON.stringify(ctx.sim.stats.restStatuses)}`, `ws=${ctx.sim.stats.connectionsOpened}`],
       seconds: (Date.now() - started) / 1000, dir: ctx.dir,
     };
@@ -107,12 +107,12 @@ async function strike(ctx: RunContext, f: Fault, services: Services, topology: T
       ctx.sim.dropConnections();
       return '';
     case 'gap':
-      ctx.sim.skipNext(f.amount, { symbol: f.symbol, kind: 'aggTrade' });
+      ctx.sim.skipNext(f.amount, { symbol: ctx.symbolOf(f.symbol), kind: ctx.exchange.kind });
       return '';
     case 'rest429':
       // The 429s answer the backfill of the hole opened right after them.
       ctx.sim.failRest(429, { retryAfterS: 1, times: f.amount });
-      ctx.sim.skipNext(5, { symbol: f.symbol, kind: 'aggTrade' });
+      ctx.sim.skipNext(5, { symbol: ctx.symbolOf(f.symbol), kind: ctx.exchange.kind });
       return '';
     case 'silence':
       ctx.sim.silence(f.amount);
@@ -123,8 +123,7 @@ async function strike(ctx: RunContext, f: Fault, services: Services, topology: T
       await services.end(services.collector, 'kill');
       await services.startCollector();
       // Prints missed while it was dead show only by the ids of later ones.
-      return ctx.sim.printedIds(f.symbol, 'aggTrade').length === ctx.sim.timeline(f.symbol).filter((p) => p.kind === 'aggTrade').length
-        ? 'collector-back-after-the-last-print' : '';
+      return (await Promise.race([ctx.sim.drained().then(() => true), sleep(0).then(() => false)])) ? 'collector-back-after-the-last-print' : '';
     case 'aggregator-kill':
       await services.end(services.aggregator, 'kill');
       await services.startAggregator();
@@ -150,7 +149,7 @@ async function strike(ctx: RunContext, f: Fault, services: Services, topology: T
  */
 let engineTurn: Promise<unknown> = Promise.resolve();
 function verifyRun(ctx: RunContext, topology: Topology): ReturnType<typeof verify> {
-  const judge = () => verify(ctx.openStore(), (symbol) => ctx.sim.printedIds(symbol, 'aggTrade'), ctx.symbols);
+  const judge = () => verify(ctx.openStore(), ctx);
   if (topology.aggregator === 'in-process') return judge();
   const turn = engineTurn.then(async () => {
     try {

@@ -5,10 +5,11 @@ import { createAggregator } from '@exgate/aggregator';
 import { buckets } from '@exgate/bus';
 import { createCollector, kvCheckpoints } from '@exgate/collector';
 import type { ExchangeAdapter } from '@exgate/exchanges';
-import { connectDistributedBus, createAdapters } from '@exgate/platform';
+import { commonEnv, connectDistributedBus, createAdapters } from '@exgate/platform';
 import { MetricsRegistry, systemClock } from '@exgate/runtime';
 import { repoRoot } from '@exgate/testing';
 import type { RunContext } from './context';
+import { exchangeEnv } from './exchange';
 
 /** A running service, in this process or as a child process. */
 export interface Service {
@@ -39,8 +40,9 @@ function quickFeeds(adapter: ExchangeAdapter): ExchangeAdapter {
 export async function collectorInProcess(ctx: RunContext): Promise<Service> {
   const logger = ctx.logger.child({ service: 'collector' });
   const bus = await connectDistributedBus(ctx.busEnv, logger, 'collector');
+  const env = exchangeEnv(ctx.exchange, ctx.sim);
   const adapters = createAdapters(
-    { ...ctx.busEnv, EXGATE_EXCHANGES: ['binance-usdm'], BINANCE_USDM_STREAM: 'aggTrade', BINANCE_USDM_WS_URL: ctx.sim.wsBaseUrl, BINANCE_USDM_REST_URL: ctx.sim.restBaseUrl },
+    commonEnv.parse({ ...Object.fromEntries(Object.entries(ctx.busEnv).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])), ...env }),
     systemClock, logger,
   );
   const collector = createCollector({
@@ -80,7 +82,7 @@ export async function aggregatorInProcess(ctx: RunContext, name = 'aggregator'):
 /** The collector's main.ts as a process, configured by environment only, as in a pod. */
 export function collectorProcess(ctx: RunContext): Promise<Service> {
   return child(ctx, 'collector', 'services/collector/src/main.ts', {
-    BINANCE_USDM_WS_URL: ctx.sim.wsBaseUrl, BINANCE_USDM_REST_URL: ctx.sim.restBaseUrl, COLLECTOR_FLUSH_MS: '100',
+    ...exchangeEnv(ctx.exchange, ctx.sim), COLLECTOR_FLUSH_MS: '100',
   }, /collector started/);
 }
 

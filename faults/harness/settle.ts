@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { kvCheckpoints } from '@exgate/collector';
-import { EXCHANGE, KIND, type RunContext } from './context';
+import type { RunContext } from './context';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -17,15 +17,33 @@ export async function until(done: () => Promise<boolean> | boolean, timeoutMs: n
   }
 }
 
-/** The collector's checkpoint (last id the bus acknowledged) reached the exchange's last print, for every symbol. */
+/**
+ * The collector delivered everything it will: where ids are contiguous, its checkpoint (last id
+ * the bus acknowledged) reached the exchange's last print of every symbol; elsewhere (prints lost
+ * in a disconnection are gone for good) its checkpoints stopped moving for a second.
+ */
 export function collectorCaughtUp(ctx: RunContext, timeoutMs: number): Promise<boolean> {
+  const checkpoints = kvCheckpoints(ctx.checkpoints);
+  const { exchange } = ctx;
+  const saved = () => Promise.all(ctx.symbols.map((symbol) => checkpoints.get({ exchange: exchange.id, symbol, kind: exchange.kind })));
+  if (exchange.contiguous) {
+    return until(async () => {
+      const now = await saved();
+      return ctx.symbols.every((symbol, i) => {
+        const last = ctx.sim.printedIds(symbol, exchange.kind).at(-1);
+        return last === undefined || now[i]?.lastId === last;
+      });
+    }, timeoutMs, 100);
+  }
+  let previous = '';
+  let stableSince = Date.now();
   return until(async () => {
-    for (const symbol of ctx.symbols) {
-      const last = ctx.sim.printedIds(symbol, KIND).at(-1);
-      const saved = await kvCheckpoints(ctx.checkpoints).get({ exchange: EXCHANGE, symbol, kind: KIND });
-      if (last !== undefined && saved?.lastId !== last) return false;
+    const now = JSON.stringify(await saved());
+    if (now !== previous) {
+      previous = now;
+      stableSince = Date.now();
     }
-    return true;
+    return Date.now() - stableSince >= 1_000;
   }, timeoutMs, 100);
 }
 

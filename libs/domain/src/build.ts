@@ -10,6 +10,8 @@ export interface BuildCandlesOptions {
   readonly tzOffsetMs?: number;
   /** How a bucket opens (the exchange's candle policy). Default `first-print`. */
   readonly openAt?: 'first-print' | 'previous-price';
+  /** Ids go up by one, so a hole is a loss (default); false where ids only grow (holes are normal). */
+  readonly contiguousIds?: boolean;
   /** From when the prints are known complete; default: just after the first one. */
   readonly coveredFromMs?: number;
   /** Time known to have passed: buckets ending before it are closed. Default: the last print. */
@@ -36,6 +38,7 @@ export function buildCandles(trades: readonly Trade[], interval: IntervalId, opt
     intervals: [interval],
     tzOffsetMs: options.tzOffsetMs,
     openAt: options.openAt,
+    contiguousIds: options.contiguousIds,
     coveredFromMs: options.coveredFromMs,
     graceMs: options.reorderWindowMs ?? 60_000,
     onCandle: (c) => byOpenTime.set(c.openTimeMs, c.version === 1 ? c : { ...c, state: 'closed', version: 1 }),

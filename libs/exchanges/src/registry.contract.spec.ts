@@ -1,6 +1,8 @@
+import Decimal from 'decimal.js';
 import fc from 'fast-check';
 import { INTERVALS } from '@exgate/domain';
 import { silentLogger, systemClock } from '@exgate/runtime';
+import { fixtureLines } from '@exgate/testing';
 import { EXCHANGES } from './registry';
 
 /**
@@ -64,6 +66,22 @@ describe.each(EXCHANGES.map((m) => [m.info.id, m] as const))('exchange module %s
       expect(['trades', 'control', 'rejected', 'reconnect']).toContain(r.type);
       if (r.type === 'rejected') expect(r.rejection.sample.length).toBeLessThanOrEqual(201);
     }), { numRuns: 300 });
+  });
+
+  it("re-encodes real Binance prints as its own frames, which its mapper reads back to the same prints", () => {
+    const binance = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').slice(0, 300);
+    const source = binance.map((l) => (JSON.parse(l) as { data: { p: string; q: string; T: number; X?: string } }).data).filter((d) => d.X === undefined || d.X === 'MARKET');
+    const adapter = module.create({ clock: systemClock, logger: silentLogger() });
+    const trades = module.simulator.fromBinance(binance).flatMap((frame) => {
+      const r = adapter.parseFrame(frame, source.at(-1)!.T + 1000);
+      return r.type === 'trades' ? r.trades : [];
+    });
+    // Exchanges that aggregate (aggTrade) may merge fills; every print's volume is still there.
+    const sum = (xs: readonly string[]) => xs.reduce((a, x) => a.plus(x), new Decimal(0)).toString();
+    expect(sum(trades.map((t) => t.qty))).toBe(sum(source.map((d) => d.q)));
+    expect(new Set(trades.map((t) => new Decimal(t.price).toString()))).toEqual(new Set(source.map((d) => new Decimal(d.p).toString())));
+    expect(Math.min(...trades.map((t) => t.exchangeTimeMs))).toBe(Math.min(...source.map((d) => d.T)));
+    expect(Math.max(...trades.map((t) => t.exchangeTimeMs))).toBe(Math.max(...source.map((d) => d.T)));
   });
 
   it('starts a simulator that plays nothing when given nothing, and closes', async () => {

@@ -114,6 +114,12 @@ export type Pace = 'asap' | { readonly speed: number };
 export interface SimulatorModule {
   /** A simulator playing `frames` (JSON lines of the exchange's websocket frames, any symbols). */
   start(options: SimulatorStart): Promise<ExchangeSimulator>;
+  /**
+   * Recorded Binance trade frames (real prints) re-encoded as this exchange's websocket frames,
+   * for volume where its own recordings are few: the fault suite and the benchmarks play them.
+   * Symbols keep their base and quote (BTCUSDT → the exchange's spelling of BTC/USDT).
+   */
+  fromBinance(frames: readonly string[]): string[];
 }
 
 export interface SimulatorStart {

@@ -13,7 +13,22 @@ export function binanceSimulatorModule(market: BinanceMarket): SimulatorModule {
       ...(o.host ? { host: o.host } : {}),
       ...(o.port !== undefined ? { port: o.port } : {}),
     }),
+    fromBinance: (frames) => (market.printTypes ? [...frames] : spotFrames(frames)),
   };
+}
+
+/**
+ * Futures frames played as spot: spot has no insurance-fund or ADL prints and no `X`, so those
+ * prints go and the field with them. Trades and aggTrades otherwise look the same on both.
+ */
+function spotFrames(frames: readonly string[]): string[] {
+  return frames.flatMap((line) => {
+    const parsed = JSON.parse(line) as { stream?: string; data?: { X?: string } } & { X?: string };
+    const event = parsed.data ?? parsed;
+    if (event.X !== undefined && event.X !== 'MARKET') return [];
+    delete event.X;
+    return [JSON.stringify(parsed)];
+  });
 }
 
 export { BinanceSimulator, type SimulatorOptions, type SimulatorStats } from './simulator';

@@ -111,6 +111,10 @@ export class BinanceSimulator extends EventEmitter implements SimulatorControl {
     return this.server.restBaseUrl;
   }
 
+  get started(): ReadonlySet<string> {
+    return this.players.started;
+  }
+
   get symbols(): readonly string[] {
     return this.players.symbols;
   }

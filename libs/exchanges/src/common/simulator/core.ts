@@ -54,6 +54,8 @@ export interface SimulatorControl extends ExchangeSimulator {
   printedIds(symbol: string, kind: TradeKind): number[];
   /** Ids delivered to at least one connection, in order. */
   sentIds(symbol: string, kind: TradeKind): number[];
+  /** Symbols some client subscribed: each plays from its first subscription (paused, it waits). */
+  readonly started: ReadonlySet<string>;
 }
 
 interface SkipRule {
@@ -71,6 +73,7 @@ export class PrintPlayers<P extends SimTrade> {
   private readonly players = new Map<string, SymbolPlayer<P>>();
   private readonly sent = new Map<string, number[]>();
   private readonly skips: SkipRule[] = [];
+  private readonly startedSymbols = new Set<string>();
   private paused = false;
 
   constructor(timelines: ReadonlyMap<string, readonly P[]>, pace: Pace, private readonly deliver: (print: P) => boolean) {
@@ -91,10 +94,15 @@ export class PrintPlayers<P extends SimTrade> {
     return this.players.has(symbol);
   }
 
+  get started(): ReadonlySet<string> {
+    return this.startedSymbols;
+  }
+
   /** The first subscriber of a symbol starts its clock (idempotent). */
   start(symbol: string): void {
     const player = this.players.get(symbol);
     if (!player) return;
+    this.startedSymbols.add(symbol);
     if (this.paused) player.pause();
     player.start();
   }

@@ -1,4 +1,5 @@
 import type { SimulatorModule } from '../../types';
+import { hotbitFramesFromBinance } from './recording';
 import { HotbitSimulator } from './simulator';
 
 /** `--replay` and tests: recorded HotBit frames of any markets, played through HotBit's protocol. */
@@ -10,6 +11,7 @@ export const hotbitSimulator: SimulatorModule = {
     ...(o.host ? { host: o.host } : {}),
     ...(o.port !== undefined ? { port: o.port } : {}),
   }),
+  fromBinance: (frames) => hotbitFramesFromBinance(frames),
 };
 
 export { HotbitSimulator, type HotbitSimulatorOptions } from './simulator';

@@ -117,6 +117,10 @@ export class HotbitSimulator extends EventEmitter implements SimulatorControl {
     return `${this.server.restBaseUrl}/v2`;
   }
 
+  get started(): ReadonlySet<string> {
+    return this.players.started;
+  }
+
   get symbols(): readonly string[] {
     return this.players.symbols;
   }
