@@ -1,7 +1,7 @@
 import type { Candle, Trade, TradeKind } from '@exgate/domain';
 import { ExgateError } from '@exgate/errors';
 import { historyCandles } from './history/history-reader';
-import type { CandleQuery, HistoryQuery, MarketStore, SqlDriver, StreamRef, TradeQuery } from './ports';
+import type { CandleQuery, HistoryQuery, HistoryTotals, MarketStore, SqlDriver, StreamRef, TradeQuery } from './ports';
 import { fromNullableUInt64, toTimeMs, toUInt } from './ints';
 import {
   CANDLE_COLUMNS, candleToRow, checkInterval, checkKind, rowToCandle, rowToTrade, TRADE_COLUMNS, tradeToRow,
@@ -117,7 +117,7 @@ export class ClickHouseMarketStore implements MarketStore {
     return query.order === 'desc' ? trades.reverse() : trades;
   }
 
-  history(query: HistoryQuery): AsyncGenerator<Candle> {
+  history(query: HistoryQuery): AsyncGenerator<Candle, HistoryTotals> {
     return historyCandles(this.driver, this.database, query);
   }
 

@@ -61,6 +61,11 @@ export interface HistoryQuery {
   readonly pageBuckets?: number;
 }
 
+export interface HistoryTotals {
+  /** Stored prints aggregated into the candles given (each id once). */
+  readonly prints: number;
+}
+
 export interface StreamRef {
   readonly exchange: string;
   readonly symbol: string;
@@ -82,8 +87,9 @@ export interface MarketStore {
   /**
    * Candles aggregated inside ClickHouse from the stored trades, ascending by open time, page by
    * page: the engine's candles for the same prints, without the prints entering JavaScript.
+   * Returns (when iterated to its end or its limit) how many prints went in.
    */
-  history(query: HistoryQuery): AsyncGenerator<Candle>;
+  history(query: HistoryQuery): AsyncGenerator<Candle, HistoryTotals>;
   /** Highest stored id of a stream, or null: where the collector resumes after a restart. */
   lastTradeId(stream: StreamRef): Promise<number | null>;
   /** Streams that have stored trades. */

@@ -3,7 +3,7 @@ import {
   type BucketSummary, type Candle, type IntervalId, type StreamAfter,
 } from '@exgate/domain';
 import { fromUInt64, toTimeMs, toUInt } from '../ints';
-import type { HistoryQuery, SqlDriver } from '../ports';
+import type { HistoryQuery, HistoryTotals, SqlDriver } from '../ports';
 import { checkInterval, checkKind, klineValues } from '../rows';
 import { bucketParams, bucketSummariesSql, edgePrintSql, type BucketSummaryRow, type EdgePrint, type EdgePrintRow } from './sql';
 
@@ -15,7 +15,7 @@ const DEFAULT_PAGE_BUCKETS = 5_000;
  * (a page is a run of whole buckets), stitched into the engine's candles (HistoryStitcher) as the
  * pages arrive. Memory holds one page of bucket summaries, whatever the length of the history.
  */
-export async function* historyCandles(driver: SqlDriver, db: string, q: HistoryQuery): AsyncGenerator<Candle> {
+export async function* historyCandles(driver: SqlDriver, db: string, q: HistoryQuery): AsyncGenerator<Candle, HistoryTotals> {
   const interval = checkInterval(q.interval);
   const stream = { exchange: q.exchange, symbol: q.symbol, kind: checkKind(q.kind) };
   const tzOffsetMs = q.policy.tzOffsetMs;
@@ -23,7 +23,8 @@ export async function* historyCandles(driver: SqlDriver, db: string, q: HistoryQ
   const pageBuckets = toUInt(q.pageBuckets ?? DEFAULT_PAGE_BUCKETS, 'pageBuckets') || 1;
   const fromMs = q.fromMs === undefined ? undefined : toTimeMs(q.fromMs, 'fromMs');
   const toMs = q.toMs === undefined ? undefined : toTimeMs(q.toMs, 'toMs');
-  if (limit === 0 || (fromMs !== undefined && toMs !== undefined && fromMs > toMs)) return;
+  const totals = { prints: 0 };
+  if (limit === 0 || (fromMs !== undefined && toMs !== undefined && fromMs > toMs)) return totals;
 
   const edge = async (which: EdgePrint, atMs?: number): Promise<StreamAfter | null> => {
     const rows = await driver.query<EdgePrintRow>(edgePrintSql(db, which), { ...stream, ...(atMs === undefined ? {} : { atMs }) });
@@ -37,7 +38,7 @@ export async function* historyCandles(driver: SqlDriver, db: string, q: HistoryQ
   let previousId: number | null = null;
   if (fromMs === undefined) {
     const first = await edge('first');
-    if (!first) return;
+    if (!first) return totals;
     startMs = first.timeMs;
   } else {
     startMs = fromMs;
@@ -46,7 +47,7 @@ export async function* historyCandles(driver: SqlDriver, db: string, q: HistoryQ
   let endMs: number;
   if (toMs === undefined) {
     const last = await edge('last');
-    if (!last) return;
+    if (!last) return totals;
     endMs = last.timeMs;
   } else {
     endMs = closeTimeMs(interval, openTimeMs(interval, toMs, tzOffsetMs), tzOffsetMs);
@@ -68,10 +69,12 @@ export async function* historyCandles(driver: SqlDriver, db: string, q: HistoryQ
       ...stream, ...bucketParams(interval, tzOffsetMs), fromMs: pageFromMs, toMs: pageToMs,
     });
     for (const row of rows) {
-      for (const c of stitcher.push(toSummary(row))) {
+      const summary = toSummary(row);
+      totals.prints += summary.prints;
+      for (const c of stitcher.push(summary)) {
         if (!wanted(c)) continue;
         yield c;
-        if (++emitted >= limit) return;
+        if (++emitted >= limit) return totals;
       }
     }
     bucketsPerPage = pageBuckets;
@@ -89,8 +92,9 @@ export async function* historyCandles(driver: SqlDriver, db: string, q: HistoryQ
   for (const c of stitcher.finish(after, toMs ?? Number.POSITIVE_INFINITY)) {
     if (!wanted(c)) continue;
     yield c;
-    if (++emitted >= limit) return;
+    if (++emitted >= limit) return totals;
   }
+  return totals;
 }
 
 /** Last ms of the `count`-th bucket from the one holding `fromMs`. */

@@ -30,7 +30,8 @@ export function bucketParams(interval: IntervalId, tzOffsetMs: number): Record<s
 /**
  * Per bucket with any stored print between {fromMs} and {toMs} (exchange time, inclusive): the
  * kline of its market prints in exact Decimal arithmetic, and its ids over all prints. Open and
- * close are the earliest and latest market prints by (exchange time, id). Σ price·qty is taken in
+ * close are the earliest and latest market prints by (exchange time, id): argMin/argMax over that
+ * pair packed into one UInt128 (time in the high 64 bits), which orders exactly as the tuple. Σ price·qty is taken in
  * Decimal(76, 36), the scale of a product of two Decimal(38, 18), as the candles table holds it.
  * FINAL: a print stored twice (a replay not merged yet) counts once.
  */
@@ -41,10 +42,10 @@ export function bucketSummariesSql(db: string, interval: IntervalId): string {
     min(id) AS first_id,
     max(id) AS last_id,
     countIf(market) AS market_prints,
-    toString(argMinIf(price, (exchange_time, id), market)) AS open_text,
+    toString(argMinIf(price, print_key, market)) AS open_text,
     toString(maxIf(price, market)) AS high_text,
     toString(minIf(price, market)) AS low_text,
-    toString(argMaxIf(price, (exchange_time, id), market)) AS close_text,
+    toString(argMaxIf(price, print_key, market)) AS close_text,
     toString(sumIf(qty, market)) AS volume_text,
     toString(sumIf(quote, market)) AS quote_volume_text,
     toString(sumIf(qty, taker_buy)) AS taker_buy_volume_text,
@@ -54,7 +55,9 @@ export function bucketSummariesSql(db: string, interval: IntervalId): string {
   (
     SELECT
       ${interval === '1M' ? MONTH_BUCKET : FIXED_BUCKET} AS bucket_ms,
-      id, exchange_time, price, qty, market, first_trade_id, last_trade_id,
+      id, price, qty, market, first_trade_id, last_trade_id,
+      -- (exchange time, id) as one UInt128: the order of the tuple, compared several times faster.
+      bitShiftLeft(toUInt128(toUnixTimestamp64Milli(exchange_time)), 64) + id AS print_key,
       toDecimal256(price, 18) * qty AS quote,
       market AND NOT is_buyer_maker AS taker_buy
     FROM ${db}.trades FINAL
