@@ -4,14 +4,17 @@
  * to the CLI's whole-process time on the same prints as frames. Each genkline runs in a process
  * of its own (bench/history-run.ts) so that its memory growth is its own.
  *   --quick   one run of each
+ *   --year    also a year of 1m history (10,000,000 trades, 525,600 candles) through
+ *             aggtrade/scanner/kline: time and memory growth (minutes: inserting them is the long part)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Trade } from '@exgate/domain';
 import { openStore } from '@exgate/store';
 import { measureCli } from './cli';
-import { generateTrades } from './trades';
+import { generateTrades, prng } from './trades';
 
 const TRADES = 1_000_000;
 const INTERVAL = '1h';
@@ -30,8 +33,8 @@ interface Figure {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-function measure(dataDir: string, mode: 'sql' | 'js', fromMs: number, toMs: number): Figure {
-  const args = ['--import', 'tsx', path.join(REPO, 'bench', 'history-run.ts'), dataDir, mode, INTERVAL, String(fromMs), String(toMs), '1500'];
+function measure(dataDir: string, mode: 'sql' | 'js' | 'regenerate', fromMs: number, toMs: number, interval = INTERVAL): Figure {
+  const args = ['--import', 'tsx', path.join(REPO, 'bench', 'history-run.ts'), dataDir, mode, interval, String(fromMs), String(toMs), '1500'];
   const result = spawnSync(process.execPath, args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (result.status !== 0) throw new Error(`history-run ${mode} exited ${result.status}: ${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as Figure;
@@ -87,6 +90,49 @@ export async function runHistoryBench(quick: boolean): Promise<void> {
     const same = s.candles === j.candles && Math.abs(s.volume - j.volume) <= 1e-6 * Math.max(1, j.volume);
     console.log(`check: both paths gave ${s.candles} candles, Σ volume ${s.volume.toFixed(3)} vs ${j.volume.toFixed(3)}: ${same ? 'equal' : 'DIFFERENT'}`);
     if (!same) process.exitCode = 1;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (process.argv.includes('--year')) await yearOfHistory();
+}
+
+const YEAR_TRADES = 10_000_000;
+const YEAR_START_MS = Date.UTC(2023, 0, 1);
+const YEAR_MS = 365 * 86_400_000;
+
+/** A year of one stream, evenly spread (about 19 prints a minute), generated batch by batch. */
+function* yearBatches(count: number, batchSize: number): Generator<Trade[]> {
+  const random = prng(2023);
+  let tick = 250_000;
+  for (let start = 0; start < count; start += batchSize) {
+    const batch: Trade[] = [];
+    for (let i = start; i < Math.min(count, start + batchSize); i++) {
+      const timeMs = YEAR_START_MS + Math.floor((i * YEAR_MS) / count);
+      tick += Math.round((random() - 0.5) * 4);
+      const id = 1_000_000 + i;
+      batch.push({
+        exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade', id, firstTradeId: id, lastTradeId: id,
+        price: `${Math.floor(tick / 10)}.${tick % 10}`, qty: `0.${String(1 + Math.floor(random() * 999)).padStart(3, '0')}`,
+        isBuyerMaker: random() < 0.5, market: true, exchangeTimeMs: timeMs, eventTimeMs: timeMs, receivedAtMs: timeMs + 30,
+      });
+    }
+    yield batch;
+  }
+}
+
+async function yearOfHistory(): Promise<void> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'exgate-bench-year-'));
+  try {
+    const store = await openStore({ kind: 'embedded', dataDir });
+    const insertedAt = performance.now();
+    for (const batch of yearBatches(YEAR_TRADES, 200_000)) await store.insertTrades(batch);
+    await store.close();
+    console.log(`
+a year of 1m history: ${fmt(YEAR_TRADES)} trades of one stream over 2023, inserted in ${fmt(performance.now() - insertedAt)} ms`);
+    const f = measure(dataDir, 'regenerate', YEAR_START_MS, YEAR_START_MS + YEAR_MS, '1m');
+    console.log(`  aggtrade/scanner/kline 1m, nothing stored yet: ${fmt(f.ms)} ms, ${fmt(f.candles)} candles written, `
+      + `+${fmt(f.rssGrowthMb)} MB resident (peak ${fmt(f.peakRssMb)} MB, both runs)`);
+    console.log(`  the same again, nothing to change:             ${fmt(f.warmMs)} ms`);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
