@@ -57,6 +57,8 @@ const streamArb = fc.record({
   /** Every offset Binance accepts is a whole number of quarter hours in [-12:00, +14:00]. */
   tzOffsetMs: fc.oneof(fc.constant(0), fc.integer({ min: -48, max: 56 }).map((q) => q * 900_000)),
   openAt: fc.constantFrom<HistoryPolicy['openAt']>('first-print', 'previous-price'),
+  /** Ids that go up by one (Binance), or only grow (holes mean nothing). */
+  contiguousIds: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
 });
 
 type Stream = typeof streamArb extends fc.Arbitrary<infer T> ? T : never;
@@ -78,8 +80,12 @@ function tradesOf(s: Stream, symbol: string): Trade[] {
 }
 
 /** The engine's candles, with the previous-price rule applied where the policy asks for it. */
-function engine(trades: readonly Trade[], interval: IntervalId, policy: HistoryPolicy, coveredFromMs?: number): Candle[] {
-  const candles = buildCandles(trades, interval, { tzOffsetMs: policy.tzOffsetMs, ...(coveredFromMs === undefined ? {} : { coveredFromMs }) });
+function engine(
+  trades: readonly Trade[], interval: IntervalId, policy: HistoryPolicy, contiguousIds: boolean, coveredFromMs?: number,
+): Candle[] {
+  const candles = buildCandles(trades, interval, {
+    tzOffsetMs: policy.tzOffsetMs, contiguousIds, ...(coveredFromMs === undefined ? {} : { coveredFromMs }),
+  });
   if (policy.openAt === 'first-print') return candles;
   let previous: string | null = null;
   return candles.map((c) => {
@@ -95,16 +101,20 @@ function engine(trades: readonly Trade[], interval: IntervalId, policy: HistoryP
   });
 }
 
-/** What genkline promises for a window: the engine over the prints from its start on, cut to it. */
+/**
+ * What genkline promises for a window: the engine over the prints from its start on, cut to it,
+ * complete from its start when the print before is the id just before (ids that only grow: when
+ * there is a print before).
+ */
 function expectedWindow(trades: readonly Trade[], q: HistoryQuery): Candle[] {
   const fromMs = q.fromMs ?? 0;
   const rest = trades.filter((t) => t.exchangeTimeMs >= fromMs);
   const first = rest[0];
   if (!first) return [];
   const before = trades.filter((t) => t.exchangeTimeMs < fromMs).pop();
-  const contiguous = before !== undefined && before.id === first.id - 1;
+  const contiguous = before !== undefined && (q.contiguousIds ? before.id === first.id - 1 : true);
   const coveredFromMs = contiguous ? openTimeMs(q.interval, fromMs, q.policy.tzOffsetMs) : undefined;
-  return engine(rest, q.interval, q.policy, coveredFromMs)
+  return engine(rest, q.interval, q.policy, q.contiguousIds, coveredFromMs)
     .filter((c) => c.openTimeMs >= fromMs && (q.toMs === undefined || c.openTimeMs <= q.toMs))
     .slice(0, q.limit ?? Number.POSITIVE_INFINITY);
 }
@@ -144,11 +154,11 @@ export function historyContract(ctx: ContractContext, runs = 60): void {
           const trades = tradesOf(s, symbol);
           await store().insertTrades(trades);
           const policy: HistoryPolicy = { tzOffsetMs: s.tzOffsetMs, openAt: s.openAt };
-          const base = { exchange: EXCHANGE, symbol, kind: trades[0]!.kind, interval: s.interval, policy, contiguousIds: true };
+          const base = { exchange: EXCHANGE, symbol, kind: trades[0]!.kind, interval: s.interval, policy, contiguousIds: s.contiguousIds };
 
           // aggtrade/scanner/kline: the whole stream.
           const whole = await collect(store().history({ ...base, pageBuckets: 7 }));
-          expect(comparable(whole)).toEqual(comparable(engine(trades, s.interval, policy)));
+          expect(comparable(whole)).toEqual(comparable(engine(trades, s.interval, policy, s.contiguousIds)));
 
           // genkline: a window anywhere around the prints, aligned or not.
           const bucketMs = intervalMs(s.interval) ?? 31 * 86_400_000;
