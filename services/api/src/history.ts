@@ -93,10 +93,13 @@ function shortestMs(c: Candle): number {
 
 const DECIMALS = ['open', 'high', 'low', 'close', 'volume', 'quoteVolume', 'takerBuyVolume', 'takerBuyQuoteVolume'] as const;
 
-/** Equal as klines: decimals compared by value (the store returns them in shortest form). */
+/**
+ * Equal as klines: decimals compared by value. Both sides come from ClickHouse in shortest form,
+ * so equal texts settle it without parsing.
+ */
 function sameKline(a: Candle, b: Candle): boolean {
   return (
-    DECIMALS.every((f) => compareDecimalStrings(a[f], b[f]) === 0) && a.tradeCount === b.tradeCount &&
+    DECIMALS.every((f) => a[f] === b[f] || compareDecimalStrings(a[f], b[f]) === 0) && a.tradeCount === b.tradeCount &&
     a.firstTradeId === b.firstTradeId && a.lastTradeId === b.lastTradeId && a.gapFree === b.gapFree
   );
 }
