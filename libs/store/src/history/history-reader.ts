@@ -60,10 +60,11 @@ export async function* historyCandles(driver: SqlDriver, db: string, q: HistoryQ
   // Candles before fromMs (the partial bucket of an unaligned start) only carry state.
   const wanted = (c: Candle) => (fromMs === undefined || c.openTimeMs >= fromMs) && (toMs === undefined || c.openTimeMs <= toMs);
 
-  // The first page is sized to the answer (limit + the bucket that settles the last one).
-  let bucketsPerPage = Math.min(pageBuckets, limit + 2);
   let pageFromMs = startMs;
   while (pageFromMs <= endMs) {
+    // Pages are sized to what is still wanted: the candles left, plus the partial bucket of an
+    // unaligned start and the bucket that settles the last one.
+    const bucketsPerPage = Math.min(pageBuckets, limit - emitted + 2);
     const pageToMs = Math.min(endMs, pageEndMs(interval, pageFromMs, bucketsPerPage, tzOffsetMs));
     const rows = await driver.query<BucketSummaryRow>(bucketSummariesSql(db, interval), {
       ...stream, ...bucketParams(interval, tzOffsetMs), fromMs: pageFromMs, toMs: pageToMs,
@@ -77,7 +78,6 @@ export async function* historyCandles(driver: SqlDriver, db: string, q: HistoryQ
         if (++emitted >= limit) return totals;
       }
     }
-    bucketsPerPage = pageBuckets;
     pageFromMs = pageToMs + 1;
     if (rows.length === 0 && pageFromMs <= endMs) {
       // A quiet stretch: jump to the next print rather than page through empty time.
