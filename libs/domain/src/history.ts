@@ -1,17 +1,8 @@
 import type { Candle, CandleState } from './candle';
+import type { CandlePolicy } from './candle-policy';
 import { compareDecimalStrings } from './decimal';
 import { type IntervalId, nextOpenTimeMs, openTimeMs } from './interval';
 import type { Kline } from './kline';
-
-/**
- * How an exchange lays out and opens its candles. `first-print` (Binance): a bucket opens at its
- * first print. `previous-price` (ViaBTC, HotBit): a bucket opens at the previous print's price and
- * its high and low include that price. Same shape as the exchanges' CandlePolicy.
- */
-export interface HistoryPolicy {
-  readonly tzOffsetMs: number;
-  readonly openAt: 'first-print' | 'previous-price';
-}
 
 /**
  * One bucket with at least one stored print, as the store aggregates it (inside ClickHouse): the
@@ -32,7 +23,8 @@ export interface HistoryStitchOptions {
   readonly exchange: string;
   readonly symbol: string;
   readonly interval: IntervalId;
-  readonly policy: HistoryPolicy;
+  /** The exchange's candle policy; `tzOffsetMs` is the one the candles are laid out on. */
+  readonly policy: CandlePolicy;
   /** Ids go up by one (Binance): an id hole is a loss. False: ids only grow, holes mean nothing. */
   readonly contiguousIds: boolean;
   /** Id of the stored print just before the first summary's prints; null when there is none. */

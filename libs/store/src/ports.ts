@@ -1,4 +1,4 @@
-import type { Candle, HistoryPolicy, IntervalId, Trade, TradeKind } from '@exgate/domain';
+import type { Candle, CandlePolicy, IntervalId, Trade, TradeKind } from '@exgate/domain';
 
 /**
  * One set of SQL, two drivers: the embedded engine (chdb, data in a local folder) and a ClickHouse
@@ -46,7 +46,7 @@ export interface HistoryQuery {
   readonly kind: TradeKind;
   readonly interval: IntervalId;
   /** The exchange's candle policy; `tzOffsetMs` is the query's time zone. */
-  readonly policy: HistoryPolicy;
+  readonly policy: CandlePolicy;
   /** Ids go up by one (an id hole is a loss), or only grow (holes mean nothing). */
   readonly contiguousIds: boolean;
   /**

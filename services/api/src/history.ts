@@ -1,4 +1,4 @@
-import { compareDecimalStrings, type Candle, type HistoryPolicy, type IntervalId, type TradeKind } from '@exgate/domain';
+import { compareDecimalStrings, type Candle, type IntervalId, type TradeKind } from '@exgate/domain';
 import { resolveExchange } from '@exgate/exchanges';
 import type { Logger } from '@exgate/runtime';
 import type { HistoryQuery, HistoryTotals, MarketStore } from '@exgate/store';
@@ -12,16 +12,20 @@ const SHORTEST_MONTH_MS = 28 * 86_400_000;
 export interface HistoryDeps {
   readonly store: MarketStore;
   readonly kindOf: (exchange: string) => TradeKind;
-  /** How the exchange opens a bucket; default first-print (Binance). */
-  readonly openAtOf?: (exchange: string) => HistoryPolicy['openAt'];
   readonly logger: Logger;
 }
 
-function historyQuery(d: HistoryDeps, exchange: string, symbol: string, interval: IntervalId, tzOffsetMs: number): HistoryQuery {
+/**
+ * The stream and the exchange's rules from the registry, as the aggregator's engine takes them: its
+ * candle policy, and whether a jump in ids is a loss. `tzOffsetMs`: the query's time zone; by
+ * default the exchange's own, on which its candles are stored.
+ */
+function historyQuery(d: HistoryDeps, exchange: string, symbol: string, interval: IntervalId, tzOffsetMs?: number): HistoryQuery {
+  const info = resolveExchange(exchange)?.info;
   return {
     exchange, symbol, interval, kind: d.kindOf(exchange),
-    policy: { tzOffsetMs, openAt: d.openAtOf?.(exchange) ?? 'first-print' },
-    contiguousIds: resolveExchange(exchange)?.info.tradeIds !== 'increasing',
+    policy: { tzOffsetMs: tzOffsetMs ?? info?.candlePolicy.tzOffsetMs ?? 0, openAt: info?.candlePolicy.openAt ?? 'first-print' },
+    contiguousIds: info?.capabilities.tradeIds === 'contiguous',
   };
 }
 
@@ -41,7 +45,7 @@ export async function generatedCandles(d: HistoryDeps, q: CandleQuery): Promise<
  * version + 1 so the rebuilt candle wins. The bucket of the last print stays the aggregator's.
  */
 export async function regenerateCandles(d: HistoryDeps, exchange: string, symbol: string, interval: IntervalId): Promise<RegenerateReport> {
-  const history = d.store.history(historyQuery(d, exchange, symbol, interval, 0));
+  const history = d.store.history(historyQuery(d, exchange, symbol, interval));
   let batch: Candle[] = [];
   let rebuilt = 0;
   let changed = 0;

@@ -1,5 +1,5 @@
 import {
-  foldCandles, intervalMs, nextOpenTimeMs, openTimeMs, type Candle, type HistoryPolicy, type IntervalId, type Trade, type TradeKind,
+  foldCandles, intervalMs, nextOpenTimeMs, openTimeMs, type Candle, type IntervalId, type Trade, type TradeKind,
 } from '@exgate/domain';
 import { decodeSubscriptionRecord, encodeRecord, scheduleKey, subjects, subscriptionKey, type EventBus, type KeyValueStore } from '@exgate/bus';
 import { ExgateError } from '@exgate/errors';
@@ -21,8 +21,6 @@ export interface UseCaseDeps {
   readonly events: EventBus;
   /** The print stream collected per exchange (trade or aggTrade). */
   readonly kindOf: (exchange: string) => TradeKind;
-  /** How the exchange opens a bucket (its candle policy); default first-print (Binance). */
-  readonly openAtOf?: (exchange: string) => HistoryPolicy['openAt'];
   readonly ready: () => Promise<Readonly<Record<string, boolean>>>;
   readonly clock: Clock;
   readonly logger: Logger;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import {
-  buildCandles, compareDecimalStrings, INTERVALS, intervalMs, openTimeMs,
-  type Candle, type HistoryPolicy, type IntervalId, type Trade,
+  buildCandles, INTERVALS, intervalMs, openTimeMs,
+  type Candle, type CandlePolicy, type IntervalId, type Trade,
 } from '@exgate/domain';
 import { QUOTE_VOLUME, toColumnDecimal } from '../decimal';
 import type { HistoryQuery } from '../ports';
@@ -56,7 +56,7 @@ const streamArb = fc.record({
   interval: fc.constantFrom(...INTERVALS),
   /** Every offset Binance accepts is a whole number of quarter hours in [-12:00, +14:00]. */
   tzOffsetMs: fc.oneof(fc.constant(0), fc.integer({ min: -48, max: 56 }).map((q) => q * 900_000)),
-  openAt: fc.constantFrom<HistoryPolicy['openAt']>('first-print', 'previous-price'),
+  openAt: fc.constantFrom<CandlePolicy['openAt']>('first-print', 'previous-price'),
   /** Ids that go up by one (Binance), or only grow (holes mean nothing). */
   contiguousIds: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
 });
@@ -79,25 +79,12 @@ function tradesOf(s: Stream, symbol: string): Trade[] {
   });
 }
 
-/** The engine's candles, with the previous-price rule applied where the policy asks for it. */
+/** The engine's candles for the same prints and policy. */
 function engine(
-  trades: readonly Trade[], interval: IntervalId, policy: HistoryPolicy, contiguousIds: boolean, coveredFromMs?: number,
+  trades: readonly Trade[], interval: IntervalId, policy: CandlePolicy, contiguousIds: boolean, coveredFromMs?: number,
 ): Candle[] {
-  const candles = buildCandles(trades, interval, {
-    tzOffsetMs: policy.tzOffsetMs, contiguousIds, ...(coveredFromMs === undefined ? {} : { coveredFromMs }),
-  });
-  if (policy.openAt === 'first-print') return candles;
-  let previous: string | null = null;
-  return candles.map((c) => {
-    if (c.tradeCount === 0) return c;
-    const before = previous;
-    previous = c.close;
-    if (before === null) return c;
-    return {
-      ...c, open: before,
-      high: compareDecimalStrings(before, c.high) > 0 ? before : c.high,
-      low: compareDecimalStrings(before, c.low) < 0 ? before : c.low,
-    };
+  return buildCandles(trades, interval, {
+    tzOffsetMs: policy.tzOffsetMs, openAt: policy.openAt, contiguousIds, ...(coveredFromMs === undefined ? {} : { coveredFromMs }),
   });
 }
 
@@ -153,7 +140,7 @@ export function historyContract(ctx: ContractContext, runs = 60): void {
           const symbol = `S${++streams}`;
           const trades = tradesOf(s, symbol);
           await store().insertTrades(trades);
-          const policy: HistoryPolicy = { tzOffsetMs: s.tzOffsetMs, openAt: s.openAt };
+          const policy: CandlePolicy = { tzOffsetMs: s.tzOffsetMs, openAt: s.openAt };
           const base = { exchange: EXCHANGE, symbol, kind: trades[0]!.kind, interval: s.interval, policy, contiguousIds: s.contiguousIds };
 
           // aggtrade/scanner/kline: the whole stream.
