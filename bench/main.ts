@@ -1,4 +1,6 @@
 /**
+ * npm run bench -- history — genkline inside ClickHouse against the JS path and the CLI
+ *   (bench/history.ts).
  * npm run bench — the candle engine on 1,000,000 generated prints, all 16 intervals, one core;
  * ccxt's buildOHLCVC on the same prints for comparison; a correctness check of the engine's
  * output; and the CLI's whole-process time on the same prints as websocket frames.
@@ -10,6 +12,7 @@ import { type Trade } from '@exgate/domain';
 import { measureCli } from './cli';
 import { runCcxt } from './ccxt';
 import { runEngine } from './engine';
+import { runHistoryBench } from './history';
 import { generateTrades } from './trades';
 import { verify } from './verify';
 
@@ -45,6 +48,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const rate = (count: number, ms: number) => (count / ms) * 1000;
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).includes('history')) return runHistoryBench(quick);
   const cpus = os.cpus();
   console.log('exgate candle engine benchmark');
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}, ${os.platform()} ${os.arch()}`);

@@ -15,3 +15,4 @@ export * from './fold';
 export * from './build';
 export type { EngineSnapshot } from './restore';
 export * from './restore-plan';
+export * from './history';

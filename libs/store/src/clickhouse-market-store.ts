@@ -1,6 +1,7 @@
 import type { Candle, Trade, TradeKind } from '@exgate/domain';
 import { ExgateError } from '@exgate/errors';
-import type { CandleQuery, MarketStore, SqlDriver, StreamRef, TradeQuery } from './ports';
+import { historyCandles } from './history/history-reader';
+import type { CandleQuery, HistoryQuery, HistoryTotals, MarketStore, SqlDriver, StreamRef, TradeQuery } from './ports';
 import { fromNullableUInt64, toTimeMs, toUInt } from './ints';
 import {
   CANDLE_COLUMNS, candleToRow, checkInterval, checkKind, rowToCandle, rowToTrade, TRADE_COLUMNS, tradeToRow,
@@ -114,6 +115,10 @@ export class ClickHouseMarketStore implements MarketStore {
     const stream = { exchange: query.exchange, symbol: query.symbol, kind };
     const trades = rows.map((r) => rowToTrade(stream, r));
     return query.order === 'desc' ? trades.reverse() : trades;
+  }
+
+  history(query: HistoryQuery): AsyncGenerator<Candle, HistoryTotals> {
+    return historyCandles(this.driver, this.database, query);
   }
 
   async lastTradeId(stream: StreamRef): Promise<number | null> {

@@ -1,4 +1,4 @@
-import type { Candle, IntervalId, Trade, TradeKind } from '@exgate/domain';
+import type { Candle, CandlePolicy, IntervalId, Trade, TradeKind } from '@exgate/domain';
 
 /**
  * One set of SQL, two drivers: the embedded engine (chdb, data in a local folder) and a ClickHouse
@@ -39,6 +39,33 @@ export interface TradeQuery {
   readonly order: 'asc' | 'desc';
 }
 
+/** Candles computed from the stored trades of one stream (docs/candles.md, computed on request). */
+export interface HistoryQuery {
+  readonly exchange: string;
+  readonly symbol: string;
+  readonly kind: TradeKind;
+  readonly interval: IntervalId;
+  /** The exchange's candle policy; `tzOffsetMs` is the query's time zone. */
+  readonly policy: CandlePolicy;
+  /** Ids go up by one (an id hole is a loss), or only grow (holes mean nothing). */
+  readonly contiguousIds: boolean;
+  /**
+   * Inclusive bounds on open time. Without `fromMs`, from the stream's first print (its bucket is
+   * not gap-free); without `toMs`, up to the last stored print (its bucket is forming).
+   */
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  /** At most this many candles; default all. */
+  readonly limit?: number;
+  /** Buckets aggregated per query; default 5000. */
+  readonly pageBuckets?: number;
+}
+
+export interface HistoryTotals {
+  /** Stored prints aggregated into the candles given (each id once). */
+  readonly prints: number;
+}
+
 export interface StreamRef {
   readonly exchange: string;
   readonly symbol: string;
@@ -57,6 +84,12 @@ export interface MarketStore {
   upsertCandles(candles: readonly Candle[]): Promise<void>;
   candles(query: CandleQuery): Promise<Candle[]>;
   trades(query: TradeQuery): Promise<Trade[]>;
+  /**
+   * Candles aggregated inside ClickHouse from the stored trades, ascending by open time, page by
+   * page: the engine's candles for the same prints, without the prints entering JavaScript.
+   * Returns (when iterated to its end or its limit) how many prints went in.
+   */
+  history(query: HistoryQuery): AsyncGenerator<Candle, HistoryTotals>;
   /** Highest stored id of a stream, or null: where the collector resumes after a restart. */
   lastTradeId(stream: StreamRef): Promise<number | null>;
   /** Streams that have stored trades. */

@@ -1,4 +1,4 @@
-import { isInterval, type Candle, type CandleState, type IntervalId, type Trade, type TradeKind } from '@exgate/domain';
+import { isInterval, type Candle, type CandleState, type IntervalId, type Kline, type Trade, type TradeKind } from '@exgate/domain';
 import { ExgateError } from '@exgate/errors';
 import { PRICE_QTY, QUOTE_VOLUME, toColumnDecimal } from './decimal';
 import { fromNullableUInt64, fromUInt64, toTimeMs, toUInt } from './ints';
@@ -126,9 +126,8 @@ export const CANDLE_COLUMNS = `toUnixTimestamp64Milli(open_time) AS open_time_ms
   toString(taker_buy_quote_volume) AS taker_buy_quote_volume_text,
   trade_count, first_trade_id, last_trade_id, gap_free, toString(state) AS state_text, version`;
 
-export interface CandleRow {
-  readonly open_time_ms: unknown;
-  readonly close_time_ms: unknown;
+/** The kline values of a row, as exact decimal texts, and its count. */
+export interface KlineTextsRow {
   readonly open_text: string;
   readonly high_text: string;
   readonly low_text: string;
@@ -138,6 +137,11 @@ export interface CandleRow {
   readonly taker_buy_volume_text: string;
   readonly taker_buy_quote_volume_text: string;
   readonly trade_count: unknown;
+}
+
+export interface CandleRow extends KlineTextsRow {
+  readonly open_time_ms: unknown;
+  readonly close_time_ms: unknown;
   readonly first_trade_id: unknown;
   readonly last_trade_id: unknown;
   readonly gap_free: boolean;
@@ -152,6 +156,17 @@ export function rowToCandle(key: { exchange: string; symbol: string; interval: I
     interval: key.interval,
     openTimeMs: fromUInt64(r.open_time_ms, 'open_time_ms'),
     closeTimeMs: fromUInt64(r.close_time_ms, 'close_time_ms'),
+    ...klineValues(r),
+    firstTradeId: fromNullableUInt64(r.first_trade_id, 'first_trade_id'),
+    lastTradeId: fromNullableUInt64(r.last_trade_id, 'last_trade_id'),
+    gapFree: r.gap_free,
+    state: r.state_text as CandleState,
+    version: fromUInt64(r.version, 'version'),
+  };
+}
+
+export function klineValues(r: KlineTextsRow): Omit<Kline, 'openTimeMs' | 'closeTimeMs'> {
+  return {
     open: r.open_text,
     high: r.high_text,
     low: r.low_text,
@@ -161,10 +176,5 @@ export function rowToCandle(key: { exchange: string; symbol: string; interval: I
     takerBuyVolume: r.taker_buy_volume_text,
     takerBuyQuoteVolume: r.taker_buy_quote_volume_text,
     tradeCount: fromUInt64(r.trade_count, 'trade_count'),
-    firstTradeId: fromNullableUInt64(r.first_trade_id, 'first_trade_id'),
-    lastTradeId: fromNullableUInt64(r.last_trade_id, 'last_trade_id'),
-    gapFree: r.gap_free,
-    state: r.state_text as CandleState,
-    version: fromUInt64(r.version, 'version'),
   };
 }

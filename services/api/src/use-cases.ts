@@ -1,6 +1,5 @@
 import {
-  buildCandles, closeTimeMs, compareDecimalStrings, foldCandles, intervalMs, nextOpenTimeMs, openTimeMs,
-  type Candle, type IntervalId, type Trade, type TradeKind,
+  foldCandles, intervalMs, nextOpenTimeMs, openTimeMs, type Candle, type IntervalId, type Trade, type TradeKind,
 } from '@exgate/domain';
 import { decodeSubscriptionRecord, encodeRecord, scheduleKey, subjects, subscriptionKey, type EventBus, type KeyValueStore } from '@exgate/bus';
 import { ExgateError } from '@exgate/errors';
@@ -9,6 +8,7 @@ import { decodeCandle, decodeTradeBatch } from '@exgate/proto';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
 import type { ApiDeps, CandleQuery } from './deps';
+import { generatedCandles, regenerateCandles } from './history';
 import { nativeTzOffsetMs } from './window';
 
 export interface UseCaseDeps {
@@ -27,8 +27,6 @@ export interface UseCaseDeps {
   readonly metrics: MetricsRegistry;
 }
 
-/** Trades read per page when a whole stream is rebuilt. */
-const PAGE = 50_000;
 /** How long the list of collected symbols is reused. */
 const COLLECTED_TTL_MS = 5_000;
 /** Candles of this length are the base for time-zone shifted days: every offset is a multiple. */
@@ -48,24 +46,6 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     return a;
   };
 
-  async function generated(q: CandleQuery): Promise<Candle[]> {
-    const kind = d.kindOf(q.exchange);
-    const endMs = closeTimeMs(q.interval, openTimeMs(q.interval, q.toMs, q.tzOffsetMs), q.tzOffsetMs);
-    const trades = await d.store.trades({ exchange: q.exchange, symbol: q.symbol, kind, fromMs: q.fromMs, toMs: endMs, limit: 5_000_000, order: 'asc' });
-    const first = trades[0];
-    if (!first) return [];
-    // The window is complete from its start when the print before it is the id just before.
-    const before = await d.store.trades({ exchange: q.exchange, symbol: q.symbol, kind, toMs: q.fromMs - 1, limit: 1, order: 'desc' });
-    const contiguous = before[0]?.id === first.id - 1;
-    // Time is known to have passed only up to the last stored print: running on to "now" would
-    // invent flat candles for time nobody watched. The bucket of that print stays forming.
-    const candles = buildCandles(trades, q.interval, {
-      tzOffsetMs: q.tzOffsetMs,
-      ...(contiguous ? { coveredFromMs: openTimeMs(q.interval, q.fromMs, q.tzOffsetMs) } : {}),
-    });
-    return candles.filter((c) => c.openTimeMs >= q.fromMs && c.openTimeMs <= q.toMs).slice(0, q.limit);
-  }
-
   async function stored(q: CandleQuery): Promise<readonly Candle[]> {
     // Stored candles are laid out as the exchange lays out its own.
     if (q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) return d.store.candles({ ...q });
@@ -78,20 +58,6 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     return foldCandles(parts, q.interval, { tzOffsetMs: q.tzOffsetMs })
       .filter((c) => c.openTimeMs >= q.fromMs && c.openTimeMs <= q.toMs)
       .slice(0, q.limit);
-  }
-
-  async function allTrades(exchange: string, symbol: string): Promise<Trade[]> {
-    const kind = d.kindOf(exchange);
-    const all: Trade[] = [];
-    let fromMs: number | undefined;
-    for (;;) {
-      const page = await d.store.trades({ exchange, symbol, kind, ...(fromMs === undefined ? {} : { fromMs }), limit: PAGE, order: 'asc' });
-      const lastId = all[all.length - 1]?.id ?? -1;
-      const fresh = page.filter((t) => t.id > lastId);
-      all.push(...fresh);
-      if (page.length < PAGE || fresh.length === 0) return all;
-      fromMs = page[page.length - 1]!.exchangeTimeMs;
-    }
   }
 
   // Which symbols are collected changes rarely, and the dialects ask on every request.
@@ -153,7 +119,7 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     },
     candles: {
       stored,
-      generated,
+      generated: (q) => generatedCandles(d, q),
       async proxied(q) {
         if (q.tzOffsetMs !== nativeOffset(q.exchange, q.interval)) {
           throw new ExgateError('INVALID_ARGUMENT', `${q.exchange} klines have no time-zone parameter; use exgate/kline or genkline with timeZone`);
@@ -181,27 +147,7 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
         }),
     },
     scanner: {
-      async regenerate(exchange, symbol, interval) {
-        const trades = await allTrades(exchange, symbol);
-        const first = trades[0];
-        if (!first) return { candles: 0, trades: 0, fromMs: null, toMs: null };
-        // Only buckets the stored prints close are rebuilt: the last one is the aggregator's.
-        const rebuilt = buildCandles(trades, interval).filter((c) => c.state !== 'forming');
-        const last = rebuilt[rebuilt.length - 1];
-        if (!last) return { candles: 0, trades: trades.length, fromMs: null, toMs: null };
-        const current = await d.store.candles({ exchange, symbol, interval, fromMs: rebuilt[0]!.openTimeMs, toMs: last.openTimeMs, limit: rebuilt.length + 1 });
-        const byOpen = new Map(current.map((c) => [c.openTimeMs, c]));
-        const changed = rebuilt.flatMap((c) => {
-          const old = byOpen.get(c.openTimeMs);
-          if (old && sameKline(old, c)) return [];
-          // A newer version than anything stored, so the rebuilt candle wins.
-          const version = (old?.version ?? 0) + 1;
-          return [{ ...c, version, state: old && old.state !== 'forming' && c.state !== 'forming' ? 'corrected' as const : c.state }];
-        });
-        if (changed.length > 0) await d.store.upsertCandles(changed);
-        d.logger.info({ exchange, symbol, interval, trades: trades.length, candles: rebuilt.length, changed: changed.length }, 'regenerated candles');
-        return { candles: changed.length, trades: trades.length, fromMs: rebuilt[0]!.openTimeMs, toMs: last.openTimeMs };
-      },
+      regenerate: (exchange, symbol, interval) => regenerateCandles(d, exchange, symbol, interval),
       async schedule(exchange, spec) {
         const schedule = spec.spec;
         const key = scheduleKey(exchange, schedule);
@@ -243,14 +189,4 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     logger: d.logger,
     metrics: d.metrics,
   };
-}
-
-const DECIMALS = ['open', 'high', 'low', 'close', 'volume', 'quoteVolume', 'takerBuyVolume', 'takerBuyQuoteVolume'] as const;
-
-/** Equal as klines: decimals compared by value (the store returns them in shortest form). */
-function sameKline(a: Candle, b: Candle): boolean {
-  return (
-    DECIMALS.every((f) => compareDecimalStrings(a[f], b[f]) === 0) && a.tradeCount === b.tradeCount &&
-    a.firstTradeId === b.firstTradeId && a.lastTradeId === b.lastTradeId && a.gapFree === b.gapFree
-  );
 }

@@ -4,6 +4,7 @@ import { appliedMigrations, migrate } from '../schema/migrate';
 import { ClickHouseMarketStore } from '../clickhouse-market-store';
 import type { SqlDriver } from '../ports';
 import { candleContract } from './contract-candles.test';
+import { historyContract } from './contract-history.test';
 import { tradeContract } from './contract-trades.test';
 
 /** What one run of the contract needs: a driver and a database nobody else uses. */
@@ -75,5 +76,6 @@ export function describeMarketStoreContract(label: string, open: () => Promise<C
 
     tradeContract(context);
     candleContract(context);
+    historyContract(context);
   });
 }

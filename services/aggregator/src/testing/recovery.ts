@@ -119,6 +119,10 @@ export function faultyStore(store: MarketStore, write: StoreWrite, nth: number, 
       check();
       return store.trades(q);
     },
+    history: (q: Parameters<MarketStore['history']>[0]) => {
+      check();
+      return store.history(q);
+    },
     lastTradeId: async (s: Parameters<MarketStore['lastTradeId']>[0]) => {
       check();
       return store.lastTradeId(s);
