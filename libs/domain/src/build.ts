@@ -18,8 +18,6 @@ export interface BuildCandlesOptions {
   readonly untilMs?: number;
   /** How far back in time a print may arrive after later ones and still count. Default 60 s. */
   readonly reorderWindowMs?: number;
-  /** Ids go up by one, so a jump is a loss (default); false for exchanges whose ids only grow. */
-  readonly contiguousIds?: boolean;
 }
 
 /**
@@ -42,7 +40,6 @@ export function buildCandles(trades: readonly Trade[], interval: IntervalId, opt
     openAt: options.openAt,
     contiguousIds: options.contiguousIds,
     coveredFromMs: options.coveredFromMs,
-    contiguousIds: options.contiguousIds,
     graceMs: options.reorderWindowMs ?? 60_000,
     onCandle: (c) => byOpenTime.set(c.openTimeMs, c.version === 1 ? c : { ...c, state: 'closed', version: 1 }),
   });
