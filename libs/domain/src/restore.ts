@@ -72,7 +72,7 @@ export function restoreLevels(levels: readonly Level[], snapshot: EngineSnapshot
       const part = new CandleBuilder();
       for (const c of rows.get(level.source)!) {
         if (c.openTimeMs < current.openTimeMs || c.openTimeMs >= level.source.current.openTimeMs) continue;
-        loadCandle(part, c);
+        loadPart(part, c, level, watermarkMs - graceMs, prints);
         current.merge(part);
       }
     }
@@ -85,6 +85,22 @@ export function restoreLevels(levels: readonly Level[], snapshot: EngineSnapshot
     for (const b of level.retained) exactKeys(b, exact, b.openTimeMs, b.closeTimeMs);
   }
   return { lastId, lastTimeMs, watermarkMs, uncovered: uncovered(levels, rows) };
+}
+
+/**
+ * A stored candle as a part of a fold. Where buckets open at the previous price, a stored candle's
+ * open, high and low include the price carried into it, which a late print in the bucket before it
+ * can still change (while that bucket is correctable, so this one opens after `sinceMs`): such a
+ * part is rebuilt from its prints (all read, they lie in the correctable window), the carry applied
+ * afresh when the fold is shown. Any other stored part is final.
+ */
+function loadPart(b: CandleBuilder, row: Candle, level: Level, sinceMs: number, prints: readonly Trade[]): void {
+  if (!level.meta.openAtCarry || row.openTimeMs <= sinceMs) {
+    loadCandle(b, row);
+    return;
+  }
+  b.reset(row.openTimeMs, row.closeTimeMs);
+  addPrints(b, prints);
 }
 
 function addPrints(b: CandleBuilder, prints: readonly Trade[]): void {
@@ -160,7 +176,7 @@ function restoreClosed(level: Level, list: readonly Candle[], graceMs: number, w
       b.reset(row.openTimeMs, row.closeTimeMs);
       addPrints(b, prints);
     } else if (row) {
-      loadCandle(b, row);
+      loadPart(b, row, level, watermarkMs - graceMs, prints);
     }
     if (row) {
       b.version = row.version;

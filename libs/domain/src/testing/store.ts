@@ -84,8 +84,8 @@ export interface Batch {
 }
 
 /**
- * An engine as the aggregator service runs it: per batch, prints, then the declared gap, then the
- * watermark; then the prints are stored, then the candles (forming and newly published).
+ * An engine as the aggregator service runs it: per batch, the declared gap, then the prints, then
+ * the watermark; then the prints are stored, then the candles (forming and newly published).
  */
 export class StoredEngine {
   readonly emitted: Candle[] = [];
@@ -108,8 +108,8 @@ export class StoredEngine {
   /** `storeCandles: false` is a crash between the two writes. */
   apply(b: Batch, storeCandles = true): void {
     const from = this.emitted.length;
-    for (const t of b.prints) this.engine.ingest(t);
     if (b.gap) this.engine.markGap(b.gap.fromMs, b.gap.toMs);
+    for (const t of b.prints) this.engine.ingest(t);
     if (b.advanceToMs !== undefined && b.advanceToMs !== null) this.engine.advanceTo(b.advanceToMs);
     this.store.insertTrades(b.prints);
     if (storeCandles) this.store.upsertCandles([...this.engine.formingAll(), ...this.emitted.slice(from)]);
