@@ -21,12 +21,12 @@ export interface BybitRestOptions {
   readonly requestsPerWindow?: number;
   readonly requestWindowMs?: number;
   readonly instrumentsTtlMs?: number;
+  /** instruments-info page size (linear has more than 500 symbols; 1000 is the most a page holds). */
+  readonly instrumentsPageSize?: number;
 }
 
 /** A symbol we do not know may be newly listed: refresh the listing on a miss, at most this often. */
 const MISS_REFRESH_MS = 60_000;
-/** instruments-info pages (linear has more than 500 symbols; 1000 is the most a page holds). */
-const INSTRUMENTS_PAGE = 1000;
 /** Without a reset time, a `retCode 10006` waits this long. */
 const DEFAULT_RETRY_AFTER_MS = 1_000;
 
@@ -140,7 +140,7 @@ export class BybitRest implements ExchangeRest {
     // Spot answers everything at once; linear pages by cursor.
     for (let page = 0; page < 50; page++) {
       const result = await this.get('/v5/market/instruments-info', {
-        category, ...(category === 'spot' ? {} : { limit: INSTRUMENTS_PAGE }), ...(cursor ? { cursor } : {}),
+        category, ...(category === 'spot' ? {} : { limit: this.o.instrumentsPageSize ?? 1000 }), ...(cursor ? { cursor } : {}),
       }, instruments);
       for (const i of result.list) if (i.status === 'Trading') byWire.set(i.symbol, i);
       cursor = result.nextPageCursor;

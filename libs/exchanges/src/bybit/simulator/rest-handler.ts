@@ -22,7 +22,7 @@ export interface BybitRestContext {
   readonly window: RequestWindow;
   /** Linear instruments-info page size when the client sends no `limit` (Bybit: 500). */
   readonly instrumentsPageSize: number;
-  readonly onRequest: (path: string, status: number, retCode: number | null) => void;
+  readonly onRequest: (path: string, query: Readonly<Record<string, string>>, status: number, retCode: number | null) => void;
 }
 
 /** Bybit's per-IP HTTP limit: requests in a rolling window; past it, 403 for `banMs`. */
@@ -50,7 +50,7 @@ export async function handleBybitRest(req: IncomingMessage, res: ServerResponse,
   const url = new URL(req.url ?? '/', 'http://simulator');
   const q = url.searchParams;
   const send = (status: number, body: string, headers: Record<string, string> = {}, retCode: number | null = null): void => {
-    ctx.onRequest(url.pathname, status, retCode);
+    ctx.onRequest(url.pathname, Object.fromEntries(q), status, retCode);
     res.writeHead(status, { 'content-type': status === 200 ? 'application/json' : 'text/plain', ...headers });
     res.end(body);
   };

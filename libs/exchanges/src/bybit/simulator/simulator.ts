@@ -56,10 +56,10 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
         takeRetCodeFault: () => this.takeRetCodeFault(),
         window,
         instrumentsPageSize: options.instrumentsPageSize ?? 500,
-        onRequest: (path, status, retCode) => {
+        onRequest: (path, query, status, retCode) => {
           this.stats.restRequests++;
           this.stats.restStatuses[status] = (this.stats.restStatuses[status] ?? 0) + 1;
-          this.emit('rest', { path, status, retCode });
+          this.emit('rest', { path, query, status, retCode });
         },
       }),
       upgrade: (req, accept) => {
