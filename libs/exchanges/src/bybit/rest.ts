@@ -93,7 +93,7 @@ export class BybitRest implements ExchangeRest {
   }
 
   /** Bybit serves no trades by id: the capability is `backfill: newest-only`. */
-  async tradesFromId(symbol: string): Promise<Trade[]> {
+  async tradesFromId(symbol: string, _fromId?: number, _limit?: number): Promise<Trade[]> {
     throw new ExgateError('EXCHANGE_REJECTED',
       `Bybit serves no trades by id (its ids are UUIDs and 19-digit numbers without order): only the newest ${LIMITS.recentTradesPerCall.linear} (spot ${LIMITS.recentTradesPerCall.spot}) through recent-trade`,
       { details: { symbol: symbol.slice(0, 40), backfill: 'newest-only' } });
