@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Trade } from '@exgate/domain';
 import { isExgateError } from '@exgate/errors';
 import { fixtureLines } from '@exgate/testing';
 import { silentLogger, systemClock } from '@exgate/runtime';
@@ -35,7 +36,7 @@ afterEach(async () => {
 
 const sourceIds = (symbol: string) => probe.trades.filter((t) => t.symbol === symbol).map((t) => t.sourceId);
 const printedSourceIds = (symbol: string) => sim.printed(symbol).map((p) => p.sourceId);
-const withoutReceipt = ({ receivedAtMs: _r, ...t }: { receivedAtMs: number }) => t;
+const withoutReceipt = ({ receivedAtMs: _r, id: _i, firstTradeId: _f, lastTradeId: _l, ...t }: Trade) => t;
 
 describe('Bybit feed against the simulator', () => {
   it('collects both markets, each on its own path, every recorded fill intact', async () => {
@@ -47,7 +48,11 @@ describe('Bybit feed against the simulator', () => {
     await probe.until('all 6 recorded fills', () => probe.trades.length === 6);
     const expected = recorded.slice(1).map((l) => parseFrame(l, Date.now())).flatMap((r) => (r.type === 'trades' ? r.trades : []));
     const bySymbol = (list: { symbol: string }[]) => [...list].sort((a, b) => a.symbol.localeCompare(b.symbol));
-    expect(bySymbol(probe.trades.map(withoutReceipt) as never)).toEqual(bySymbol(expected.map(withoutReceipt) as never));
+    expect(bySymbol(probe.trades.map(withoutReceipt))).toEqual(bySymbol(expected.map(withoutReceipt)));
+    // The mapper leaves ids to the feed, which numbers each symbol's prints on arrival (exchange ms × 1024, then +1).
+    expect(expected.every((t) => t.id === 0)).toBe(true);
+    const spot = probe.trades.filter((t) => t.symbol === 'BTCUSDT-SPOT');
+    expect(spot.map((t) => [t.id, t.firstTradeId, t.lastTradeId])).toEqual([0, 1, 2, 3].map((k) => Array(3).fill(1680652847524 * 1024 + k)));
     expect(sim.subscriptions().sort((a, b) => a.category.localeCompare(b.category))).toEqual([
       { category: 'linear', wires: ['LTCUSDT'] },
       { category: 'spot', wires: ['BTCUSDC', 'BTCUSDT'] },

@@ -7,3 +7,4 @@ export * from '../binance-usdm/simulator';
 export { BinanceSimulator } from '../binance/simulator';
 export { SPOT as BINANCE_SPOT_MARKET } from '../binance-spot/constants';
 export { HotbitSimulator, hotbitFramesFromBinance, type HotbitSimulatorOptions, type SimDeal as HotbitSimDeal } from '../hotbit/simulator';
+export { BybitSimulator, bybitFramesFromBinance, type BybitSimulatorOptions, type BybitSimPrint } from '../bybit/simulator';
