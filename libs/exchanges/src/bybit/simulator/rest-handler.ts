@@ -85,7 +85,9 @@ export async function handleBybitRest(req: IncomingMessage, res: ServerResponse,
   };
 
   if (url.pathname === '/v5/market/instruments-info') {
-    const all = ctx.listed(category).filter((s) => symbol === null || s === symbol).map((s) => instrument(category, s));
+    // Every listed symbol is Trading: a filter on another status (PreLaunch) finds none.
+    const status = q.get('status') ?? 'Trading';
+    const all = ctx.listed(category).filter((s) => (symbol === null || s === symbol) && status === 'Trading').map((s) => instrument(category, s));
     if (category === 'spot') return ok({ category, list: all });
     const limit = int('limit') ?? ctx.instrumentsPageSize;
     if (limit === 'bad' || limit < 1 || limit > 1000) return refuse('params error: limit must be in [1, 1000]');
