@@ -126,7 +126,7 @@ describe("Bybit simulator through ccxt's Bybit client (the real client library)"
     await setup({ frames: [...btcLinear, ...ethSpot], restHistory: 'all' });
     const ex = bybitClient();
     await ex.loadMarkets();
-    expect(Object.keys(ex.markets).sort()).toEqual(['BTC/USDT:USDT', 'ETH/USDT']);
+    expect(Object.keys(ex.markets ?? {}).sort()).toEqual(['BTC/USDT:USDT', 'ETH/USDT']);
     const end = Date.UTC(2024, 6, 19, 0, 2);
     const ohlcv = await ex.fetchOHLCV('BTC/USDT:USDT', '1m', undefined, 3, { end });
     expect(ohlcv.map((r) => r[0])).toEqual([end - 120_000, end - 60_000, end]);
