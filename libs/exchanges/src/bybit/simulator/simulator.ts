@@ -40,6 +40,8 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
   /** Fills of a push waiting for the rest of it (per exgate symbol). */
   private readonly pending = new Map<string, BybitSimPrint[]>();
   private flushScheduled = false;
+  /** Symbols listed per category (Bybit's spelling): the recording's and the extra ones. */
+  private readonly listing = new Map<Category, readonly string[]>();
   private nextConnectionId = 1;
 
   private constructor(private readonly options: BybitSimulatorOptions) {
@@ -191,9 +193,14 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
 
   // ---- internals ----
 
-  private listed(category: Category): string[] {
-    const recorded = this.recording.frames.filter((f) => f.category === category).map((f) => f.wire);
-    return [...new Set([...recorded, ...(this.options.extraSymbols?.[category] ?? [])])];
+  private listed(category: Category): readonly string[] {
+    let list = this.listing.get(category);
+    if (!list) {
+      const recorded = this.recording.frames.filter((f) => f.category === category).map((f) => f.wire);
+      list = [...new Set([...recorded, ...(this.options.extraSymbols?.[category] ?? [])])];
+      this.listing.set(category, list);
+    }
+    return list;
   }
 
   private restPrints(symbol: string): readonly BybitSimPrint[] {
