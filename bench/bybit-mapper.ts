@@ -7,7 +7,8 @@
 import os from 'node:os';
 import ccxt from 'ccxt';
 import { parseFrame as parseBybitFrame } from '../libs/exchanges/src/bybit/mapper';
-import { parseFrame as parseBinanceFrame } from '../libs/exchanges/src/binance-usdm/mapper';
+import { requireExchange } from '@exgate/exchanges';
+import { silentLogger, systemClock } from '@exgate/runtime';
 import { bybitFramesFromBinance } from '../libs/exchanges/src/bybit/simulator/reencode';
 import { fixtureLines } from '@exgate/testing';
 
@@ -15,6 +16,8 @@ const REPEAT = 20;
 const binanceLines = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl');
 const bybitLines = bybitFramesFromBinance(binanceLines, { category: 'linear' });
 const received = Date.now();
+const binanceUsdm = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger() });
+const parseBinanceFrame = (raw: string, at: number) => binanceUsdm.parseFrame(raw, at);
 
 function best(label: string, count: number, body: () => number): void {
   let sink = 0;
