@@ -1,6 +1,7 @@
 import { ExgateError } from '@exgate/errors';
 import { binanceSpot } from './binance-spot';
 import { binanceUsdm } from './binance-usdm';
+import { bybit } from './bybit';
 import { hotbit } from './hotbit';
 import type { ExchangeModule } from './types';
 
@@ -12,6 +13,7 @@ export const EXCHANGES: readonly ExchangeModule[] = [
   binanceUsdm,
   binanceSpot,
   hotbit,
+  bybit,
 ];
 
 /** By canonical id or alias, case-insensitive (`fbinance` → binance-usdm); undefined when unknown. */

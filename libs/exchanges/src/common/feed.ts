@@ -28,6 +28,11 @@ export interface ExchangeFeedOptions extends FeedOptions {
 const LEAVING_GRACE_MS = 30_000;
 /** Sequence numbers per millisecond of exchange time for prints whose ids carry no order. */
 export const SEQUENCE_PER_MS = 1024;
+/** The feed's numbering of one print after the symbol's previous id (also for recorded frames read without a feed). */
+export function sequenced(t: Trade, previousId: number | undefined): Trade {
+  const id = Math.max((previousId ?? 0) + 1, t.exchangeTimeMs * SEQUENCE_PER_MS);
+  return { ...t, id, firstTradeId: id, lastTradeId: id };
+}
 /** Exchange ids remembered per symbol for `sourceId` de-duplication: far more than one overlap holds. */
 const REMEMBERED_SOURCE_IDS = 20_000;
 
@@ -162,9 +167,9 @@ export class ExchangeFeed implements TradeFeed {
    * more than 1024 trades a millisecond for long enough to run ahead of time.
    */
   private sequenced(t: Trade): Trade {
-    const id = Math.max((this.lastIds.get(t.symbol) ?? 0) + 1, t.exchangeTimeMs * SEQUENCE_PER_MS);
-    this.lastIds.set(t.symbol, id);
-    return { ...t, id, firstTradeId: id, lastTradeId: id };
+    const numbered = sequenced(t, this.lastIds.get(t.symbol));
+    this.lastIds.set(t.symbol, numbered.id);
+    return numbered;
   }
 
   private isRepeat(t: Trade): boolean {

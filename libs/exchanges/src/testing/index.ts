@@ -8,3 +8,4 @@ export { BinanceSimulator } from '../binance/simulator';
 export { SPOT as BINANCE_SPOT_MARKET } from '../binance-spot/constants';
 export { HotbitSimulator, hotbitFramesFromBinance, type HotbitSimulatorOptions, type SimDeal as HotbitSimDeal } from '../hotbit/simulator';
 export type { SimulatorControl, SimulatorStats } from '../common/simulator/core';
+export { BybitSimulator, bybitFramesFromBinance, type BybitSimulatorOptions, type BybitSimPrint } from '../bybit/simulator';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { CandleAggregator, type Candle, type IntervalId } from '@exgate/domain';
-import type { ExchangeAdapter } from '@exgate/exchanges';
+import { sequenced, type ExchangeAdapter } from '@exgate/exchanges';
 import { klineJson } from '@exgate/api';
 
 export interface CandlesCommand {
@@ -50,6 +50,9 @@ export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => 
   let candles = 0;
   let control = 0;
   let out: string[] = [];
+  // Where the exchange's ids carry no order (Bybit, INTX), prints are numbered as the feed numbers them.
+  const numbered = cmd.adapter.info.capabilities.tradeIds === 'none';
+  let lastId: number | undefined;
 
   const emit = (c: Candle) => {
     out.push(cmd.format === 'csv' ? csvRow(c) : `${candles === 0 ? '' : ',\n'}${JSON.stringify(klineJson(c))}`);
@@ -81,7 +84,9 @@ export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => 
       control++;
       continue;
     }
-    for (const t of result.trades) {
+    for (const raw of result.trades) {
+      const t = numbered ? sequenced(raw, lastId) : raw;
+      lastId = t.id;
       engine ??= new CandleAggregator({
         exchange: t.exchange, symbol: t.symbol, intervals: [cmd.interval], tzOffsetMs: cmd.tzOffsetMs,
         openAt: cmd.adapter.info.candlePolicy.openAt,

@@ -15,7 +15,26 @@ export interface CommandHelp {
 
 /** `binance-usdm (alias fbinance), …`: from the registry, so a new exchange shows up by itself. */
 export function exchangeNames(): string {
-  return EXCHANGES.map((m) => (m.info.aliases.length > 0 ? `${m.info.id} (alias ${m.info.aliases.join(', ')})` : m.info.id)).join(', ');
+  return exchangeEntries().join(', ');
+}
+
+function exchangeEntries(): string[] {
+  return EXCHANGES.map((m) => (m.info.aliases.length > 0 ? `${m.info.id} (alias ${m.info.aliases.join(', ')})` : m.info.id));
+}
+
+/** exchangeNames, wrapped under 100 columns with continuation lines indented to `column`. */
+function wrappedExchangeNames(column: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, entry] of exchangeEntries().entries()) {
+    const piece = i < EXCHANGES.length - 1 ? `${entry},` : entry;
+    if (line !== '' && column + line.length + 1 + piece.length > 100) {
+      lines.push(line);
+      line = piece;
+    } else line = line === '' ? piece : `${line} ${piece}`;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(column)}`);
 }
 
 export const candlesHelp: CommandHelp = {
@@ -27,7 +46,7 @@ Reads JSON lines of websocket frames (trade or aggTrade streams, with or without
 combined-stream wrapper) and writes klines to stdout. A JSON summary goes to stderr.
 
 options:
-  --exchange ID              ${exchangeNames()}
+  --exchange ID              ${wrappedExchangeNames(29)}
   --input FILE               the recorded frames, one per line
   --interval INTERVAL        ${INTERVALS.join(' ')}
   --format csv|json          csv: Binance's 12 kline columns with a header line (default);
