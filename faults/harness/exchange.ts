@@ -1,5 +1,5 @@
 import type { Trade, TradeKind } from '@exgate/domain';
-import { EXCHANGES, requireExchange, type ExchangeModule } from '@exgate/exchanges';
+import { EXCHANGES, requireExchange, sequenced, type ExchangeModule } from '@exgate/exchanges';
 import type { SimulatorControl } from '@exgate/exchanges/testing';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import type { FaultKind } from './plan';
@@ -59,8 +59,10 @@ export function truthOf(x: FaultExchange, frames: readonly string[]): Map<string
   for (const frame of frames) {
     const r = adapter.parseFrame(frame, Date.now());
     if (r.type !== 'trades') continue;
-    for (const t of r.trades) {
-      const list = bySymbol.get(t.symbol);
+    for (const raw of r.trades) {
+      const list = bySymbol.get(raw.symbol);
+      // Where ids carry no order, the feed numbers prints as they arrive: so does the truth.
+      const t = x.module.info.capabilities.tradeIds === 'none' ? sequenced(raw, list?.at(-1)?.id) : raw;
       if (list) list.push(t);
       else bySymbol.set(t.symbol, [t]);
     }
