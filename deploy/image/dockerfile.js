@@ -3,10 +3,11 @@
 // Dockerfile's own instructions: the stages the target needs, in order, each in a folder that
 // stands for its root filesystem. The build context is the folder given, less .dockerignore.
 //
-//   node deploy/image/dockerfile.js --context DIR --target NAME --out DIR
+//   node deploy/image/dockerfile.js --context DIR --target NAME[,NAME…] --out DIR
 //
-// Writes OUT/<stage>/ for every stage run and OUT/<target>.json: the target's root, working
-// directory, environment, entrypoint, command and health check, for the caller to start.
+// Writes OUT/<stage>/ for every stage run (once, however many targets need it) and
+// OUT/<target>.json: the target's root, working directory, environment, entrypoint, command and
+// health check, for the caller to start.
 //
 // What it cannot reproduce, it says: a base image is this machine's own toolchain (node:20-slim
 // is the node on PATH, checked for the same major version), and ownership (USER, --chown) is not
@@ -20,7 +21,7 @@ const path = require('node:path');
 function parseArgs(argv) {
   const args = {};
   for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith('--') || argv[i + 1] === undefined) throw new Error(`usage: dockerfile.js --context DIR --target NAME --out DIR [--file Dockerfile]`);
+    if (!argv[i].startsWith('--') || argv[i + 1] === undefined) throw new Error('usage: dockerfile.js --context DIR --target NAME[,NAME…] --out DIR [--file Dockerfile]');
     args[argv[i].slice(2)] = argv[i + 1];
   }
   for (const k of ['context', 'target', 'out']) if (!args[k]) throw new Error(`--${k} is required`);
@@ -146,7 +147,8 @@ function main() {
     if (byName.has(s.from)) s.needs.add(s.from);
     for (const ins of s.body) if (ins.op === 'COPY' && splitFlags(ins.rest).flags.from) s.needs.add(splitFlags(ins.rest).flags.from);
   }
-  if (!byName.has(args.target)) throw new Error(`no stage ${args.target}; stages: ${stages.map((s) => s.name).join(', ')}`);
+  const targets = args.target.split(',');
+  for (const t of targets) if (!byName.has(t)) throw new Error(`no stage ${t}; stages: ${stages.map((s) => s.name).join(', ')}`);
   const wanted = new Set();
   const want = (name) => {
     if (wanted.has(name)) return;
@@ -155,7 +157,7 @@ function main() {
     wanted.add(name);
     for (const n of s.needs) want(n);
   };
-  want(args.target);
+  targets.forEach(want);
 
   const done = new Map();
   for (const stage of stages.filter((s) => wanted.has(s.name))) {
@@ -235,10 +237,12 @@ function main() {
     }
     done.set(stage.name, state);
   }
-  const image = done.get(args.target);
-  const description = { target: args.target, ...image, workdir: path.join(image.root, image.workdir) };
-  fs.writeFileSync(path.join(out, `${args.target}.json`), `${JSON.stringify(description, null, 2)}\n`);
-  console.log(`[${args.target}] built in ${image.root}`);
+  for (const target of targets) {
+    const image = done.get(target);
+    const description = { target, ...image, workdir: path.join(image.root, image.workdir) };
+    fs.writeFileSync(path.join(out, `${target}.json`), `${JSON.stringify(description, null, 2)}\n`);
+    console.log(`[${target}] built in ${image.root}`);
+  }
 }
 
 try {
