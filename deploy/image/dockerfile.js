@@ -37,7 +37,7 @@ function parseDockerfile(text) {
     if (pending === '' && (line === '' || line.startsWith('#'))) continue;
     if (line.startsWith('#')) continue; // a comment inside a continued instruction
     if (line.endsWith('\\')) {
-      pending += `${line.slice(0, -1)} `;
+      pending += `${line.slice(0, -1).trimEnd()} `;
       continue;
     }
     const full = (pending + line).trim();
@@ -122,8 +122,8 @@ function cloneFolder(from, to) {
   if (r.status !== 0) copyTree(from, to);
 }
 
-function main() {
-  const args = parseArgs(process.argv.slice(2));
+function main(argv) {
+  const args = parseArgs(argv);
   const context = path.resolve(args.context);
   const out = path.resolve(args.out);
   const instructions = parseDockerfile(fs.readFileSync(path.join(context, args.file || 'Dockerfile'), 'utf8'));
@@ -245,9 +245,13 @@ function main() {
   }
 }
 
-try {
-  main();
-} catch (e) {
-  console.error(`dockerfile.js: ${e.message}`);
-  process.exit(1);
+if (require.main === module) {
+  try {
+    main(process.argv.slice(2));
+  } catch (e) {
+    console.error(`dockerfile.js: ${e.message}`);
+    process.exit(1);
+  }
 }
+
+module.exports = { build: main, ignoreRules, parseDockerfile };
