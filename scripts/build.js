@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm run build: compiles the entry points (tsconfig.build.json) into dist/, then makes the
-// workspace's @exgate/* names resolve there with plain Node, no tsx and no loader hook.
+// npm run build: compiles the entry points (tsconfig.build.json) into dist/, copies the files the
+// code reads at run time beside them, then makes the workspace's @exgate/* names resolve there
+// with plain Node, no tsx and no loader hook.
 //
 // Each alias of tsconfig.base.json whose target was compiled gets a one-line module at
 // dist/node_modules/@exgate/<name>.js that requires the compiled target. Node's own resolution
@@ -36,10 +37,40 @@ for (const [alias, [target]] of Object.entries(paths)) {
   linked.push(alias);
 }
 
+// Files the code reads at run time (the chart page's HTML, JavaScript and CSS): every file under a
+// compiled lib's or service's src/ that tsc does not emit, beside the compiled code, as in the
+// sources. Recorded test frames (__fixtures__), test helpers and tsconfig files stay out.
+const copied = [];
+function copyAssets(from, to) {
+  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== '__fixtures__' && entry.name !== 'testing') copyAssets(source, path.join(to, entry.name));
+    } else if (!/\.ts$/.test(entry.name) && !/^tsconfig.*\.json$/.test(entry.name)) {
+      fs.mkdirSync(to, { recursive: true });
+      fs.copyFileSync(source, path.join(to, entry.name));
+      copied.push(path.relative(root, source));
+    }
+  }
+}
+for (const group of ['libs', 'services']) {
+  for (const name of fs.readdirSync(path.join(root, group))) {
+    const src = path.join(group, name, 'src');
+    if (fs.existsSync(path.join(dist, src))) copyAssets(path.join(root, src), path.join(dist, src));
+  }
+}
+
 // Test helpers must not ride along into the image: a production import of one pulls it in.
-const leaked = ['libs/testing'].filter((dir) => fs.existsSync(path.join(dist, dir)));
+function testCode(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'node_modules' ? [] : e.name === 'testing' ? [p] : testCode(p);
+    return /\.(spec|test|testing)\.js$/.test(e.name) ? [p] : [];
+  });
+}
+const leaked = testCode(dist).map((p) => path.relative(dist, p));
 if (leaked.length > 0) {
-  console.error(`build: production code imports test helpers (${leaked.join(', ')}); see which with: npx tsc -p tsconfig.build.json --listFiles`);
+  console.error(`build: production code imports test code (${leaked.join(', ')}); see which with: npx tsc -p tsconfig.build.json --listFiles`);
   process.exit(1);
 }
-console.log(`build: dist/ holds the compiled entry points; linked ${linked.join(', ')}`);
+console.log(`build: dist/ holds the compiled entry points and ${copied.length} files they read (${copied.join(', ')}); linked ${linked.join(', ')}`);

@@ -78,7 +78,8 @@ function ignoreRules(context) {
   if (!fs.existsSync(file)) return () => false;
   const rules = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => {
     const negate = l.startsWith('!');
-    const pattern = path.posix.normalize((negate ? l.slice(1) : l).replace(/^\/+/, ''));
+    // Docker cleans each pattern (filepath.Clean): no leading or trailing slash.
+    const pattern = path.posix.normalize((negate ? l.slice(1) : l).replace(/^\/+/, '')).replace(/\/+$/, '');
     let re = '';
     for (let i = 0; i < pattern.length; i += 1) {
       const c = pattern[i];

@@ -28,12 +28,14 @@ test('joins continued lines and drops comments, as Docker does', () => {
 });
 
 test('.dockerignore: the last matching pattern wins, a folder takes its contents, ** spans folders', () => {
-  const ignored = ignoreRules(context('ignore', { '.dockerignore': 'scripts\n!scripts/build.js\n**/*.spec.ts\n.git\n' }));
+  const ignored = ignoreRules(context('ignore', { '.dockerignore': 'scripts\n!scripts/build.js\n**/*.spec.ts\n**/testing/\n.git\n' }));
   assert.equal(ignored('scripts/test.sh'), true);
   assert.equal(ignored('scripts/build.js'), false);
   assert.equal(ignored('libs/store/src/a.spec.ts'), true);
   assert.equal(ignored('libs/store/src/a.ts'), false);
   assert.equal(ignored('.git/HEAD'), true);
+  assert.equal(ignored('libs/exchanges/src/testing/index.ts'), true);
+  assert.equal(ignored('libs/exchanges/src/index.ts'), false);
 });
 
 test('builds the stages a target needs, with COPY --from, ENV in RUN and the .dockerignore applied', () => {

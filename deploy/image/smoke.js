@@ -6,7 +6,8 @@
 //     /healthz, /readyz and /metrics, pass the image's HEALTHCHECK and stop cleanly on SIGTERM;
 //     the API asked for EXGATE_STORE=chdb stops at once and says the engine is not in this image.
 //   embedded image: `--replay` of the recorded Binance trades serves the minute 00:00 as Binance
-//     published it on /v1; the API and the aggregator run in distributed mode with EXGATE_STORE=chdb.
+//     published it on /v1, and the chart page with its files; the API and the aggregator run in
+//     distributed mode with EXGATE_STORE=chdb.
 //
 //   node deploy/image/smoke.js --images DIR --fixtures DIR   (KAFKA_BROKERS and NATS_URL set)
 'use strict';
@@ -123,7 +124,7 @@ const checks = [
     ok('api with EXGATE_STORE=chdb: exit code', exit.code, 1);
     if (!/npm package chdb\) is not installed/.test(fs.readFileSync(proc.log, 'utf8'))) throw new Error(`the API did not say why:\n${tail(proc)}`);
   }],
-  ['embedded: --replay serves Binance\'s published minute on /v1, passes HEALTHCHECK, stops on SIGTERM', async () => {
+  ['embedded: --replay serves Binance\'s published minute on /v1 and the chart page, passes HEALTHCHECK, stops on SIGTERM', async () => {
     const img = image('embedded');
     const apiPort = await freePort();
     const trades = path.join(fixtures, 'binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl');
@@ -139,6 +140,13 @@ const checks = [
     const decimal = (s) => String(s).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
     for (const [field, column] of [['open', 1], ['high', 2], ['low', 3], ['close', 4], ['volume', 5]]) ok(`kline ${field}`, decimal(kline[field]), decimal(row[column]));
     ok('kline trade_count', kline.trade_count, Number(row[8]));
+    // The chart page and the files it loads: copied into dist/ and node_modules by the build.
+    const page = await get(`http://127.0.0.1:${apiPort}/`);
+    ok('GET / status', page.status, 200);
+    for (const file of [...page.body.matchAll(/(?:src|href)="(\/chart\/[^"]+)"/g)].map((m) => m[1])) {
+      ok(`GET ${file} status`, (await get(`http://127.0.0.1:${apiPort}${file}`)).status, 200);
+    }
+    if (!page.body.includes('/chart/lightweight-charts.js')) throw new Error('the chart page does not load lightweight-charts');
     healthcheck(img, proc);
     await stops(proc);
   }],
