@@ -9,16 +9,7 @@ if [ -d node_modules ] && [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" 
   exit 0
 fi
 
-if [ -f package-lock.json ]; then
-  echo "bootstrap: installing dependencies (npm ci)" >&2
-  # Some registries (mirrors) lack other platforms' optional binaries (e.g. a darwin build of
-  # @swc/core), so the lock cannot list them and `npm ci` refuses it as out of sync. `npm install`
-  # still installs the locked versions; it only fills in what the lock could not hold.
-  if ! npm ci --no-audit --no-fund --loglevel=error >&2; then
-    echo "bootstrap: npm ci refused the lock file; installing with npm install instead" >&2
-    npm install --no-audit --no-fund --loglevel=error >&2
-  fi
-else
-  echo "bootstrap: installing dependencies (npm install)" >&2
-  npm install --no-audit --no-fund --loglevel=error >&2
-fi
+echo "bootstrap: installing dependencies (npm ci)" >&2
+# The lock lists every platform's package, including those the registry here does not serve
+# (scripts/lock-platforms.js), so npm ci accepts it as it is: no fallback to npm install.
+npm ci --no-audit --no-fund --loglevel=error >&2

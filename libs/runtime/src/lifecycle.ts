@@ -29,8 +29,15 @@ export function onShutdown(
     })();
     return stopping;
   };
+  // `on`, not `once`: the same signal often comes twice, from the terminal or a process-group
+  // kill and again relayed by a parent (npm, tsx). A second one with no handler left would take
+  // Node's default action and end the process in the middle of its flush.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) {
+        logger.info({ signal }, 'already shutting down');
+        return;
+      }
       logger.info({ signal }, 'shutting down');
       void stop();
     });

@@ -30,6 +30,7 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
   const published: Candle[] = [];
   const live: string[] = [];
   const liveTrades: Trade[] = [];
+  const metrics = new MetricsRegistry();
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'exgate-aggregator-'));
@@ -44,7 +45,7 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     events.subscribe(subjects.trades('binance-usdm', 'BTCUSDT'), (p) => liveTrades.push(...decodeTradeBatch(p).trades));
     aggregator = createAggregator({
       tradeLog: trades.reader({ groupId: 'aggregator' }), store, candleLog: candles.writer(), events,
-      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
+      clock: systemClock, logger: silentLogger(), metrics,
       config: { intervals: ['1m', '5m'], graceMs: 0, liveUpdates: true },
     });
     await aggregator.start();
@@ -104,5 +105,18 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     // The empty minute after it, while live and gap-free: flat at the previous close, no volume.
     const empty = (await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: formingOpen + 60_000, toMs: formingOpen + 60_000, limit: 1 }))[0]!;
     expect(empty).toMatchObject({ open: last.price.replace(/0+$/, '').replace(/\.$/, ''), close: empty.open, high: empty.open, low: empty.open, volume: '0', tradeCount: 0, gapFree: true });
+  });
+
+  it('exports the newest watermark per stream, which an older one does not move back', async () => {
+    const watermark = () => metrics.gauge('exgate_aggregator_watermark_ms', '').get({ exchange: 'binance-usdm', symbol: 'BTCUSDT' });
+    const last = prints[prints.length - 1]!;
+    const newest = Math.floor(last.exchangeTimeMs / 60_000) * 60_000 + 120_000; // the previous test's last watermark
+    expect(watermark()).toBe(newest);
+    await trades.writer().publish([batch([], newest - 90_000)]);
+    await eventually(consumed, { what: 'every message handled and committed' });
+    expect(watermark()).toBe(newest);
+    await trades.writer().publish([batch([], newest + 30_000)]);
+    await eventually(() => watermark() === newest + 30_000, { what: 'the watermark to move on' });
+    expect(metrics.render()).toContain(`exgate_aggregator_watermark_ms{exchange="binance-usdm",symbol="BTCUSDT"} ${newest + 30_000}`);
   });
 });

@@ -56,6 +56,9 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
     trades: deps.metrics.counter('exgate_aggregator_trades_total', 'Prints consumed, by outcome'),
     candles: deps.metrics.counter('exgate_aggregator_candles_total', 'Candles closed or corrected'),
     lag: deps.metrics.gauge('exgate_aggregator_watermark_lag_ms', 'Clock minus the collector watermark'),
+    // The lag above freezes when batches stop coming; Prometheus computes the true lag from this
+    // (time() * 1000 - max by (exchange, symbol)), across replicas and while a feed is down.
+    watermark: deps.metrics.gauge('exgate_aggregator_watermark_ms', 'Newest collector watermark per stream: every print up to this exchange time (ms since the epoch) is in'),
   };
   const streams = new Streams(deps.store, config, logger, deps.metrics);
   const queue = new SerialQueue();
@@ -125,6 +128,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       state.watermarkMs = Math.max(state.watermarkMs ?? batch.watermarkMs, batch.watermarkMs);
       state.engine.advanceTo(batch.watermarkMs);
       m.lag.set(deps.clock.nowMs() - batch.watermarkMs, { exchange: batch.exchange, symbol: batch.symbol });
+      m.watermark.set(state.watermarkMs, { exchange: batch.exchange, symbol: batch.symbol });
     }
   }
 

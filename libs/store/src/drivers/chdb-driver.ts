@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { drainPending, Session } from 'chdb';
+import type { Session } from 'chdb';
 import { ExgateError } from '@exgate/errors';
 import type { SqlDriver } from '../ports';
+import { loadChdb } from './chdb-module';
 import { closedError, storeError, type ErrorFacts } from './errors';
 import { parseJsonLines, toInsertPayload } from './json-lines';
 
@@ -23,7 +24,7 @@ let releasing: Promise<void> = Promise.resolve();
 async function releaseEngine(engine: Engine): Promise<void> {
   engine.session.close();
   // close() returns before the connection is gone when an operation is still running on it.
-  await drainPending();
+  await loadChdb().drainPending();
 }
 
 async function acquireEngine(dataDir: string): Promise<Engine> {
@@ -41,11 +42,12 @@ async function acquireEngine(dataDir: string): Promise<Engine> {
     );
   }
   if (!current) {
+    const { Session: ChdbSession } = loadChdb();
     mkdirSync(dataDir, { recursive: true });
     let session: Session;
     try {
       // Tables load synchronously, so the first query after a restart never finds them loading.
-      session = new Session(dataDir, { connectionArgs: ['--async_load_databases=0'] });
+      session = new ChdbSession(dataDir, { connectionArgs: ['--async_load_databases=0'] });
     } catch (e) {
       if (/one active data directory/i.test(e instanceof Error ? e.message : '')) {
         // Held by a session this registry does not know: chdb used directly, or an earlier jest

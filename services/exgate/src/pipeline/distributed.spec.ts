@@ -105,9 +105,13 @@ describe('pipeline, distributed: simulator → collector process → Kafka → a
     const expected = coveredBinanceKlines();
     const first = expected[0]!.openTimeMs;
     const last = expected[expected.length - 1]!.openTimeMs;
-    const { status, body } = await get(`/v1/fbinance/exgate/kline/BTCUSDT/1m/${first}/${last}`);
-    expect(status).toBe(200);
-    const ours = body.kline as Record<string, unknown>[];
+    // The aggregator stores a batch's trades before its candles: the last print stored does not
+    // mean its candles are yet.
+    const ours = await eventually(async () => {
+      const { status, body } = await get(`/v1/fbinance/exgate/kline/BTCUSDT/1m/${first}/${last}`);
+      const kline = status === 200 ? (body.kline as Record<string, unknown>[]) : [];
+      return kline.length === expected.length && kline.every((k) => k.state === 'closed') && kline;
+    }, { what: `all ${expected.length} covered minutes served closed`, timeoutMs: 30_000, intervalMs: 200 });
     expect(ours.map((k) => k.open_time)).toEqual(expected.map((k) => k.openTimeMs));
     expect(expected.flatMap((k, i) => differences(ours[i]!, k))).toEqual([]);
     expect(ours.every((k) => k.state === 'closed' && k.gap_free === true)).toBe(true);

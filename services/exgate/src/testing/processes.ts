@@ -33,7 +33,7 @@ export interface NpmStart extends ServiceProcess {
 
 /**
  * `npm start -- ARGS` exactly as the README shows it, in its own process group (so a signal
- * reaches npm, tsx and node alike, as from a terminal). Resolves once it serves.
+ * reaches npm and node alike, as from a terminal). Resolves once it serves.
  */
 export async function npmStart(args: readonly string[], env: Readonly<Record<string, string>>): Promise<NpmStart> {
   const child = spawn('npm', ['start', '--', ...args], {
@@ -42,7 +42,7 @@ export async function npmStart(args: readonly string[], env: Readonly<Record<str
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
   });
-  // 'close': npm and everything that shares its stdout (tsx, node) have ended.
+  // 'close': npm and everything that shares its stdout (node) have ended.
   let closed = false;
   const exit = new Promise<number | null>((resolve) => child.once('close', (code) => {
     closed = true;
