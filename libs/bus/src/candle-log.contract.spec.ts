@@ -6,7 +6,7 @@ import { candleMessageKey } from './codec';
 import { KafkaCandleLogReader, KafkaCandleLogWriter } from './kafka/logs';
 import { CANDLE_TOPIC_CONFIGS, ensureTopics } from './kafka/topics';
 import { MemoryCandleLog } from './memory/logs';
-import { fixtureCandles } from './testing/fixture-candles';
+import { fixtureCandles } from './testing';
 import type { CandleDelivery, CandleLogReader, CandleLogWriter } from './ports';
 
 /** One contract, two logs: the in-memory candles topic and a real Kafka topic. */

@@ -4,10 +4,9 @@ import { silentLogger } from '@exgate/runtime';
 import { eventually, kafkaBrokers, uniqueName } from '@exgate/testing';
 import { candleFromJson } from '../candle-json';
 import { candleMessageKey } from '../codec';
-import type { CandleDelivery } from '../ports';
-import { fixtureCandles } from '../testing/fixture-candles';
+import { fixtureCandles, lastPerKey, latestVersions, readCandleTopic } from '../testing';
 import { createKafka } from './client';
-import { KafkaCandleLogReader, KafkaCandleLogWriter } from './logs';
+import { KafkaCandleLogWriter } from './logs';
 import { CANDLE_TOPIC_CONFIGS, ensureTopics, topicConfigDrift } from './topics';
 
 jest.setTimeout(180_000);
@@ -41,40 +40,6 @@ async function candleTopics(partitions: number): Promise<{ topic: string; jsonTo
   return { topic, jsonTopic };
 }
 
-/** A new consumer group reads the whole topic from the start, up to its end as of now. */
-async function readAll(topic: string, encoding: 'protobuf' | 'json'): Promise<CandleDelivery[]> {
-  const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
-  const remaining = new Set([...ends].filter(([, high]) => high > 0n).map(([p]) => p));
-  const deliveries: CandleDelivery[] = [];
-  const reader = new KafkaCandleLogReader({
-    kafka, topic, encoding, groupId: uniqueName('late'), logger: silentLogger(), heartbeatIntervalMs: 100, maxWaitTimeMs: 100,
-  });
-  let reached!: () => void;
-  const done = new Promise<void>((resolve) => (reached = resolve));
-  if (remaining.size === 0) reached();
-  const run = reader.run(async (d) => {
-    deliveries.push(d);
-    if (BigInt(d.offset) + 1n >= ends.get(d.partition)!) remaining.delete(d.partition);
-    if (remaining.size === 0) reached();
-  });
-  await Promise.race([done, run]);
-  await reader.close();
-  await run;
-  return deliveries;
-}
-
-/** The latest version of every candle, by key. */
-function latest(candles: readonly Candle[]): Map<string, Candle> {
-  const byKey = new Map<string, Candle>();
-  for (const c of candles) {
-    const prev = byKey.get(candleMessageKey(c));
-    if (!prev || prev.version <= c.version) byKey.set(candleMessageKey(c), c);
-  }
-  return byKey;
-}
-
-const sortByKey = (m: Map<string, Candle>) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([, c]) => c);
-
 describe('candle topics on the real broker', () => {
   const closed = fixtureCandles();
   const fiveMinutes = closed.slice(0, 10).map((c) => ({ ...c, interval: '5m' as const }));
@@ -96,25 +61,25 @@ describe('candle topics on the real broker', () => {
       await pause(); // past segment.ms: the next publish rolls the segment
     }
     await writer.close();
-    const expected = sortByKey(latest([...closed, ...fiveMinutes, eth, ...corrected, ...again, ...last]));
+    const expected = latestVersions([...closed, ...fiveMinutes, eth, ...corrected, ...again, ...last]);
     expect(expected).toHaveLength(closed.length + fiveMinutes.length + 1 + last.length);
     expect(steps.flat().length).toBeGreaterThan(expected.length); // superseded versions to drop
 
     // Before and after compaction, keeping the last message per key gives the latest versions;
     // once the cleaner ran, the topic holds nothing else.
-    await eventually(async () => (await readAll(topic, 'protobuf')).length === expected.length, {
+    await eventually(async () => (await readCandleTopic(kafka, admin, topic, 'protobuf')).length === expected.length, {
       what: 'the log cleaner compacted the topic to one message per candle', timeoutMs: 150_000, intervalMs: 2_000,
     });
-    const proto = await readAll(topic, 'protobuf');
-    expect(sortByKey(new Map(proto.map((d) => [d.key, d.candle])))).toEqual(expected);
+    const proto = await readCandleTopic(kafka, admin, topic, 'protobuf');
+    expect(lastPerKey(proto)).toEqual(expected);
     for (const d of proto) expect(d.key).toBe(candleMessageKey(d.candle));
     expect(proto.find((d) => d.candle.symbol === 'ETHUSDT')!.key).toBe(`binance-usdm:ETHUSDT:1m:${closed[0]!.openTimeMs}`);
 
-    await eventually(async () => (await readAll(jsonTopic, 'json')).length === expected.length, {
+    await eventually(async () => (await readCandleTopic(kafka, admin, jsonTopic, 'json')).length === expected.length, {
       what: 'the JSON topic compacted likewise', timeoutMs: 150_000, intervalMs: 2_000,
     });
-    const json = await readAll(jsonTopic, 'json');
-    expect(sortByKey(new Map(json.map((d) => [d.key, d.candle])))).toEqual(expected);
+    const json = await readCandleTopic(kafka, admin, jsonTopic, 'json');
+    expect(lastPerKey(json)).toEqual(expected);
     // Same key, same partition in both topics: a series is one partition, whatever the encoding.
     const partitionOf = new Map(proto.map((d) => [d.key, d.partition]));
     for (const d of json) expect(d.partition).toBe(partitionOf.get(d.key));

@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Admin } from 'kafkajs';
+import { candleMessageKey, type TradeLogWriter } from '@exgate/bus';
+import { lastPerKey, readCandleTopic } from '@exgate/bus/testing';
+import type { Candle, IntervalId, Trade, TradeBatch } from '@exgate/domain';
+import { requireExchange } from '@exgate/exchanges';
+import { connectDistributedBus, namespaced, type DistributedBus } from '@exgate/platform';
+import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
+import { openStore, type ClickHouseMarketStore } from '@exgate/store';
+import { eventually, fixtureLines, kafkaBrokers, natsUrl } from '@exgate/testing';
+import { createAggregator, type Aggregator } from './aggregator';
+
+jest.setTimeout(180_000);
+
+/**
+ * Issue 8 part 5's proof: the aggregator publishes to the real Kafka, a downstream consumer group
+ * that starts afterwards reads the candle topic (and its JSON variant) from the start and gets
+ * exactly the candles the store holds, at their latest versions.
+ */
+const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger() });
+const prints: Trade[] = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').flatMap((line) => {
+  const r = adapter.parseFrame(line, 1_800_000_000_000);
+  return r.type === 'trades' ? [...r.trades] : [];
+});
+const MIN_0100 = 1721347260000; // 2024-07-19 00:01 UTC, a minute the capture covers whole
+const DAY_BEFORE = prints[0]!.exchangeTimeMs - 86_400_000;
+const DAY_AFTER = prints.at(-1)!.exchangeTimeMs + 86_400_000;
+const INTERVALS_BUILT: readonly IntervalId[] = ['1m', '5m'];
+
+const namespace = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const names = namespaced(namespace);
+
+describe('candle topic: a late consumer gets the stored candles (real Kafka, real ClickHouse engine)', () => {
+  let dataDir: string;
+  let store: ClickHouseMarketStore;
+  let bus: DistributedBus;
+  let admin: Admin;
+  let aggregator: Aggregator;
+  let trades: TradeLogWriter;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'exgate-candle-topic-'));
+    store = await openStore({ kind: 'embedded', dataDir });
+    bus = await connectDistributedBus({
+      KAFKA_BROKERS: kafkaBrokers(), KAFKA_CLIENT_ID: 'exgate-test', KAFKA_PARTITIONS: 3, NATS_URL: natsUrl(),
+      EXGATE_NAMESPACE: namespace, KAFKA_CANDLES_JSON: true,
+    }, silentLogger(), 'test');
+    admin = bus.kafka.admin();
+    await admin.connect();
+    aggregator = createAggregator({
+      tradeLog: bus.tradeReader('aggregator'), store, candleLog: bus.candleWriter(), events: bus.events,
+      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
+      // Wide grace: the held-back prints below correct candles long closed by the watermark.
+      config: { intervals: INTERVALS_BUILT, graceMs: 24 * 3_600_000, liveUpdates: false },
+    });
+    await aggregator.start();
+    trades = bus.tradeWriter();
+  });
+
+  afterAll(async () => {
+    await aggregator?.stop();
+    await admin?.deleteTopics({ topics: [names.tradesTopic, names.candlesTopic, names.candlesJsonTopic] }).catch(() => undefined);
+    await admin?.disconnect();
+    await bus?.close();
+    await store?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const batch = (t: readonly Trade[], watermarkMs: number): TradeBatch => ({
+    exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade', trades: t, watermarkMs, gap: null,
+  });
+
+  /**
+   * A candle with its decimals written without trailing zeros: the store's Decimal columns give
+   * `63960` for the `63960.00` the engine published, the same exact value.
+   */
+  const exact = (c: Candle): Candle => {
+    const d = (text: string) => (text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text);
+    return {
+      ...c, open: d(c.open), high: d(c.high), low: d(c.low), close: d(c.close), volume: d(c.volume),
+      quoteVolume: d(c.quoteVolume), takerBuyVolume: d(c.takerBuyVolume), takerBuyQuoteVolume: d(c.takerBuyQuoteVolume),
+    };
+  };
+
+  /** Every closed or corrected candle in the store (forming ones never go to the topic), sorted by key. */
+  async function storedCandles(): Promise<Candle[]> {
+    const all: Candle[] = [];
+    for (const interval of INTERVALS_BUILT) {
+      all.push(...await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval, fromMs: DAY_BEFORE, toMs: DAY_AFTER, limit: 10_000 }));
+    }
+    return all.filter((c) => c.state !== 'forming').sort((a, b) => (candleMessageKey(a) < candleMessageKey(b) ? -1 : 1));
+  }
+
+  it('closes, corrects print by print, and a group that starts afterwards reads exactly the stored candles, from either topic', async () => {
+    // Two runs of prints of the 00:01 minute are held back: the minute closes incomplete (an id
+    // jump), then every late print corrects it (a version each), and its 5m bucket with it.
+    const inMinute = prints.filter((t) => t.exchangeTimeMs >= MIN_0100 && t.exchangeTimeMs < MIN_0100 + 60_000);
+    const heldA = inMinute.slice(100, 110);
+    const heldB = inMinute.slice(500, 505);
+    const held = new Set([...heldA, ...heldB].map((t) => t.id));
+    const watermark = prints.at(-1)!.exchangeTimeMs;
+    await trades.publish([batch(prints.filter((t) => !held.has(t.id)), watermark)]);
+    await trades.publish([batch(heldA, watermark)]);
+    await trades.publish([batch(heldB, watermark)]);
+
+    const finalVersion = 1 + held.size;
+    await eventually(async () => (await storedCandles()).some((c) => c.interval === '1m' && c.openTimeMs === MIN_0100 && c.version === finalVersion), {
+      what: 'the 00:01 minute with every late print in the store', timeoutMs: 60_000, intervalMs: 200,
+    });
+    const stored = await storedCandles();
+    expect(stored.find((c) => c.interval === '1m' && c.openTimeMs === MIN_0100)).toMatchObject({ state: 'corrected', gapFree: true, tradeCount: 1334 });
+    expect(new Set(stored.map((c) => c.interval))).toEqual(new Set(INTERVALS_BUILT));
+    // The store is written after the topic: once it holds them, the topic has them too.
+
+    const proto = await readCandleTopic(bus.kafka, admin, names.candlesTopic, 'protobuf');
+    expect(lastPerKey(proto).map(exact)).toEqual(stored.map(exact));
+    // Every version went out, each after the one before it, in the series' one partition.
+    const versions = proto.filter((d) => d.candle.interval === '1m' && d.candle.openTimeMs === MIN_0100);
+    expect(versions.map((d) => d.candle.version)).toEqual(Array.from({ length: finalVersion }, (_, i) => i + 1));
+    expect(versions.map((d) => d.candle.state)).toEqual(['closed', ...Array<string>(held.size).fill('corrected')]);
+    expect(versions.map((d) => d.candle.gapFree)).toEqual([...Array<boolean>(held.size).fill(false), true]);
+    expect(versions[0]!.key).toBe(`binance-usdm:BTCUSDT:1m:${MIN_0100}`);
+    for (const interval of INTERVALS_BUILT) {
+      expect(new Set(proto.filter((d) => d.candle.interval === interval).map((d) => d.partition)).size).toBe(1);
+    }
+
+    const json = await readCandleTopic(bus.kafka, admin, names.candlesJsonTopic, 'json');
+    expect(lastPerKey(json).map(exact)).toEqual(stored.map(exact));
+    // The same messages, partition by partition, in the same order.
+    const sequence = (ds: typeof proto) => [...ds].sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset)).map((d) => `${d.partition}/${d.key}`);
+    expect(sequence(json)).toEqual(sequence(proto));
+  });
+});
