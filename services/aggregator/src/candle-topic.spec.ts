@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Admin } from 'kafkajs';
@@ -8,8 +8,8 @@ import type { Candle, IntervalId, Trade, TradeBatch } from '@exgate/domain';
 import { requireExchange } from '@exgate/exchanges';
 import { connectDistributedBus, namespaced, type DistributedBus } from '@exgate/platform';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
-import { openStore, type ClickHouseMarketStore } from '@exgate/store';
-import { eventually, fixtureLines, kafkaBrokers, natsUrl } from '@exgate/testing';
+import { ChdbDriver, openStore, type ClickHouseMarketStore } from '@exgate/store';
+import { eventually, fixtureLines, kafkaBrokers, natsUrl, uniqueName } from '@exgate/testing';
 import { createAggregator, type Aggregator } from './aggregator';
 
 jest.setTimeout(180_000);
@@ -28,6 +28,8 @@ const MIN_0100 = 1721347260000; // 2024-07-19 00:01 UTC, a minute the capture co
 const DAY_BEFORE = prints[0]!.exchangeTimeMs - 86_400_000;
 const DAY_AFTER = prints.at(-1)!.exchangeTimeMs + 86_400_000;
 const INTERVALS_BUILT: readonly IntervalId[] = ['1m', '5m'];
+
+const byKey = (a: Candle, b: Candle) => (candleMessageKey(a) < candleMessageKey(b) ? -1 : 1);
 
 const namespace = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const names = namespaced(namespace);
@@ -90,7 +92,7 @@ describe('candle topic: a late consumer gets the stored candles (real Kafka, rea
     for (const interval of INTERVALS_BUILT) {
       all.push(...await store.candles({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval, fromMs: DAY_BEFORE, toMs: DAY_AFTER, limit: 10_000 }));
     }
-    return all.filter((c) => c.state !== 'forming').sort((a, b) => (candleMessageKey(a) < candleMessageKey(b) ? -1 : 1));
+    return all.filter((c) => c.state !== 'forming').sort(byKey);
   }
 
   it('closes, corrects print by print, and a group that starts afterwards reads exactly the stored candles, from either topic', async () => {
@@ -131,5 +133,48 @@ describe('candle topic: a late consumer gets the stored candles (real Kafka, rea
     // The same messages, partition by partition, in the same order.
     const sequence = (ds: typeof proto) => [...ds].sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset)).map((d) => `${d.partition}/${d.key}`);
     expect(sequence(json)).toEqual(sequence(proto));
+  });
+
+  it("fills the ClickHouse Kafka engine table of docs/kafka.md from the JSON topic with exactly the stored candles", async () => {
+    const doc = await readFile(path.join(__dirname, '../../../docs/kafka.md'), 'utf8');
+    const ddl = /```sql\n(CREATE DATABASE IF NOT EXISTS downstream;[\s\S]*?)```/.exec(doc)?.[1];
+    expect(ddl).toBeDefined();
+    const statements = ddl!
+      .replace("'kafka:9092'", `'${kafkaBrokers().join(',')}'`)
+      .replace("'exgate.candles-json.v2'", `'${names.candlesJsonTopic}'`)
+      .replace("'clickhouse-exgate-candles'", `'${uniqueName('clickhouse')}'`)
+      .split(/;\s*\n/)
+      .map((sql) => sql.trim())
+      .filter((sql) => sql.length > 0);
+    expect(statements).toHaveLength(4);
+    // The store's own engine (chdb binds one folder per process): the Kafka engine consumes in it.
+    const clickhouse = await ChdbDriver.open(ChdbDriver.openDataDir()!);
+    try {
+      for (const sql of statements) await clickhouse.exec(sql);
+      const stored = (await storedCandles()).map(exact);
+      type Row = Record<string, string | number | boolean | null>;
+      const rows = () => clickhouse.query<Row>(`
+        SELECT exchange, symbol, interval, toUnixTimestamp64Milli(open_time) AS open_ms, toUnixTimestamp64Milli(close_time) AS close_ms,
+               toString(open) AS o, toString(high) AS h, toString(low) AS l, toString(close) AS c, toString(volume) AS v,
+               toString(quote_volume) AS qv, toString(taker_buy_volume) AS tbv, toString(taker_buy_quote_volume) AS tbqv,
+               trade_count, first_trade_id, last_trade_id, gap_free, toString(state) AS state, version
+        FROM downstream.candles FINAL ORDER BY exchange, symbol, interval, open_time`);
+      await eventually(async () => (await rows()).length === stored.length, {
+        what: 'the Kafka engine consumed every candle', timeoutMs: 60_000, intervalMs: 500,
+      });
+      const asCandles: Candle[] = (await rows()).map((r) => ({
+        exchange: String(r.exchange), symbol: String(r.symbol), interval: r.interval as IntervalId,
+        openTimeMs: Number(r.open_ms), closeTimeMs: Number(r.close_ms),
+        open: String(r.o), high: String(r.h), low: String(r.l), close: String(r.c), volume: String(r.v),
+        quoteVolume: String(r.qv), takerBuyVolume: String(r.tbv), takerBuyQuoteVolume: String(r.tbqv),
+        tradeCount: Number(r.trade_count), firstTradeId: r.first_trade_id === null ? null : Number(r.first_trade_id),
+        lastTradeId: r.last_trade_id === null ? null : Number(r.last_trade_id), gapFree: Boolean(r.gap_free),
+        state: r.state as Candle['state'], version: Number(r.version),
+      }));
+      expect(asCandles.sort(byKey)).toEqual(stored);
+    } finally {
+      await clickhouse.exec('DROP DATABASE IF EXISTS downstream SYNC').catch(() => undefined);
+      await clickhouse.close();
+    }
   });
 });
