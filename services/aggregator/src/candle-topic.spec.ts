@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Admin } from 'kafkajs';
-import { candleMessageKey, type TradeLogWriter } from '@exgate/bus';
+import { CANDLE_TOPIC_CONFIGS, candleMessageKey, topicConfigDrift, type TradeLogWriter } from '@exgate/bus';
 import { lastPerKey, readCandleTopic } from '@exgate/bus/testing';
 import type { Candle, IntervalId, Trade, TradeBatch } from '@exgate/domain';
 import { requireExchange } from '@exgate/exchanges';
@@ -94,6 +94,12 @@ describe('candle topic: a late consumer gets the stored candles (real Kafka, rea
     }
     return all.filter((c) => c.state !== 'forming').sort(byKey);
   }
+
+  it('finds both candle topics created compacted by the bus', async () => {
+    for (const topic of [names.candlesTopic, names.candlesJsonTopic]) {
+      expect(await topicConfigDrift(admin, topic, CANDLE_TOPIC_CONFIGS)).toEqual({});
+    }
+  });
 
   it('closes, corrects print by print, and a group that starts afterwards reads exactly the stored candles, from either topic', async () => {
     // Two runs of prints of the 00:01 minute are held back: the minute closes incomplete (an id
