@@ -8,9 +8,10 @@ import type { Candle, IntervalId, Trade, TradeBatch } from '@exgate/domain';
 import { requireExchange } from '@exgate/exchanges';
 import { connectDistributedBus, namespaced, type DistributedBus } from '@exgate/platform';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
-import { ChdbDriver, openStore, type ClickHouseMarketStore } from '@exgate/store';
+import { openStore, type ClickHouseMarketStore } from '@exgate/store';
 import { eventually, fixtureLines, kafkaBrokers, natsUrl, uniqueName } from '@exgate/testing';
 import { createAggregator, type Aggregator } from './aggregator';
+import { runKafkaEngine } from './testing/kafka-engine';
 
 jest.setTimeout(180_000);
 
@@ -153,34 +154,24 @@ describe('candle topic: a late consumer gets the stored candles (real Kafka, rea
       .map((sql) => sql.trim())
       .filter((sql) => sql.length > 0);
     expect(statements).toHaveLength(4);
-    // The store's own engine (chdb binds one folder per process): the Kafka engine consumes in it.
-    const clickhouse = await ChdbDriver.open(ChdbDriver.openDataDir()!);
-    try {
-      for (const sql of statements) await clickhouse.exec(sql);
-      const stored = (await storedCandles()).map(exact);
-      type Row = Record<string, string | number | boolean | null>;
-      const rows = () => clickhouse.query<Row>(`
-        SELECT exchange, symbol, interval, toUnixTimestamp64Milli(open_time) AS open_ms, toUnixTimestamp64Milli(close_time) AS close_ms,
-               toString(open) AS o, toString(high) AS h, toString(low) AS l, toString(close) AS c, toString(volume) AS v,
-               toString(quote_volume) AS qv, toString(taker_buy_volume) AS tbv, toString(taker_buy_quote_volume) AS tbqv,
-               trade_count, first_trade_id, last_trade_id, gap_free, toString(state) AS state, version
-        FROM downstream.candles FINAL ORDER BY exchange, symbol, interval, open_time`);
-      await eventually(async () => (await rows()).length === stored.length, {
-        what: 'the Kafka engine consumed every candle', timeoutMs: 60_000, intervalMs: 500,
-      });
-      const asCandles: Candle[] = (await rows()).map((r) => ({
-        exchange: String(r.exchange), symbol: String(r.symbol), interval: r.interval as IntervalId,
-        openTimeMs: Number(r.open_ms), closeTimeMs: Number(r.close_ms),
-        open: String(r.o), high: String(r.h), low: String(r.l), close: String(r.c), volume: String(r.v),
-        quoteVolume: String(r.qv), takerBuyVolume: String(r.tbv), takerBuyQuoteVolume: String(r.tbqv),
-        tradeCount: Number(r.trade_count), firstTradeId: r.first_trade_id === null ? null : Number(r.first_trade_id),
-        lastTradeId: r.last_trade_id === null ? null : Number(r.last_trade_id), gapFree: Boolean(r.gap_free),
-        state: r.state as Candle['state'], version: Number(r.version),
-      }));
-      expect(asCandles.sort(byKey)).toEqual(stored);
-    } finally {
-      await clickhouse.exec('DROP DATABASE IF EXISTS downstream SYNC').catch(() => undefined);
-      await clickhouse.close();
-    }
+    const stored = (await storedCandles()).map(exact);
+    const rows = await runKafkaEngine({
+      dataDir: path.join(dataDir, 'downstream'), statements, expect: stored.length, timeoutMs: 60_000,
+      query: `SELECT exchange, symbol, interval, toUnixTimestamp64Milli(open_time) AS open_ms, toUnixTimestamp64Milli(close_time) AS close_ms,
+                     toString(open) AS o, toString(high) AS h, toString(low) AS l, toString(close) AS c, toString(volume) AS v,
+                     toString(quote_volume) AS qv, toString(taker_buy_volume) AS tbv, toString(taker_buy_quote_volume) AS tbqv,
+                     trade_count, first_trade_id, last_trade_id, gap_free, toString(state) AS state, version
+              FROM downstream.candles FINAL ORDER BY exchange, symbol, interval, open_time`,
+    });
+    const asCandles: Candle[] = rows.map((r) => ({
+      exchange: String(r.exchange), symbol: String(r.symbol), interval: r.interval as IntervalId,
+      openTimeMs: Number(r.open_ms), closeTimeMs: Number(r.close_ms),
+      open: String(r.o), high: String(r.h), low: String(r.l), close: String(r.c), volume: String(r.v),
+      quoteVolume: String(r.qv), takerBuyVolume: String(r.tbv), takerBuyQuoteVolume: String(r.tbqv),
+      tradeCount: Number(r.trade_count), firstTradeId: r.first_trade_id === null ? null : Number(r.first_trade_id),
+      lastTradeId: r.last_trade_id === null ? null : Number(r.last_trade_id), gapFree: Boolean(r.gap_free),
+      state: r.state as Candle['state'], version: Number(r.version),
+    }));
+    expect(asCandles.sort(byKey)).toEqual(stored);
   });
 });
