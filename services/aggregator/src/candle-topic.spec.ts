@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -173,5 +174,41 @@ describe('candle topic: a late consumer gets the stored candles (real Kafka, rea
       state: r.state as Candle['state'], version: Number(r.version),
     }));
     expect(asCandles.sort(byKey)).toEqual(stored);
+  });
+
+  it('runs the kafkajs consumer of docs/kafka.md: it ends on the stored candles', async () => {
+    const doc = await readFile(path.join(__dirname, '../../../docs/kafka.md'), 'utf8');
+    const script = /```js\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(script).toBeDefined();
+    const code = script!
+      .replace("['kafka:9092']", JSON.stringify(kafkaBrokers()))
+      .replace("'exgate.candles-json.v2'", `'${names.candlesJsonTopic}'`)
+      .replace("groupId: 'candle-script'", `groupId: '${uniqueName('script')}'`)
+      .replace("clientId: 'candle-script'", "clientId: 'candle-script', logLevel: 0");
+    const stored = (await storedCandles()).map(exact);
+    // node -e from the repository root: require('kafkajs') resolves as in a user's project.
+    const child = spawn(process.execPath, ['-e', code], { cwd: path.join(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const last = new Map<string, { version: number; close: string }>();
+    let stderr = '';
+    let buffered = '';
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        const [key, version, close] = line.split(' ') as [string, string, string];
+        last.set(key, { version: Number(version), close });
+      }
+    });
+    try {
+      await eventually(() => stored.every((c) => last.get(candleMessageKey(c))?.version === c.version), {
+        what: `the script printed every stored candle at its version (stderr: ${stderr})`, timeoutMs: 60_000, intervalMs: 250,
+      });
+      expect([...last.keys()].sort()).toEqual(stored.map(candleMessageKey));
+      for (const c of stored) expect(exact({ ...c, close: last.get(candleMessageKey(c))!.close })).toEqual(c);
+    } finally {
+      child.kill('SIGTERM');
+    }
   });
 });
