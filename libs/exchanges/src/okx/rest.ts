@@ -122,7 +122,8 @@ export class OkxRest implements ExchangeRest {
 
   /**
    * The first print at or after `timeMs`: the newest one before it by time (type=2 pages by
-   * timestamp; `after` = older than), then the next id; none before it: the listing's first fill.
+   * timestamp; `after` = older than), then the next id. None before it: the listing's first fill,
+   * if OKX still has it (a listing younger than its three months of history), else a refusal.
    */
   async tradeAtOrAfter(symbol: string, timeMs: number): Promise<Trade | null> {
     checkSymbol(symbol);
@@ -130,6 +131,12 @@ export class OkxRest implements ExchangeRest {
     const [before] = await this.get('/api/v5/market/history-trades', { instId: symbol, type: 2, after: timeMs, limit: 1 }, restTrades, this.history);
     const next = before ? Number(before.tradeId) + 1 : 1;
     const [first] = await this.tradesFromId(symbol, idOf(listing.epoch, next), 1);
+    if (!before && !first) {
+      // Nothing older, and the listing's first fill is gone: the time is before the history OKX keeps.
+      throw new ExgateError('EXCHANGE_REJECTED', `OKX keeps about three months of ${symbol} trades: ${new Date(timeMs).toISOString()} is before the oldest it serves`, {
+        details: { symbol, timeMs },
+      });
+    }
     return first ?? null;
   }
 
