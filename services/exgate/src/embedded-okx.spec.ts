@@ -106,6 +106,29 @@ describe('npm start -- --replay FILE --exchange okx', () => {
       if (c) expect(fieldsOf(c)).toEqual(fieldsOfRow(row));
     }
   });
+
+  it('a relisting (tradeIds restart at 1 two days later): the feed resubscribes, the collector catches up by id: the new listing is stored whole in a later epoch, nothing counted as a duplicate', async () => {
+    const DAY = 86_400_000;
+    const first = okxFramesFromBinance(tradeLines().slice(0, 400));
+    const base = Number((JSON.parse(first[0]!) as { data: { tradeId: string }[] }).data[0]!.tradeId);
+    const relisted = first.map((f) => {
+      const push = JSON.parse(f) as { arg: unknown; data: Record<string, string>[] };
+      return JSON.stringify({ ...push, data: push.data.map((d) => ({ ...d, tradeId: String(Number(d.tradeId) - base + 1), ts: String(Number(d.ts) + 2 * DAY) })) });
+    });
+    exgate = await start([...first, ...relisted], 'max');
+    const sim = exgate.simulator as OkxSimulator;
+    await sim.drained();
+    const timeline = sim.timeline('BTC-USDT');
+    expect(timeline[400]!.epoch).toBeGreaterThan(timeline[0]!.epoch);
+    const stored = await eventually(async () => {
+      await exgate!.collector.flush();
+      const t = await exgate!.store.trades({ exchange: 'okx', symbol: 'BTC-USDT', kind: 'trade', limit: 2_000, order: 'asc' });
+      return t.length === timeline.length && t;
+    }, { what: 'both listings stored', timeoutMs: 60_000, intervalMs: 100 });
+    // Every fill of both listings once, in order: the new listing's ids above the old, its tradeIds from 1.
+    expect(stored.map((t) => t.id)).toEqual(timeline.map((p) => p.id));
+    expect(stored.slice(400).map((t) => t.sourceId)).toEqual(Array.from({ length: 400 }, (_, i) => String(i + 1)));
+  });
 });
 
 type Fields = [string, string, string, string, string, string, number, string];

@@ -118,6 +118,8 @@ describe('OKX feed against the simulator', () => {
     expect(splitId(fresh[0]!).epoch).toBe(sim.timeline('BTC-USDT')[300]!.epoch);
     expect(splitId(fresh[0]!).epoch).toBeGreaterThan(splitId(all[0]!).epoch);
     expect(splitId(fresh[0]!).tradeId).toBeGreaterThan(300);
+    // Subscribed afresh: the collector catches up by id on that status, as after a reconnect.
+    await probe.until('subscribed afresh', () => probe.count('subscribed') === 2);
     expect(probe.rejections).toEqual([]);
   });
 });

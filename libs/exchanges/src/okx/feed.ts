@@ -87,13 +87,29 @@ export class OkxFeed implements TradeFeed {
     return kept.length > 0 ? { type: 'trades', trades: kept } : { type: 'control', detail: 'prints held back: relisting' };
   }
 
+  /**
+   * Reloads the listing, then subscribes the symbol afresh: its `subscribed` status makes the
+   * collector catch up by id as after any reconnect, and the prints held back meanwhile come back
+   * from history-trades (an id of the old epoch is served from the new listing's first fill).
+   */
   private relisted(symbol: string, firstFillMs: number): void {
     this.relisting.add(symbol);
     this.last.delete(symbol);
     this.o.logger.warn({ symbol }, 'OKX tradeId restarted: the instrument was relisted; loading its new listing');
-    this.o.rest.relisted(symbol, firstFillMs).then(
-      (listing) => this.o.logger.info({ symbol, epoch: listing.epoch }, 'OKX relisting: numbering prints in the new epoch'),
-      (e: unknown) => this.o.logger.error({ symbol, err: errorMessage(e) }, 'OKX relisting: the new listing could not be loaded'),
-    ).finally(() => this.relisting.delete(symbol));
+    void (async () => {
+      try {
+        const listing = await this.o.rest.relisted(symbol, firstFillMs);
+        this.o.logger.info({ symbol, epoch: listing.epoch }, 'OKX relisting: numbering prints in the new epoch');
+        if (this.inner.symbols.has(symbol)) {
+          await this.inner.unsubscribe([symbol]);
+          this.relisting.delete(symbol);
+          await this.inner.subscribe([symbol]);
+        }
+      } catch (e) {
+        this.o.logger.error({ symbol, err: errorMessage(e) }, 'OKX relisting: the new listing could not be loaded');
+      } finally {
+        this.relisting.delete(symbol);
+      }
+    })();
   }
 }
