@@ -128,6 +128,21 @@ describe('npm start -- --replay FILE --exchange okx', () => {
     // Every fill of both listings once, in order: the new listing's ids above the old, its tradeIds from 1.
     expect(stored.map((t) => t.id)).toEqual(timeline.map((p) => p.id));
     expect(stored.slice(400).map((t) => t.sourceId)).toEqual(Array.from({ length: 400 }, (_, i) => String(i + 1)));
+    // The new listing's candles are the fold of its fills. The jump between epochs is an id hole to
+    // the engine: the candle it lands in says gap_free false (ADR 0017: the old listing's last fills
+    // cannot be proved), the later ones are complete.
+    const fresh = timeline.slice(400);
+    const minutes = [...new Set(fresh.map((p) => Math.floor(p.eventTimeMs / 60_000) * 60_000))];
+    const candles = await eventually(async () => {
+      await exgate!.collector.flush();
+      const c = await exgate!.store.candles({ exchange: 'okx', symbol: 'BTC-USDT', interval: '1m', fromMs: minutes[0]!, toMs: minutes.at(-1)!, limit: 100 });
+      return c.length === minutes.length && c.slice(0, -1).every((x) => x.state !== 'forming') && c;
+    }, { what: "the new listing's minutes", timeoutMs: 60_000, intervalMs: 100 });
+    expect(candles[0]!.gapFree).toBe(false);
+    for (const c of candles.slice(1, -1)) {
+      expect(c.gapFree).toBe(true);
+      expect(fieldsOf(c)).toEqual(recompute(fresh, c.openTimeMs));
+    }
   });
 });
 
