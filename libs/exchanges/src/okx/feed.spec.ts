@@ -71,6 +71,15 @@ describe('OKX feed against the simulator', () => {
     expect(sim.stats.connectionsOpened).toBe(0);
   });
 
+  it('waits out an unavailable instruments REST before subscribing (the collector asks once)', async () => {
+    await setup({ frames: btc });
+    sim.failRest(503, { times: 2 });
+    await feed.subscribe(['BTC-USDT']);
+    expect(sim.stats.restStatuses).toMatchObject({ 503: 2, 200: 1 });
+    feed.start();
+    await probe.until('fills', () => probe.trades.length > 0);
+  });
+
   it('reconnects after a dropped connection and resubscribes; ids keep growing', async () => {
     await setup({ frames: btc, pace: { speed: 50 } });
     await feed.subscribe(['BTC-USDT']);

@@ -1,6 +1,6 @@
 import type { Trade, TradeKind } from '@exgate/domain';
 import { ExgateError, errorMessage } from '@exgate/errors';
-import type { Clock, Logger } from '@exgate/runtime';
+import { retry, type Clock, type Logger } from '@exgate/runtime';
 import { ExchangeFeed } from '../common/feed';
 import type { FeedOptions, FrameResult, TradeFeed } from '../types';
 import { SYMBOL_PATTERN } from './constants';
@@ -59,7 +59,11 @@ export class OkxFeed implements TradeFeed {
         throw new ExgateError('INVALID_ARGUMENT', `"${s.slice(0, 40)}" is not an OKX symbol (BTC-USDT for spot, BTC-USDT-SWAP for the linear swap)`);
       }
     }
-    await Promise.all(symbols.map((s) => this.o.rest.requireListing(s)));
+    // An unlisted symbol fails now; an unavailable REST is waited out, as the collector would not ask again.
+    await Promise.all(symbols.map((s) => retry(() => this.o.rest.requireListing(s), {
+      attempts: 12, minMs: 500, maxMs: 30_000,
+      onRetry: (e, attempt, delayMs) => this.o.logger.warn({ symbol: s, attempt, delayMs, err: errorMessage(e) }, 'OKX instruments not loaded; retrying before subscribing'),
+    })));
     await this.inner.subscribe(symbols);
   }
 
