@@ -1,4 +1,5 @@
 import type { CandlePolicy, IntervalId } from '@exgate/domain';
+import type { SymbolSpelling } from '../common/symbols';
 
 export const EXCHANGE_ID = 'okx';
 
@@ -25,6 +26,15 @@ export const TRADES = 'trades';
 export const SPOT_SYMBOL = /^[A-Z0-9]{1,20}-[A-Z0-9]{2,10}$/;
 export const SWAP_SYMBOL = /^[A-Z0-9]{1,20}-(?:USDT|USDC)-SWAP$/;
 export const SYMBOL_PATTERN = new RegExp(`${SPOT_SYMBOL.source}|${SWAP_SYMBOL.source}`);
+
+/** `BTC-USDT` for the spot pair, `BTC-USDT-SWAP` for the perpetual: the dialects map names with it. */
+export const SPELLING: SymbolSpelling = {
+  write: (m) => (m.contract === 'perp' ? `${m.base}-${m.quote}-SWAP` : `${m.base}-${m.quote}`),
+  read: (symbol) => {
+    const m = /^([A-Z0-9]+)-([A-Z0-9]+)(-SWAP)?$/.exec(symbol.toUpperCase());
+    return m ? { base: m[1]!, quote: m[2]!, contract: m[3] ? 'perp' : 'spot' } : undefined;
+  },
+};
 
 export function isSwap(instId: string): boolean {
   return instId.endsWith('-SWAP');

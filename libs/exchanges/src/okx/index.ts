@@ -1,6 +1,6 @@
 import { exchangeEnv } from '../common/env';
 import type { ExchangeAdapter, ExchangeInfo, ExchangeModule } from '../types';
-import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, OKX_CANDLES, SYMBOL_PATTERN } from './constants';
+import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, OKX_CANDLES, SPELLING, SYMBOL_PATTERN } from './constants';
 import { OkxFeed } from './feed';
 import { parseFrame } from './mapper';
 import { OkxRest } from './rest';
@@ -15,6 +15,7 @@ export const okxInfo: ExchangeInfo = {
   tradeKind: 'trade',
   tradeKinds: ['trade'],
   symbolPattern: SYMBOL_PATTERN,
+  spelling: SPELLING,
   // Contiguous per listing; a relisting restarts at 1 in a new epoch above the old (ADR 0017).
   capabilities: { tradeIds: 'contiguous', backfill: 'by-id' },
   // Days, weeks and months on UTC+8 (OKX's default bars), buckets open at their first print.

@@ -2,7 +2,7 @@ import Decimal from 'decimal.js';
 import fc from 'fast-check';
 import type { Trade } from '@exgate/domain';
 import { fixtureLines } from '@exgate/testing';
-import { COUNTS_IN_CANDLES } from './constants';
+import { COUNTS_IN_CANDLES, SPELLING } from './constants';
 import { EPOCH_SPAN, idOf, type Listings } from './listing';
 import { countsInCandles, parseFrame } from './mapper';
 
@@ -64,6 +64,16 @@ describe('OKX mapper on real frames', () => {
       .toEqual({ type: 'control', detail: 'error code=60012: Invalid request: {"op": "subscribe"}' });
     expect(parseFrame('{"event":"notice","code":"64008","msg":"The connection will soon be closed for a service upgrade.","connId":"a4d3ae55"}', RECEIVED))
       .toMatchObject({ type: 'reconnect' });
+  });
+});
+
+describe("OKX's spelling of markets (the dialects map names with it)", () => {
+  it('writes BTC-USDT for spot and BTC-USDT-SWAP for the perpetual, and reads them back', () => {
+    expect(SPELLING.write({ base: 'BTC', quote: 'USDT', contract: 'spot' })).toBe('BTC-USDT');
+    expect(SPELLING.write({ base: 'BTC', quote: 'USDC', contract: 'perp' })).toBe('BTC-USDC-SWAP');
+    expect(SPELLING.read('eth-usdt-swap')).toEqual({ base: 'ETH', quote: 'USDT', contract: 'perp' });
+    expect(SPELLING.read('ETH-USDT')).toEqual({ base: 'ETH', quote: 'USDT', contract: 'spot' });
+    expect(SPELLING.read('ETHUSDT')).toBeUndefined();
   });
 });
 
