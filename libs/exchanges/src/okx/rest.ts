@@ -5,6 +5,7 @@ import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import { RequestBudget } from '../common/budget';
 import { isPlainDecimal } from '../common/decimal';
+import { checkLimit, retryAfterSecondsMs, safeJson } from '../common/http';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { BAR_CODES, DEFAULT_REST_BASE_URL, instTypeOf, isSwap, LIMITS, OKX_CANDLES, SYMBOL_PATTERN } from './constants';
 import { epochOf, idOf, splitId, type Listing } from './listing';
@@ -238,7 +239,7 @@ export class OkxRest implements ExchangeRest {
     const text = await res.text().catch(() => '');
     const body = envelope.safeParse(safeJson(text));
     if (res.status === 429 || (body.success && body.data.code === '50011')) {
-      const retryAfterMs = retryAfterOf(res.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS;
+      const retryAfterMs = retryAfterSecondsMs(res.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS;
       this.blockedUntilMs = this.o.clock.nowMs() + retryAfterMs;
       this.o.logger.warn({ path, status: res.status, retryAfterMs }, 'OKX REST limit hit: holding all requests until it has passed');
       throw new ExgateError('RATE_LIMITED', `OKX ${path}: too many requests`, { details: { path, status: res.status }, retryAfterMs });
@@ -306,26 +307,6 @@ function checkSymbol(symbol: string): void {
   }
 }
 
-function checkLimit(limit: number, max: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new ExgateError('INVALID_ARGUMENT', `limit ${limit} is outside 1..${max}`, { details: { limit, max } });
-  }
-}
-
 function unexpected(path: string, text: string, issue: string | undefined): ExgateError {
   return new ExgateError('EXCHANGE_UNAVAILABLE', `OKX ${path}: unexpected response body`, { details: { path, sample: text.slice(0, 200), issue } });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function retryAfterOf(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const s = Number(header);
-  return Number.isFinite(s) && s >= 0 ? s * 1000 : undefined;
 }
