@@ -58,6 +58,9 @@ export function candleContract(ctx: ContractContext): void {
     const q = { ...key('range-ex') };
     expect(minutes(await ctx.store.candles({ ...q, fromMs: at(1), toMs: at(4), limit: 100 }))).toEqual([1, 2, 3, 4]);
     expect(minutes(await ctx.store.candles({ ...q, fromMs: at(1), toMs: at(4), limit: 2 }))).toEqual([1, 2]);
+    // 'desc' picks the latest `limit` of the window, still returned ascending.
+    expect(minutes(await ctx.store.candles({ ...q, fromMs: at(1), toMs: at(4), limit: 2, order: 'desc' }))).toEqual([3, 4]);
+    expect(minutes(await ctx.store.candles({ ...q, fromMs: at(0), toMs: at(5), limit: 100, order: 'desc' }))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(minutes(await ctx.store.candles({ ...q, fromMs: at(1) + 1, toMs: at(4) - 1, limit: 100 }))).toEqual([2, 3]);
     expect(await ctx.store.candles({ ...q, fromMs: at(4), toMs: at(1), limit: 100 })).toEqual([]);
     expect(await ctx.store.candles({ ...q, fromMs: at(0), toMs: at(5), limit: 0 })).toEqual([]);
