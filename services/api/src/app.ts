@@ -10,7 +10,7 @@ import { dialectErrorsFor, registerDialects } from './dialects';
 import { sendDialectError } from './dialects/common/scope';
 import { errorReply } from './errors';
 import { bearerGuard, rateGuard } from './guards';
-import { createHandlers } from './handlers';
+import { RawJson, createHandlers } from './handlers';
 import { closeLiveSockets, registerLiveRoute } from './live';
 import { registerOpsRoutes } from './ops';
 import { TokenBucketLimiter } from './rate-limit';
@@ -52,6 +52,7 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
   app.addHook('preClose', async () => {
     closing = true;
   });
+  app.addHook('onClose', async () => deps.close?.());
 
   const limit = settings.rateLimit.enabled
     ? rateGuard(new TokenBucketLimiter(settings.rateLimit, deps.clock))
@@ -91,7 +92,11 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
       method: 'GET',
       url: fastifyPath(route.path),
       ...(route.control && auth ? { preHandler: async (request: FastifyRequest) => auth(request) } : {}),
-      handler: async (request) => handler({ params: request.params, query: request.query }),
+      handler: async (request, reply) => {
+        const body = await handler({ params: request.params, query: request.query });
+        if (!(body instanceof RawJson)) return body;
+        return reply.type('application/json; charset=utf-8').send(body.text);
+      },
     });
   }
   registerLiveRoute(app, deps, settings.wsMaxBufferedBytes);

@@ -33,6 +33,8 @@ export interface ApiDeps {
   readonly candles: {
     /** Stored candles whose open time is in [fromMs, toMs], ascending, the first `limit`. */
     stored(query: CandleQuery): Promise<readonly Candle[]>;
+    /** The same candles as their /v1 JSON objects, one text each (served from memory where it can be). */
+    storedJson(query: CandleQuery): Promise<readonly string[]>;
     /** The same window computed now from stored trades. */
     generated(query: CandleQuery): Promise<readonly Candle[]>;
     /** The exchange's own klines through its REST API; missing times take the exchange's defaults. */
@@ -63,6 +65,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** Shared with the rest of the process when given, so one /metrics shows everything. */
   readonly metrics?: MetricsRegistry;
+  /** Releases what the use cases hold (the candle cache's subscription); the app calls it on close. */
+  close?(): void;
 }
 
 export interface PulledSymbol {

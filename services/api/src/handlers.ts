@@ -13,6 +13,11 @@ export interface RequestInput {
 
 export type Handler = (input: RequestInput) => Promise<unknown>;
 
+/** A response body that is JSON text already: sent as it is. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
 
 /** One function per rpc. Each validates its input completely before touching a dependency. */
 export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>> {
@@ -65,7 +70,7 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
       const p = parse(s.storedKlineParams, params);
       const q = parse(s.storedKlineQuery, query);
       checkOrder(p.startTime, p.endTime);
-      const candles = await deps.candles.stored({
+      const candles = await deps.candles.storedJson({
         exchange: t.exchange.id,
         symbol: t.symbol,
         interval: t.interval,
@@ -74,7 +79,8 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
         limit: q.limit,
         tzOffsetMs: tzOffsetMs(t.exchange, t.interval, q.timeZone),
       });
-      return { kline: candles.map(klineJson) };
+      // Each candle is JSON already: joined, not rebuilt and stringified again per request.
+      return new RawJson(`{"kline":[${candles.join(',')}]}`);
     },
 
     async GenKline({ params, query }) {

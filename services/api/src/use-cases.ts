@@ -6,8 +6,10 @@ import { ExgateError } from '@exgate/errors';
 import { EXCHANGES, resolveExchange, type ExchangeAdapter } from '@exgate/exchanges';
 import { decodeCandle, decodeTradeBatch } from '@exgate/proto';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
-import type { MarketStore } from '@exgate/store';
+import { MAX_STORED_TIME_MS, type MarketStore } from '@exgate/store';
+import { CandleCache, type CandleCacheSettings } from './cache/candle-cache';
 import type { ApiDeps, CandleQuery } from './deps';
+import { klineJson } from './mappers';
 import { generatedCandles, regenerateCandles } from './history';
 import { nativeTzOffsetMs } from './window';
 
@@ -25,6 +27,8 @@ export interface UseCaseDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
+  /** The recent candles of every series in memory (docs/adr/0011); false reads the store every time. */
+  readonly candleCache?: Partial<CandleCacheSettings> | false;
 }
 
 /** How long the list of collected symbols is reused. */
@@ -46,14 +50,29 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     return a;
   };
 
+  const cache = d.candleCache === false ? undefined : new CandleCache(d, d.candleCache);
+  if (cache) void cache.start().catch((e: unknown) => d.logger.warn({ err: (e as Error).message }, 'candle cache: live updates unavailable'));
+
   async function stored(q: CandleQuery): Promise<readonly Candle[]> {
-    // Stored candles are laid out as the exchange lays out its own.
-    if (q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) return d.store.candles({ ...q });
+    if (q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) {
+      return cache ? (await cache.candles(q)).map((e) => e.candle) : d.store.candles({ ...q });
+    }
+    return folded(q);
+  }
+
+  async function storedJson(q: CandleQuery): Promise<readonly string[]> {
+    if (cache && q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) return (await cache.candles(q)).map((e) => e.json);
+    return (await stored(q)).map((c) => JSON.stringify(klineJson(c)));
+  }
+
+  async function folded(q: CandleQuery): Promise<readonly Candle[]> {
     // Days that start at another offset are folds of the stored 15m candles.
-    const lastOpen = Math.min(q.toMs, q.fromMs + q.limit * (intervalMs(q.interval) ?? 31 * 86_400_000));
+    // Nothing opens after the last time the store can hold.
+    if (q.fromMs > MAX_STORED_TIME_MS) return [];
+    const lastOpen = Math.min(q.toMs, MAX_STORED_TIME_MS, q.fromMs + q.limit * (intervalMs(q.interval) ?? 31 * 86_400_000));
     const parts = await d.store.candles({
       exchange: q.exchange, symbol: q.symbol, interval: TZ_BASE, fromMs: q.fromMs,
-      toMs: nextOpenTimeMs(q.interval, openTimeMs(q.interval, lastOpen, q.tzOffsetMs), q.tzOffsetMs) - 1, limit: 1_000_000,
+      toMs: Math.min(MAX_STORED_TIME_MS, nextOpenTimeMs(q.interval, openTimeMs(q.interval, lastOpen, q.tzOffsetMs), q.tzOffsetMs) - 1), limit: 1_000_000,
     });
     return foldCandles(parts, q.interval, { tzOffsetMs: q.tzOffsetMs })
       .filter((c) => c.openTimeMs >= q.fromMs && c.openTimeMs <= q.toMs)
@@ -119,6 +138,7 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     },
     candles: {
       stored,
+      storedJson,
       generated: (q) => generatedCandles(d, q),
       async proxied(q) {
         if (q.tzOffsetMs !== nativeOffset(q.exchange, q.interval)) {
@@ -147,7 +167,14 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
         }),
     },
     scanner: {
-      regenerate: (exchange, symbol, interval) => regenerateCandles(d, exchange, symbol, interval),
+      async regenerate(exchange, symbol, interval) {
+        try {
+          return await regenerateCandles(d, exchange, symbol, interval);
+        } finally {
+          // Rebuilt candles are written without live updates: the next read refills the series.
+          cache?.invalidate({ exchange, symbol, interval });
+        }
+      },
       async schedule(exchange, spec) {
         const schedule = spec.spec;
         const key = scheduleKey(exchange, schedule);
@@ -188,5 +215,6 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     clock: d.clock,
     logger: d.logger,
     metrics: d.metrics,
+    close: () => cache?.close(),
   };
 }

@@ -2,6 +2,7 @@ import { BINANCE_CANDLES, type Candle, type IntervalId, type Kline, type Trade }
 import type { ExchangeInfo } from '@exgate/exchanges';
 import { ManualClock, MetricsRegistry, silentLogger } from '@exgate/runtime';
 import type { ApiDeps, CandleQuery, ProxyKlineQuery, ScheduleSpec } from '../deps';
+import { klineJson } from '../mappers';
 
 /**
  * An in-memory ApiDeps for the API's tests: real behaviour (pulls persist, stop of an unpulled
@@ -135,6 +136,10 @@ export function fakeDeps(options: { stored?: Candle[]; listed?: string[] } = {})
       stored: async (q) => {
         calls.stored.push(q);
         return inWindow(q);
+      },
+      storedJson: async (q) => {
+        calls.stored.push(q);
+        return inWindow(q).map((c) => JSON.stringify(klineJson(c)));
       },
       generated: async (q) => {
         calls.generated.push(q);
