@@ -93,6 +93,19 @@ export function storedCandle(c: Candle): Candle {
   };
 }
 
+/** The print as the store gives it back (shortest decimals, no empty source id); see storedCandle. */
+export function storedTrade(t: Trade): Trade {
+  const { sourceId, ...rest } = t;
+  return {
+    ...rest,
+    price: toColumnDecimal(t.price, PRICE_QTY, 'price'),
+    qty: toColumnDecimal(t.qty, PRICE_QTY, 'qty'),
+    isBuyerMaker: t.isBuyerMaker === true,
+    market: t.market === true,
+    ...(sourceId ? { sourceId } : {}),
+  };
+}
+
 /**
  * Decimals are read through toString(): an exact, shortest spelling (no trailing zeros) whatever
  * the driver's output settings. Aliases differ from column names: in ClickHouse an alias would

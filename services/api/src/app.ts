@@ -95,7 +95,7 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
       handler: async (request, reply) => {
         const body = await handler({ params: request.params, query: request.query });
         if (!(body instanceof RawJson)) return body;
-        return reply.type('application/json; charset=utf-8').send(body.text);
+        return reply.type('application/json; charset=utf-8').send(body.bytes);
       },
     });
   }

@@ -1,6 +1,6 @@
 import { ExgateError } from '@exgate/errors';
 import type { ApiDeps } from './deps';
-import { klineJson, tradeJson } from './mappers';
+import { klineJson } from './mappers';
 import type { RpcName } from './routes';
 import * as s from './schemas';
 import { checkOrder, parse, resolveExchange, scheduleParam, seriesTarget, target, tzOffsetMs, type PathParams } from './validate';
@@ -13,9 +13,9 @@ export interface RequestInput {
 
 export type Handler = (input: RequestInput) => Promise<unknown>;
 
-/** A response body that is JSON text already: sent as it is. */
+/** A response body that is JSON already (UTF-8 bytes): sent as it is. */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly bytes: Uint8Array) {}
 }
 
 
@@ -70,7 +70,7 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
       const p = parse(s.storedKlineParams, params);
       const q = parse(s.storedKlineQuery, query);
       checkOrder(p.startTime, p.endTime);
-      const candles = await deps.candles.storedJson({
+      const body = await deps.candles.storedBody({
         exchange: t.exchange.id,
         symbol: t.symbol,
         interval: t.interval,
@@ -79,8 +79,8 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
         limit: q.limit,
         tzOffsetMs: tzOffsetMs(t.exchange, t.interval, q.timeZone),
       });
-      // Each candle is JSON already: joined, not rebuilt and stringified again per request.
-      return new RawJson(`{"kline":[${candles.join(',')}]}`);
+      // JSON already (each candle serialized once, the body memoised): sent as it is.
+      return new RawJson(body);
     },
 
     async GenKline({ params, query }) {
@@ -119,8 +119,7 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
     async GetTradeRecent({ params, query }) {
       const t = target(deps, params as PathParams);
       const q = parse(s.recentQuery, query);
-      const trades = await deps.trades.recent(t.exchange.id, t.symbol, q.limit);
-      return { trade: trades.map(tradeJson) };
+      return new RawJson(await deps.trades.recentBody(t.exchange.id, t.symbol, q.limit));
     },
   };
 }

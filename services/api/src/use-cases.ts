@@ -8,8 +8,10 @@ import { decodeCandle, decodeTradeBatch } from '@exgate/proto';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
 import { MAX_STORED_TIME_MS, type MarketStore } from '@exgate/store';
 import { CandleCache, type CandleCacheSettings } from './cache/candle-cache';
+import type { SeriesCacheSettings } from './cache/series-cache';
+import { TradeCache } from './cache/trade-cache';
 import type { ApiDeps, CandleQuery } from './deps';
-import { klineJson } from './mappers';
+import { klineJson, tradeJson } from './mappers';
 import { generatedCandles, regenerateCandles } from './history';
 import { nativeTzOffsetMs } from './window';
 
@@ -29,6 +31,8 @@ export interface UseCaseDeps {
   readonly metrics: MetricsRegistry;
   /** The recent candles of every series in memory (docs/adr/0011); false reads the store every time. */
   readonly candleCache?: Partial<CandleCacheSettings> | false;
+  /** The newest prints of every stream in memory, for `recent`; false reads the store every time. */
+  readonly tradeCache?: Partial<SeriesCacheSettings> | false;
 }
 
 /** How long the list of collected symbols is reused. */
@@ -51,18 +55,30 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
   };
 
   const cache = d.candleCache === false ? undefined : new CandleCache(d, d.candleCache);
-  if (cache) void cache.start().catch((e: unknown) => d.logger.warn({ err: (e as Error).message }, 'candle cache: live updates unavailable'));
+  const tradeCache = d.tradeCache === false ? undefined : new TradeCache(d, d.tradeCache);
+  for (const c of [cache, tradeCache]) {
+    void c?.start().catch((e: unknown) => d.logger.warn({ err: (e as Error).message }, 'API cache: live updates unavailable'));
+  }
+
+  async function recent(exchange: string, symbol: string, limit: number): Promise<readonly Trade[]> {
+    const kind = d.kindOf(exchange);
+    const local = tradeCache
+      ? (await tradeCache.recent(exchange, symbol, kind, limit)).map((e) => e.item)
+      : await d.store.trades({ exchange, symbol, kind, limit, order: 'desc' });
+    // A symbol exgate does not collect is answered by the exchange itself.
+    return local.length > 0 ? local : adapter(exchange).rest.recentTrades(symbol, limit);
+  }
 
   async function stored(q: CandleQuery): Promise<readonly Candle[]> {
     if (q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) {
-      return cache ? (await cache.candles(q)).map((e) => e.candle) : d.store.candles({ ...q });
+      return cache ? (await cache.candles(q)).map((e) => e.item) : d.store.candles({ ...q });
     }
     return folded(q);
   }
 
-  async function storedJson(q: CandleQuery): Promise<readonly string[]> {
-    if (cache && q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) return (await cache.candles(q)).map((e) => e.json);
-    return (await stored(q)).map((c) => JSON.stringify(klineJson(c)));
+  async function storedBody(q: CandleQuery): Promise<Uint8Array> {
+    if (cache && q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) return cache.klineBody(q);
+    return Buffer.from(JSON.stringify({ kline: (await stored(q)).map(klineJson) }));
   }
 
   async function folded(q: CandleQuery): Promise<readonly Candle[]> {
@@ -138,7 +154,7 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     },
     candles: {
       stored,
-      storedJson,
+      storedBody,
       generated: (q) => generatedCandles(d, q),
       async proxied(q) {
         if (q.tzOffsetMs !== nativeOffset(q.exchange, q.interval)) {
@@ -152,11 +168,13 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
       },
     },
     trades: {
-      async recent(exchange, symbol, limit) {
-        const kind = d.kindOf(exchange);
-        const local = await d.store.trades({ exchange, symbol, kind, limit, order: 'desc' });
-        // A symbol exgate does not collect is answered by the exchange itself.
-        return local.length > 0 ? local : adapter(exchange).rest.recentTrades(symbol, limit);
+      recent,
+      async recentBody(exchange, symbol, limit) {
+        const local = tradeCache ? await tradeCache.recentBody(exchange, symbol, d.kindOf(exchange), limit) : undefined;
+        if (local && !local.empty) return local.bytes;
+        // Nothing stored (the exchange answers), or no cache.
+        const trades = local ? await adapter(exchange).rest.recentTrades(symbol, limit) : await recent(exchange, symbol, limit);
+        return Buffer.from(JSON.stringify({ trade: trades.map(tradeJson) }));
       },
       range: (q) =>
         d.store.trades({
@@ -215,6 +233,9 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     clock: d.clock,
     logger: d.logger,
     metrics: d.metrics,
-    close: () => cache?.close(),
+    close() {
+      cache?.close();
+      tradeCache?.close();
+    },
   };
 }

@@ -56,7 +56,7 @@ async function publish(...candles: Candle[]): Promise<void> {
 
 const query = (c: Candle, fromM: number, toM: number, limit = 1500) =>
   ({ exchange: c.exchange, symbol: c.symbol, interval: c.interval, fromMs: at(fromM), toMs: at(toM), limit });
-const minutes = (cs: readonly { readonly candle: Candle }[]) => cs.map((e) => (e.candle.openTimeMs - T0) / MINUTE);
+const minutes = (cs: readonly { readonly item: Candle }[]) => cs.map((e) => (e.item.openTimeMs - T0) / MINUTE);
 
 describe('CandleCache', () => {
   it('fills from the store, then answers from memory without asking it again', async () => {
@@ -77,19 +77,19 @@ describe('CandleCache', () => {
     const c = series();
     await store.upsertCandles([c(0), c(1, { state: 'forming', close: '1', version: 1 })]);
     const cache = newCache({ keep: 10, slack: 2 });
-    expect((await cache.candles(query(c(0), 1, 1)))[0]?.candle.close).toBe('1');
+    expect((await cache.candles(query(c(0), 1, 1)))[0]?.item.close).toBe('1');
 
     await publish(c(1, { state: 'closed', close: '2', version: 2 }));
     const [closed] = await cache.candles(query(c(0), 1, 1));
-    expect(closed?.candle).toMatchObject({ state: 'closed', close: '2', version: 2 });
+    expect(closed?.item).toMatchObject({ state: 'closed', close: '2', version: 2 });
     expect(JSON.parse(closed!.json)).toMatchObject({ state: 'closed', close: '2', version: 2 });
 
     await publish(c(1, { state: 'corrected', close: '3', version: 4 }));
     // A late, older update (another replica, a replay) changes nothing.
     events.publish(subjects.candle(c(0).exchange, c(0).symbol, '1m'), encodeCandle(c(1, { state: 'closed', close: '2', version: 3 })));
     await events.flush();
-    expect((await cache.candles(query(c(0), 1, 1)))[0]?.candle).toMatchObject({ state: 'corrected', close: '3', version: 4 });
-    expect(await cache.candles(query(c(0), 0, 1))).toEqual((await store.candles(query(c(0), 0, 1))).map((s) => expect.objectContaining({ candle: s })));
+    expect((await cache.candles(query(c(0), 1, 1)))[0]?.item).toMatchObject({ state: 'corrected', close: '3', version: 4 });
+    expect(await cache.candles(query(c(0), 0, 1))).toEqual((await store.candles(query(c(0), 0, 1))).map((s) => expect.objectContaining({ item: s })));
   });
 
   it('stitches a range across the window boundary exactly as the store answers it', async () => {
@@ -117,7 +117,7 @@ describe('CandleCache', () => {
     expect(minutes(await cache.candles(query(c(0), 0, 9)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // A correction of an evicted candle: the store has it, the window ignores it.
     await publish(c(1, { state: 'corrected', close: '9', version: 2 }));
-    expect((await cache.candles(query(c(0), 1, 1)))[0]?.candle).toMatchObject({ close: '9', version: 2 });
+    expect((await cache.candles(query(c(0), 1, 1)))[0]?.item).toMatchObject({ close: '9', version: 2 });
   });
 
   it('recovers an update lost on the way when it reconciles with the store', async () => {
@@ -130,7 +130,7 @@ describe('CandleCache', () => {
     expect(minutes(await cache.candles(query(c(0), 0, 5)))).toEqual([0]);
     await cache.reconcile();
     const after = await cache.candles(query(c(0), 0, 5));
-    expect(after.map((e) => e.candle)).toEqual(await store.candles(query(c(0), 0, 5)));
+    expect(after.map((e) => e.item)).toEqual(await store.candles(query(c(0), 0, 5)));
   });
 
   it('answers past the last storable time with nothing instead of an error', async () => {
@@ -179,7 +179,7 @@ describe('CandleCache', () => {
             await publish(c(o.m, { version: next(o.m, o.bump), close: String(o.close), state: 'corrected' }));
           } else {
             const q = query(c(0), o.from, o.from + o.span, o.limit);
-            const fromCache = (await cache.candles(q)).map((e) => e.candle);
+            const fromCache = (await cache.candles(q)).map((e) => e.item);
             expect(fromCache).toEqual(await store.candles(q));
           }
         }
