@@ -190,7 +190,7 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
           return await regenerateCandles(d, exchange, symbol, interval);
         } finally {
           // Rebuilt candles are written without live updates: the next read refills the series.
-          cache?.invalidate({ exchange, symbol, interval });
+          cache?.invalidateSeries({ exchange, symbol, interval });
         }
       },
       async schedule(exchange, spec) {

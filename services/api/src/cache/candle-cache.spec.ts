@@ -1,44 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import fc from 'fast-check';
-import { MemoryEventBus, subjects } from '@exgate/bus';
+import { subjects } from '@exgate/bus';
 import type { Candle } from '@exgate/domain';
 import { encodeCandle } from '@exgate/proto';
-import { silentLogger } from '@exgate/runtime';
-import { openStore, type ClickHouseMarketStore } from '@exgate/store';
 import { candle, T0 } from '../testing/fake-deps';
 import { CandleCache } from './candle-cache';
+import { useStoreAndBus } from './testing/store-and-bus';
 
 const MINUTE = 60_000;
 const at = (m: number) => T0 + m * MINUTE;
 
-let dataDir: string;
-let store: ClickHouseMarketStore;
-let events: MemoryEventBus;
-let caches: CandleCache[] = [];
+const ctx = useStoreAndBus('exgate-candle-cache-');
 let seriesNo = 0;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'exgate-candle-cache-'));
-  store = await openStore({ kind: 'embedded', dataDir });
-});
-afterAll(async () => {
-  await store.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  events = new MemoryEventBus();
-});
-afterEach(() => {
-  for (const c of caches) c.close();
-  caches = [];
-});
-
 function newCache(settings: { keep: number; slack: number; maxSeries?: number }): CandleCache {
-  const c = new CandleCache({ store, events, logger: silentLogger() }, { reconcileMs: 0, ...settings });
-  caches.push(c);
-  return c;
+  return ctx.track(new CandleCache(ctx.deps, { reconcileMs: 0, ...settings }));
 }
 
 /** A series of its own per test (one store for the file). */
@@ -49,9 +24,9 @@ function series(): (m: number, overrides?: Partial<Candle>) => Candle {
 
 /** What the aggregator does: the store first, then the live update; resolves once delivered. */
 async function publish(...candles: Candle[]): Promise<void> {
-  await store.upsertCandles(candles);
-  for (const c of candles) events.publish(subjects.candle(c.exchange, c.symbol, c.interval), encodeCandle(c));
-  await events.flush();
+  await ctx.store.upsertCandles(candles);
+  for (const c of candles) ctx.events.publish(subjects.candle(c.exchange, c.symbol, c.interval), encodeCandle(c));
+  await ctx.events.flush();
 }
 
 const query = (c: Candle, fromM: number, toM: number, limit = 1500) =>
@@ -61,9 +36,9 @@ const minutes = (cs: readonly { readonly item: Candle }[]) => cs.map((e) => (e.i
 describe('CandleCache', () => {
   it('fills from the store, then answers from memory without asking it again', async () => {
     const c = series();
-    await store.upsertCandles([0, 1, 2, 3].map((m) => c(m)));
+    await ctx.store.upsertCandles([0, 1, 2, 3].map((m) => c(m)));
     const cache = newCache({ keep: 10, slack: 2 });
-    const spy = jest.spyOn(store, 'candles');
+    const spy = jest.spyOn(ctx.store, 'candles');
     try {
       expect(minutes(await cache.candles(query(c(0), 1, 3)))).toEqual([1, 2, 3]);
       expect(minutes(await cache.candles(query(c(0), 0, 9, 2)))).toEqual([0, 1]);
@@ -75,7 +50,7 @@ describe('CandleCache', () => {
 
   it('shows a correction to the next reader, and never an older version after a newer one', async () => {
     const c = series();
-    await store.upsertCandles([c(0), c(1, { state: 'forming', close: '1', version: 1 })]);
+    await ctx.store.upsertCandles([c(0), c(1, { state: 'forming', close: '1', version: 1 })]);
     const cache = newCache({ keep: 10, slack: 2 });
     expect((await cache.candles(query(c(0), 1, 1)))[0]?.item.close).toBe('1');
 
@@ -86,17 +61,29 @@ describe('CandleCache', () => {
 
     await publish(c(1, { state: 'corrected', close: '3', version: 4 }));
     // A late, older update (another replica, a replay) changes nothing.
-    events.publish(subjects.candle(c(0).exchange, c(0).symbol, '1m'), encodeCandle(c(1, { state: 'closed', close: '2', version: 3 })));
-    await events.flush();
+    ctx.events.publish(subjects.candle(c(0).exchange, c(0).symbol, '1m'), encodeCandle(c(1, { state: 'closed', close: '2', version: 3 })));
+    await ctx.events.flush();
     expect((await cache.candles(query(c(0), 1, 1)))[0]?.item).toMatchObject({ state: 'corrected', close: '3', version: 4 });
-    expect(await cache.candles(query(c(0), 0, 1))).toEqual((await store.candles(query(c(0), 0, 1))).map((s) => expect.objectContaining({ item: s })));
+    expect(await cache.candles(query(c(0), 0, 1))).toEqual((await ctx.store.candles(query(c(0), 0, 1))).map((s) => expect.objectContaining({ item: s })));
+  });
+
+  it('memoises a whole body only until the window changes', async () => {
+    const c = series();
+    await ctx.store.upsertCandles([c(0), c(1)]);
+    const cache = newCache({ keep: 10, slack: 2 });
+    const body = async () => JSON.parse((await cache.klineBody(query(c(0), 0, 1))).toString()) as { kline: { close: string }[] };
+    await body();
+    const first = await cache.klineBody(query(c(0), 0, 1));
+    expect(await cache.klineBody(query(c(0), 0, 1))).toBe(first);
+    await publish(c(1, { state: 'corrected', close: '7', version: 2 }));
+    expect((await body()).kline.map((k) => k.close)).toEqual(['64233.2', '7']);
   });
 
   it('stitches a range across the window boundary exactly as the store answers it', async () => {
     const c = series();
-    await store.upsertCandles(Array.from({ length: 20 }, (_, m) => c(m)));
+    await ctx.store.upsertCandles(Array.from({ length: 20 }, (_, m) => c(m)));
     const cache = newCache({ keep: 5, slack: 2 });
-    // The window holds 15..19; 10..14 come from the store.
+    // The window holds 15..19; 10..14 come from the ctx.store.
     expect(minutes(await cache.candles(query(c(0), 10, 19)))).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
     expect(minutes(await cache.candles(query(c(0), 13, 16, 3)))).toEqual([13, 14, 15]);
     expect(minutes(await cache.candles(query(c(0), 0, 30, 5)))).toEqual([0, 1, 2, 3, 4]);
@@ -107,13 +94,13 @@ describe('CandleCache', () => {
 
   it('drops the oldest beyond keep + slack and reads them from the store, new versions included', async () => {
     const c = series();
-    await store.upsertCandles([0, 1, 2].map((m) => c(m)));
+    await ctx.store.upsertCandles([0, 1, 2].map((m) => c(m)));
     const cache = newCache({ keep: 4, slack: 2 });
     await cache.candles(query(c(0), 0, 0));
-    expect(cache.stats()).toEqual({ series: 1, candles: 3 });
+    expect(cache.stats()).toEqual({ series: 1, items: 3 });
     for (let m = 3; m < 10; m++) await publish(c(m));
     // 10 candles seen, at most 4 + 2 kept: 7 went over, so it fell back to the latest 4 at 7.
-    expect(cache.stats().candles).toBeLessThanOrEqual(6);
+    expect(cache.stats().items).toBeLessThanOrEqual(6);
     expect(minutes(await cache.candles(query(c(0), 0, 9)))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     // A correction of an evicted candle: the store has it, the window ignores it.
     await publish(c(1, { state: 'corrected', close: '9', version: 2 }));
@@ -122,20 +109,20 @@ describe('CandleCache', () => {
 
   it('recovers an update lost on the way when it reconciles with the store', async () => {
     const c = series();
-    await store.upsertCandles([c(0, { state: 'forming', version: 1 })]);
+    await ctx.store.upsertCandles([c(0, { state: 'forming', version: 1 })]);
     const cache = newCache({ keep: 10, slack: 2 });
     expect(minutes(await cache.candles(query(c(0), 0, 5)))).toEqual([0]);
     // Stored, but the live update never arrived (NATS core drops messages when disconnected).
-    await store.upsertCandles([c(0, { state: 'closed', version: 2 }), c(1, { state: 'forming', version: 1 })]);
+    await ctx.store.upsertCandles([c(0, { state: 'closed', version: 2 }), c(1, { state: 'forming', version: 1 })]);
     expect(minutes(await cache.candles(query(c(0), 0, 5)))).toEqual([0]);
     await cache.reconcile();
     const after = await cache.candles(query(c(0), 0, 5));
-    expect(after.map((e) => e.item)).toEqual(await store.candles(query(c(0), 0, 5)));
+    expect(after.map((e) => e.item)).toEqual(await ctx.store.candles(query(c(0), 0, 5)));
   });
 
   it('answers past the last storable time with nothing instead of an error', async () => {
     const c = series();
-    await store.upsertCandles([c(0)]);
+    await ctx.store.upsertCandles([c(0)]);
     const cache = newCache({ keep: 10, slack: 2 });
     const q = query(c(0), 0, 0);
     expect(minutes(await cache.candles({ ...q, toMs: 253_402_300_799_999 }))).toEqual([0]);
@@ -146,7 +133,7 @@ describe('CandleCache', () => {
     const a = series();
     const b = series();
     const d = series();
-    await store.upsertCandles([a(0), b(0), d(0)]);
+    await ctx.store.upsertCandles([a(0), b(0), d(0)]);
     const cache = newCache({ keep: 10, slack: 2, maxSeries: 2 });
     await cache.candles(query(a(0), 0, 0));
     await cache.candles(query(b(0), 0, 0));
@@ -172,7 +159,7 @@ describe('CandleCache', () => {
           return v;
         };
         const seed = [...new Set(initial)].map((m) => c(m, { version: next(m, 1) }));
-        if (seed.length > 0) await store.upsertCandles(seed);
+        if (seed.length > 0) await ctx.store.upsertCandles(seed);
         const cache = newCache({ keep: 4, slack: 2 });
         for (const o of ops) {
           if (o.kind === 'update') {
@@ -180,7 +167,7 @@ describe('CandleCache', () => {
           } else {
             const q = query(c(0), o.from, o.from + o.span, o.limit);
             const fromCache = (await cache.candles(q)).map((e) => e.item);
-            expect(fromCache).toEqual(await store.candles(q));
+            expect(fromCache).toEqual(await ctx.store.candles(q));
           }
         }
       }),

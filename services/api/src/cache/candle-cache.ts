@@ -29,12 +29,12 @@ export const cachedCandle = (candle: Candle): Cached<Candle> => ({ item: candle,
  * series, the highest version of each. Older ranges are read from the store and stitched to the
  * window at its boundary, so an answer equals the store's, byte for byte.
  */
-export class CandleCache {
-  private readonly cache: SeriesCache<Candle, SeriesRef>;
+export class CandleCache extends SeriesCache<Candle, SeriesRef> {
   private readonly reads;
+  private readonly store: CacheDeps['store'];
 
-  constructor(private readonly deps: CacheDeps, settings: Partial<CandleCacheSettings> = {}) {
-    this.cache = new SeriesCache<Candle, SeriesRef>({
+  constructor(deps: CacheDeps, settings: Partial<CandleCacheSettings> = {}) {
+    super({
       name: 'candle',
       subject: subjects.allCandles,
       key: (c) => c.openTimeMs,
@@ -47,30 +47,13 @@ export class CandleCache {
       },
       latest: (ref, limit) => deps.store.candles({ ...seriesRef(ref), fromMs: 0, toMs: MAX_STORED_TIME_MS, limit, order: 'desc' }),
     }, deps, { ...DEFAULT_CANDLE_CACHE, ...settings });
+    this.store = deps.store;
     this.reads = deps.metrics?.counter('exgate_api_candle_reads_total', 'Stored-candle reads by where they were answered from: memory, store, or both');
   }
 
-  start(): Promise<void> {
-    return this.cache.start();
-  }
-
-  close(): void {
-    this.cache.close();
-  }
-
-  /** Merges the series read lately with the store again (recovers lost updates). */
-  reconcile(): Promise<void> {
-    return this.cache.reconcile();
-  }
-
-  stats(): { readonly series: number; readonly candles: number } {
-    const { series, items } = this.cache.stats();
-    return { series, candles: items };
-  }
-
   /** Forget a series (its stored candles were rewritten without live updates): the next read refills it. */
-  invalidate(ref: SeriesRef): void {
-    this.cache.invalidate(candleKey(ref));
+  invalidateSeries(ref: SeriesRef): void {
+    this.invalidate(candleKey(ref));
   }
 
   /** Stored candles opening in [fromMs, toMs], ascending, the first `limit`: the store's answer. */
@@ -79,28 +62,28 @@ export class CandleCache {
     if (q.limit <= 0 || q.fromMs > toMs) return [];
     const query = { ...seriesRef(q), fromMs: q.fromMs, toMs, limit: q.limit };
     const key = candleKey(q);
-    if (this.cache.closed) return this.fromStore(query);
+    if (this.closed) return this.fromStore(query);
     try {
-      await this.cache.held(key, seriesRef(q));
+      await this.held(key, seriesRef(q));
     } catch (e) {
-      this.deps.logger.warn({ err: (e as Error).message, series: key }, 'candle cache fill failed: reading the store');
+      this.log.warn({ err: (e as Error).message, series: key }, 'candle cache fill failed: reading the store');
       return this.fromStore(query);
     }
     // A window that moved while the store was read (eviction, invalidation) is tried again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const s = this.cache.peek(key);
+      const s = this.peek(key);
       if (!s?.window.filled) break;
       const boundary = s.window.coveredFrom;
       if (query.fromMs >= boundary) {
         this.reads?.inc({ source: 'memory' });
         return s.window.read(query.fromMs, toMs, query.limit);
       }
-      const older = await this.deps.store.candles({ ...query, toMs: Math.min(toMs, boundary - 1) });
+      const older = await this.store.candles({ ...query, toMs: Math.min(toMs, boundary - 1) });
       if (older.length === query.limit || toMs < boundary) {
         this.reads?.inc({ source: 'store' });
         return older.map(cachedCandle);
       }
-      if (this.cache.peek(key) !== s || s.window.coveredFrom > boundary) continue;
+      if (this.peek(key) !== s || s.window.coveredFrom > boundary) continue;
       this.reads?.inc({ source: 'both' });
       return [...older.map(cachedCandle), ...s.window.read(boundary, toMs, query.limit - older.length)];
     }
@@ -114,23 +97,23 @@ export class CandleCache {
   async klineBody(q: Query): Promise<Buffer> {
     const key = candleKey(q);
     const request = `${q.fromMs}:${q.toMs}:${q.limit}`;
-    const memo = this.cache.memo(key, request);
+    const memo = this.memo(key, request);
     if (memo) {
       this.reads?.inc({ source: 'memory' });
       return memo;
     }
     // Tagged with the revision before the read: a change in between leaves the memo unmatched, never stale.
-    const s = this.cache.peek(key);
+    const s = this.peek(key);
     const revision = s?.window.revision;
     const candles = await this.candles(q);
     const bytes = Buffer.from(`{"kline":[${candles.map((c) => c.json).join(',')}]}`);
-    if (s && revision !== undefined && s.window.filled && q.fromMs >= s.window.coveredFrom) this.cache.remember(key, s, revision, request, bytes);
+    if (s && revision !== undefined && s.window.filled && q.fromMs >= s.window.coveredFrom) this.remember(key, s, revision, request, bytes);
     return bytes;
   }
 
   private async fromStore(q: CandleQuery): Promise<readonly Cached<Candle>[]> {
     this.reads?.inc({ source: 'store' });
-    return (await this.deps.store.candles(q)).map(cachedCandle);
+    return (await this.store.candles(q)).map(cachedCandle);
   }
 }
 

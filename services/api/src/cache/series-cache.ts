@@ -52,11 +52,15 @@ export class SeriesCache<T, Ref> {
   private reconciling = false;
   closed = false;
 
+  protected readonly log: Logger;
+
   constructor(
     private readonly source: SeriesSource<T, Ref>,
     private readonly deps: { readonly events: EventBus; readonly logger: Logger },
     readonly settings: SeriesCacheSettings,
-  ) {}
+  ) {
+    this.log = deps.logger;
+  }
 
   /** Subscribes to every series' updates; resolves once the bus has the subscription. */
   start(): Promise<void> {

@@ -19,12 +19,12 @@ const streamKey = (s: StreamRef) => `${s.exchange}:${s.symbol}:${s.kind}`;
  * filled from the store, then kept current by the live prints the aggregator publishes once it
  * has stored them. A print never changes, so the first copy of an id stays.
  */
-export class TradeCache {
-  private readonly cache: SeriesCache<Trade, StreamRef>;
+export class TradeCache extends SeriesCache<Trade, StreamRef> {
   private readonly reads;
+  private readonly store: CacheDeps['store'];
 
-  constructor(private readonly deps: CacheDeps, settings: Partial<SeriesCacheSettings> = {}) {
-    this.cache = new SeriesCache<Trade, StreamRef>({
+  constructor(deps: CacheDeps, settings: Partial<SeriesCacheSettings> = {}) {
+    super({
       name: 'trade',
       subject: ALL_TRADES,
       key: (t) => t.id,
@@ -38,56 +38,45 @@ export class TradeCache {
       },
       latest: (ref, limit) => deps.store.trades({ ...ref, limit, order: 'desc' }),
     }, deps, { ...DEFAULT_TRADE_CACHE, ...settings });
+    this.store = deps.store;
     this.reads = deps.metrics?.counter('exgate_api_trade_reads_total', 'Recent-trade reads by where they were answered from: memory or store');
-  }
-
-  start(): Promise<void> {
-    return this.cache.start();
-  }
-
-  close(): void {
-    this.cache.close();
-  }
-
-  reconcile(): Promise<void> {
-    return this.cache.reconcile();
   }
 
   /** The newest `limit` prints of the stream, ascending by id: the store's answer. */
   async recent(exchange: string, symbol: string, kind: TradeKind, limit: number): Promise<readonly Cached<Trade>[]> {
     const ref = { exchange, symbol, kind };
     if (limit <= 0) return [];
-    if (!this.cache.closed && limit <= this.cache.settings.keep) {
+    if (!this.closed && limit <= this.settings.keep) {
       try {
-        const { window } = await this.cache.held(streamKey(ref), ref);
+        const { window } = await this.held(streamKey(ref), ref);
         // Every stored print from coveredFrom on is here: the newest `limit` are, if that many are here.
         if (window.size >= limit || window.complete) {
           this.reads?.inc({ source: 'memory' });
           return window.latest(limit);
         }
       } catch (e) {
-        this.deps.logger.warn({ err: (e as Error).message, stream: streamKey(ref) }, 'trade cache fill failed: reading the store');
+        this.log.warn({ err: (e as Error).message, stream: streamKey(ref) }, 'trade cache fill failed: reading the store');
       }
     }
     this.reads?.inc({ source: 'store' });
-    return (await this.deps.store.trades({ ...ref, limit, order: 'desc' })).map((t) => ({ item: t, json: JSON.stringify(tradeJson(t)) }));
+    return (await this.store.trades({ ...ref, limit, order: 'desc' })).map((t) => ({ item: t, json: JSON.stringify(tradeJson(t)) }));
   }
 
   /** `recent`'s whole body, `{"trade":[...]}`; memoised while the window is unchanged. */
   async recentBody(exchange: string, symbol: string, kind: TradeKind, limit: number): Promise<{ readonly bytes: Buffer; readonly empty: boolean }> {
     const key = streamKey({ exchange, symbol, kind });
     const request = String(limit);
-    const memo = this.cache.memo(key, request);
+    const memo = this.memo(key, request);
     if (memo) {
       this.reads?.inc({ source: 'memory' });
       return { bytes: memo, empty: false };
     }
-    const s = this.cache.peek(key);
+    const s = this.peek(key);
     const revision = s?.window.revision;
     const trades = await this.recent(exchange, symbol, kind, limit);
     const bytes = Buffer.from(`{"trade":[${trades.map((t) => t.json).join(',')}]}`);
     const fromWindow = s !== undefined && s.window.filled && (s.window.size >= limit || s.window.complete);
-    if (trades.length > 0 && fromWindow && revision !== undefined) this.cache.remember(key, s, revision, request, bytes);
+    if (trades.length > 0 && fromWindow && revision !== undefined) this.remember(key, s, revision, request, bytes);
     return { bytes, empty: trades.length === 0 };
   }
 }
