@@ -53,6 +53,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => n.toFixed(2);
 const line = (label: string, r: LoadResult) =>
   `  ${label.padEnd(22)} ${fmt(r.perSecond).padStart(7)} req/s   p50 ${ms(r.p50Ms).padStart(7)} ms   p99 ${ms(r.p99Ms).padStart(7)} ms`
+  + `   server CPU ${fmt(r.serverCpuUsPerRequest).padStart(6)} µs/request`
   + `${r.errors > 0 ? `   ${r.errors} errors` : ''}`;
 
 export async function runApiBench(quick: boolean): Promise<void> {
@@ -107,15 +108,16 @@ export async function runApiBench(quick: boolean): Promise<void> {
       let a: LoadResult | undefined;
       let b: LoadResult | undefined;
       for (let round = 1; round <= rounds; round++) {
-        const ar = await load(`${api.base}${r.path}`, CONNECTIONS, seconds);
-        const br = await load(`${bare.base}${r.path}`, CONNECTIONS, seconds);
+        const ar = await load(`${api.base}${r.path}`, CONNECTIONS, seconds, api.child.pid);
+        const br = await load(`${bare.base}${r.path}`, CONNECTIONS, seconds, bare.child.pid);
         console.log(`  round ${round}/${rounds}: exgate ${fmt(ar.perSecond)} req/s (p99 ${ms(ar.p99Ms)} ms), bare ${fmt(br.perSecond)} req/s (p99 ${ms(br.p99Ms)} ms)`);
         if (!a || ar.perSecond > a.perSecond) a = ar;
         if (!b || br.perSecond > b.perSecond) b = br;
       }
       console.log(line('exgate API (best)', a!));
       console.log(line('bare node http (best)', b!));
-      console.log(`  ratio: ${(a!.perSecond / b!.perSecond).toFixed(2)} of bare`);
+      console.log(`  ratio: ${(a!.perSecond / b!.perSecond).toFixed(2)} of bare by req/s; `
+        + `${(b!.serverCpuUsPerRequest / a!.serverCpuUsPerRequest).toFixed(2)} by server CPU per request (less sensitive to other load)`);
       results.push({ label: r.label, api: a!, bare: b!, bytes: Buffer.byteLength(bodies[r.path]!) });
     }
     await stopServer(api);
@@ -129,7 +131,7 @@ export async function runApiBench(quick: boolean): Promise<void> {
     for (const r of routes) {
       const text = await (await fetch(`${uncached.base}${r.path}`)).text();
       if (text !== bodies[r.path]) throw new Error(`${r.path}: the store-only answer differs from the cached one`);
-      console.log(line(r.label, await load(`${uncached.base}${r.path}`, CONNECTIONS, quick ? 2 : 3)));
+      console.log(line(r.label, await load(`${uncached.base}${r.path}`, CONNECTIONS, quick ? 2 : 3, uncached.child.pid)));
     }
     console.log('  (answers byte-identical to the cached API\'s)');
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
 export interface LoadResult {
@@ -7,6 +8,20 @@ export interface LoadResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly bodyBytes: number;
+  /** The server process's CPU time (user + system) per answered request, µs; NaN when unknown. */
+  readonly serverCpuUsPerRequest: number;
+}
+
+/** CPU time of a process so far, ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /**
@@ -14,7 +29,7 @@ export interface LoadResult {
  * next request as soon as the previous answer has been read in full, for `seconds` after a
  * warm-up. Latency is request start → last byte of the body.
  */
-export async function load(url: string, connections: number, seconds: number, warmupSeconds = 1): Promise<LoadResult> {
+export async function load(url: string, connections: number, seconds: number, serverPid?: number, warmupSeconds = 1): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   const options = { agent, host: target.hostname, port: target.port, path: `${target.pathname}${target.search}` };
@@ -53,13 +68,16 @@ export async function load(url: string, connections: number, seconds: number, wa
   await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
   measuring = true;
   const startedAt = performance.now();
+  const cpuAtStart = cpuMs(serverPid);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   measuring = false;
+  const serverCpuMs = cpuMs(serverPid) - cpuAtStart;
   const elapsedS = (performance.now() - startedAt) / 1000;
   stop = true;
   await Promise.all(loops);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { requests: latencies.length, errors, perSecond: latencies.length / elapsedS, p50Ms: at(0.5), p99Ms: at(0.99), bodyBytes };
+  return { requests: latencies.length, errors, perSecond: latencies.length / elapsedS, p50Ms: at(0.5), p99Ms: at(0.99), bodyBytes,
+    serverCpuUsPerRequest: (serverCpuMs * 1000) / latencies.length };
 }
