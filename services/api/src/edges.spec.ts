@@ -30,6 +30,9 @@ const ROUTES = [
   '/v1/{exchange}/recent/{symbol}',
   '/v1/{exchange}/aggtrade/scanner/kline/{symbol}/{interval}',
   '/v1/{exchange}/aggtrade/scanner/allkline/{cron_interval}',
+  // The Binance dialect's reads (docs/adr/0010), from the same stored candles and prints.
+  '/fapi/v1/klines',
+  '/fapi/v1/trades',
 ] as const;
 
 const doc = buildOpenApiDocument() as { paths: Record<string, { get: { parameters: Parameter[] } }> };
@@ -119,6 +122,13 @@ async function check(r: Request): Promise<void> {
   if (res.statusCode !== 200) throw new Error(`${res.statusCode} for ${url(r)}: ${res.body.slice(0, 300)}`);
   const v = r.values;
   const limit = Number(v['limit'] ?? 500);
+  if (r.route.startsWith('/fapi/')) {
+    const rows = res.json() as unknown[];
+    expect(Array.isArray(rows)).toBe(true);
+    expect(rows.length).toBeLessThanOrEqual(limit);
+    if (r.route.endsWith('/trades')) expect(rows.length).toBe(Math.min(limit, h.prints['BTCUSDT']!.length));
+    return;
+  }
   if (r.route.includes('/recent/')) {
     const body = recentResponse.parse(res.json());
     expect(body.trade.length).toBe(Math.min(limit, h.prints['BTCUSDT']!.length));
