@@ -93,7 +93,7 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
       url: fastifyPath(route.path),
       ...(route.control && auth ? { preHandler: async (request: FastifyRequest) => auth(request) } : {}),
       handler: async (request, reply) => {
-        const body = await handler({ params: request.params, query: request.query });
+        const body = await handler({ params: request.params, query: request.query, url: request.url });
         if (!(body instanceof RawJson)) return body;
         return reply.type('application/json; charset=utf-8').send(body.bytes);
       },
