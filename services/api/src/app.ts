@@ -57,19 +57,28 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
   const limit = settings.rateLimit.enabled
     ? rateGuard(new TokenBucketLimiter(settings.rateLimit, deps.clock))
     : undefined;
-  app.addHook('onRequest', async (request) => {
-    if (closing) throw new ExgateError('EXCHANGE_UNAVAILABLE', 'the server is shutting down', { retryAfterMs: 1000 });
-    if (limit && !OPS_PATHS.has(request.url.split('?', 1)[0] ?? '')) limit(request);
+  // Callback hooks, not async ones: every request passes through them, and a promise each costs.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      if (closing) throw new ExgateError('EXCHANGE_UNAVAILABLE', 'the server is shutting down', { retryAfterMs: 1000 });
+      if (limit && !OPS_PATHS.has(request.url.split('?', 1)[0] ?? '')) limit(request);
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
+    done();
   });
   // Requests that were in flight when close() began: their keep-alive connection must not hold
   // the server open after they are answered.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ route, method: request.method, status: String(reply.statusCode) });
     latency.observe(reply.elapsedTime / 1000, { route });
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => {
