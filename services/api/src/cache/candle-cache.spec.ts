@@ -67,6 +67,23 @@ describe('CandleCache', () => {
     expect(await cache.candles(query(c(0), 0, 1))).toEqual((await ctx.store.candles(query(c(0), 0, 1))).map((s) => expect.objectContaining({ item: s })));
   });
 
+  it('takes a forming candle that grew at the same version (0), and not an older copy of it', async () => {
+    const c = series();
+    const forming = (tradeCount: number, gapFree = true) => c(0, { state: 'forming', version: 0, tradeCount, gapFree, close: String(tradeCount) });
+    await ctx.store.upsertCandles([forming(10)]);
+    const cache = newCache({ keep: 10, slack: 2 });
+    expect((await cache.candles(query(c(0), 0, 0)))[0]?.item.tradeCount).toBe(10);
+    await publish(forming(12));
+    expect((await cache.candles(query(c(0), 0, 0)))[0]?.item).toMatchObject({ tradeCount: 12, close: '12' });
+    // A late copy (a fill or a merge that read the store before the last write) changes nothing.
+    ctx.events.publish(subjects.candle(c(0).exchange, c(0).symbol, '1m'), encodeCandle(forming(11)));
+    await ctx.events.flush();
+    expect((await cache.candles(query(c(0), 0, 0)))[0]?.item.tradeCount).toBe(12);
+    await publish(forming(12, false));
+    expect((await cache.candles(query(c(0), 0, 0)))[0]?.item).toMatchObject({ tradeCount: 12, gapFree: false });
+    expect((await cache.candles(query(c(0), 0, 0))).map((e) => e.item)).toEqual(await ctx.store.candles(query(c(0), 0, 0)));
+  });
+
   it('memoises a whole body only until the window changes', async () => {
     const c = series();
     await ctx.store.upsertCandles([c(0), c(1)]);

@@ -22,6 +22,18 @@ export interface CacheDeps {
 type SeriesRef = Pick<CandleQuery, 'exchange' | 'symbol' | 'interval'>;
 type Query = Omit<CandleQuery, 'order'>;
 
+/**
+ * Whether `next` is a later state of the `held` candle. A higher version is; a forming candle keeps
+ * its version (0) while prints come in, so between equal versions the one with more prints is, and
+ * with as many, the one a gap has marked (gap_free only ever turns false). The store keeps the
+ * last row written among equal versions, which in the aggregator's order is that same one.
+ */
+export function newerCandle(next: Candle, held: Candle): boolean {
+  if (next.version !== held.version) return next.version > held.version;
+  if (next.tradeCount !== held.tradeCount) return next.tradeCount > held.tradeCount;
+  return held.gapFree && !next.gapFree;
+}
+
 export const cachedCandle = (candle: Candle): Cached<Candle> => ({ item: candle, json: JSON.stringify(klineJson(candle)) });
 
 /**
@@ -38,7 +50,7 @@ export class CandleCache extends SeriesCache<Candle, SeriesRef> {
       name: 'candle',
       subject: subjects.allCandles,
       key: (c) => c.openTimeMs,
-      replaces: (next, held) => next.version > held.version,
+      replaces: newerCandle,
       json: (c) => JSON.stringify(klineJson(c)),
       decode(payload) {
         // Spelled as the store spells it, so memory and store answer the same bytes.
