@@ -44,6 +44,18 @@ describe('the fault-run verifier', () => {
     expect(judgeCandles(withoutOne, trades, '1m')).toEqual([expect.stringMatching(/count \d+ ≠ \d+/)]);
   });
 
+  it('where ids cannot show a loss, excuses an empty minute left unpublished inside a marked loss, nowhere else', () => {
+    // Three minutes of prints with the middle one emptied: the engine would publish it flat only if complete.
+    const [m0, , m2] = buildCandles(trades, '1m').map((c) => c.openTimeMs);
+    const kept = trades.filter((t) => t.exchangeTimeMs < m0! + 60_000 || t.exchangeTimeMs >= m2!);
+    const lossy = { contiguousIds: false };
+    const built = buildCandles(kept, '1m', lossy).filter((c) => c.tradeCount > 0).map((c) => ({ ...c, gapFree: true }));
+    const marked = built.map((c) => (c.openTimeMs === m0 || c.openTimeMs === m2 ? { ...c, gapFree: false } : c));
+    expect(judgeCandles(marked, kept, '1m', lossy, { lossy: true })).toEqual([]);
+    expect(judgeCandles(built, kept, '1m', lossy, { lossy: true })).toEqual([`${m0! + 60_000}: missing (0 trades)`]);
+    expect(judgeCandles(marked, kept, '1m', lossy)).toEqual([`${m0! + 60_000}: missing (0 trades)`]);
+  });
+
   describe('where ids cannot show a loss (prints numbered by exgate, the exchange id kept)', () => {
     const truth = trades.map((t, i) => ({ ...t, id: 1_700_000_000_000 + i, sourceId: `uuid-${t.id}` }));
     const candles = (ts: readonly Trade[], gapFree: (c: Candle) => boolean) =>
