@@ -126,8 +126,13 @@ describe('the live chart page (Chromium, npm start -- --replay)', () => {
     expect(after.state).toBe('live');
     expect(Number(after.lastOpen)).toBeGreaterThanOrEqual(Number(before.lastOpen));
     expect(after.text).toMatch(/^live · \d+ candles · \d+ live updates$/);
-    // The legend shows the last candle's exact strings, as the websocket sent them.
-    expect(await page.$eval('#legend', (e) => e.textContent)).toContain(`C ${after.lastClose}`);
+    // The legend shows the last candle's exact strings, as the websocket sent them (status and
+    // legend read in one turn of the page: the replay keeps updating both).
+    const shown = await page.evaluate(() => {
+      const dom = globalThis as unknown as { document: { querySelector(selector: string): { dataset: Record<string, string>; textContent: string | null } | null } };
+      return { lastClose: dom.document.querySelector('#status')?.dataset['lastClose'], legend: dom.document.querySelector('#legend')?.textContent };
+    });
+    expect(shown.legend).toContain(`C ${shown.lastClose}`);
     expect((await plot()).equals(pixelsBefore)).toBe(false);
     expect(problems).toEqual([]);
   });
