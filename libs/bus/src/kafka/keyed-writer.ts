@@ -34,7 +34,9 @@ export class KeyedKafkaWriter {
       key: m.key,
       value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
     }));
-    const sent = this.queue.then(() => this.sendNow(kafkaMessages));
+    const sent = this.queue.then(async () => {
+      for (const request of requests(kafkaMessages)) await this.sendNow(request);
+    });
     this.queue = sent.catch(() => {});
     return sent;
   }
@@ -78,4 +80,29 @@ export class KeyedKafkaWriter {
     }
     return this.producer;
   }
+}
+
+/**
+ * The broker refuses a record batch over `max.message.bytes` (1 MB by default), and the producer
+ * puts every message of a send for one partition into one batch: a large publish goes in several
+ * sends, in order.
+ */
+export const MAX_SEND_BYTES = 512 * 1024;
+
+function requests(messages: readonly Message[]): Message[][] {
+  const out: Message[][] = [];
+  let current: Message[] = [];
+  let bytes = 0;
+  for (const m of messages) {
+    const size = (m.value as Buffer).byteLength + 64;
+    if (current.length > 0 && bytes + size > MAX_SEND_BYTES) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(m);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
