@@ -48,11 +48,15 @@ async function measure(symbols: number, printsPerSymbol: number): Promise<{ figu
     const rows = await store.driver.query<{ exchange: string; ids: string }>(
       `SELECT exchange, uniqExact(symbol, id) AS ids FROM ${store.database}.trades GROUP BY exchange ORDER BY exchange`,
     );
+    let whole = true;
     const stored = run.exchanges.map((x) => {
       const got = Number(rows.find((r) => r.exchange === x.exchange.id)?.ids ?? 0);
-      return `${x.exchange.id} ${got.toLocaleString('en-US')} of ${x.sent().toLocaleString('en-US')} sent${got === x.sent() ? '' : ' (MISSING)'}`;
+      whole &&= got === x.expected();
+      return `${x.exchange.id} ${got.toLocaleString('en-US')} of ${x.expected().toLocaleString('en-US')}${got === x.expected() ? '' : ' (DIFFERENT)'}`;
     }).join(', ');
-    ok = true;
+    // A run whose store is not whole keeps its folder (logs, engine data) to be looked at.
+    ok = whole;
+    if (!whole) process.exitCode = 1;
     return { figures, stored };
   } finally {
     await run.close(!ok);
@@ -71,9 +75,9 @@ export async function runSeriesBench(quick: boolean): Promise<void> {
     + `peer: the same prints on 3 symbols (one per exchange); aggregator intervals: all ${INTERVALS}\n`);
 
   const peer = await measure(EXCHANGES.length, Math.ceil((symbols * printsPerSymbol) / EXCHANGES.length));
-  console.log(`peer (${EXCHANGES.length} series):\n  ${describeSeries(peer.figures, INTERVALS).join('\n  ')}\n  stored: ${peer.stored}\n`);
+  console.log(`peer (${EXCHANGES.length} series):\n  ${describeSeries(peer.figures, INTERVALS).join('\n  ')}\n  stored (distinct ids): ${peer.stored}\n`);
   const many = await measure(symbols, printsPerSymbol);
-  console.log(`${symbols} series:\n  ${describeSeries(many.figures, INTERVALS).join('\n  ')}\n  stored: ${many.stored}\n`);
+  console.log(`${symbols} series:\n  ${describeSeries(many.figures, INTERVALS).join('\n  ')}\n  stored (distinct ids): ${many.stored}\n`);
 
   const rate = (f: SeriesFigures) => f.prints / f.aggregatorMs;
   console.log(`throughput: ${symbols} series at ${(rate(many.figures) / rate(peer.figures)).toFixed(2)}× the prints/s of 3 series`);

@@ -41,11 +41,12 @@ export interface SeriesExchange {
   /** As the exchange's own mapper reads the frames it plays, by symbol. */
   readonly truth: ReadonlyMap<string, readonly Trade[]>;
   /**
-   * Prints the exchange sent (Binance: the aggTrades it made of the trades): what the collector
-   * must deliver. Fewer than it printed where the protocol drops some on its own (HotBit's first
+   * Prints the collector must deliver (Binance: the aggTrades it made of the trades). Where ids are
+   * contiguous, every print (what a connection missed is fetched by id); elsewhere, those the
+   * exchange sent: fewer than it printed where the protocol drops some on its own (HotBit's first
    * push after a subscribe carries only the newest 100 deals).
    */
-  sent(): number;
+  expected(): number;
 }
 
 /** The run's own namespace on the shared Kafka and NATS, as a fault run has it. */
@@ -144,7 +145,7 @@ async function startExchange(exchange: FaultExchange, binanceLines: readonly str
   const symbols = [...truth.keys()];
   return {
     exchange, sim, symbols, truth,
-    sent: () => symbols.reduce((n, s) => n + sim.sentIds(s, exchange.kind).length, 0),
+    expected: () => symbols.reduce((n, s) => n + (exchange.contiguous ? sim.printedIds(s, exchange.kind) : sim.sentIds(s, exchange.kind)).length, 0),
   };
 }
 
