@@ -3,6 +3,7 @@ import { binanceSpot } from './binance-spot';
 import { binanceUsdm } from './binance-usdm';
 import { bybit } from './bybit';
 import { hotbit } from './hotbit';
+import { okx } from './okx';
 import type { ExchangeModule } from './types';
 
 /**
@@ -14,6 +15,7 @@ export const EXCHANGES: readonly ExchangeModule[] = [
   binanceSpot,
   hotbit,
   bybit,
+  okx,
 ];
 
 /** By canonical id or alias, case-insensitive (`fbinance` → binance-usdm); undefined when unknown. */

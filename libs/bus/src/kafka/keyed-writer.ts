@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { ExgateError } from '@exgate/errors';
 import { kafkaError } from './client';
 
@@ -6,6 +6,18 @@ export interface KafkaWriterOptions {
   readonly kafka: Kafka;
   readonly topic: string;
   readonly compression?: CompressionTypes;
+  /**
+   * What a message's partition is chosen by, from its key (default: the key itself). The candle
+   * topics key per candle but partition per series, so a series stays in order in one partition.
+   */
+  readonly partitionKey?: (key: string) => string;
+}
+
+/** One message; `topic` defaults to the writer's own (a writer may feed a variant topic too). */
+export interface OutgoingMessage {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly topic?: string;
 }
 
 /**
@@ -25,17 +37,13 @@ export class KeyedKafkaWriter {
 
   constructor(private readonly options: KafkaWriterOptions) {}
 
-  send(messages: readonly { key: string; value: Uint8Array }[]): Promise<void> {
+  send(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) {
       return Promise.reject(new ExgateError('BUS_UNAVAILABLE', `the ${this.options.topic} writer is closed`, { retriable: false }));
     }
     if (messages.length === 0) return Promise.resolve();
-    const kafkaMessages: Message[] = messages.map((m) => ({
-      key: m.key,
-      value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
-    }));
     const sent = this.queue.then(async () => {
-      for (const request of requests(kafkaMessages)) await this.sendNow(request);
+      for (const request of requests(messages, this.options.topic)) await this.sendNow(request);
     });
     this.queue = sent.catch(() => {});
     return sent;
@@ -50,15 +58,14 @@ export class KeyedKafkaWriter {
     if (current) await current.instance.disconnect();
   }
 
-  private async sendNow(messages: Message[]): Promise<void> {
+  private async sendNow(topicMessages: TopicMessages[]): Promise<void> {
     const producer = this.current();
     try {
       await producer.connected;
-      await producer.instance.send({
-        topic: this.options.topic,
+      await producer.instance.sendBatch({
         acks: -1,
         compression: this.options.compression ?? CompressionTypes.None,
-        messages,
+        topicMessages,
       });
     } catch (e) {
       if (this.producer === producer) this.producer = undefined;
@@ -74,7 +81,7 @@ export class KeyedKafkaWriter {
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         // murmur2, as the Java client: a key lands on the same partition whoever writes it.
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: this.options.partitionKey ? partitionedBy(this.options.partitionKey) : Partitioners.DefaultPartitioner,
       });
       this.producer = { instance, connected: instance.connect() };
     }
@@ -85,24 +92,37 @@ export class KeyedKafkaWriter {
 /**
  * The broker refuses a record batch over `max.message.bytes` (1 MB by default), and the producer
  * puts every message of a send for one partition into one batch: a large publish goes in several
- * sends, in order.
+ * sends, in order, each grouped by topic.
  */
 export const MAX_SEND_BYTES = 512 * 1024;
 
-function requests(messages: readonly Message[]): Message[][] {
-  const out: Message[][] = [];
-  let current: Message[] = [];
+function requests(messages: readonly OutgoingMessage[], defaultTopic: string): TopicMessages[][] {
+  const out: TopicMessages[][] = [];
+  let byTopic = new Map<string, Message[]>();
   let bytes = 0;
+  const close = () => {
+    if (byTopic.size > 0) out.push([...byTopic].map(([topic, list]) => ({ topic, messages: list })));
+    byTopic = new Map();
+    bytes = 0;
+  };
   for (const m of messages) {
-    const size = (m.value as Buffer).byteLength + 64;
-    if (current.length > 0 && bytes + size > MAX_SEND_BYTES) {
-      out.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
+    const size = m.value.byteLength + m.key.length + 64;
+    if (bytes > 0 && bytes + size > MAX_SEND_BYTES) close();
+    const topic = m.topic ?? defaultTopic;
+    const list = byTopic.get(topic) ?? [];
+    list.push({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) });
+    byTopic.set(topic, list);
     bytes += size;
   }
-  if (current.length > 0) out.push(current);
+  close();
   return out;
+}
+
+/** Java's default partitioner (murmur2), applied to a key derived from the message key. */
+function partitionedBy(partitionKey: (key: string) => string): ICustomPartitioner {
+  return () => {
+    const murmur2 = Partitioners.DefaultPartitioner();
+    return ({ topic, partitionMetadata, message }) =>
+      murmur2({ topic, partitionMetadata, message: { ...message, key: partitionKey(String(message.key)) } });
+  };
 }

@@ -5,7 +5,7 @@ import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import { isPlainDecimal } from '../common/decimal';
 import type { ExchangeRest, KlineQuery } from '../types';
-import { RequestBudget } from './budget';
+import { RequestBudget } from '../common/budget';
 import {
   categoryOf, DEFAULT_REST_BASE_URL, exgateSymbol, INTERVAL_CODES, LIMITS, SYMBOL_PATTERN, wireSymbol, type Category,
 } from './constants';
