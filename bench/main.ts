@@ -52,6 +52,7 @@ const rate = (count: number, ms: number) => (count / ms) * 1000;
 async function main(): Promise<void> {
   if (process.argv.slice(2).includes('history')) return runHistoryBench(quick);
   if (process.argv.slice(2).includes('api')) return runApiBench(quick);
+  if (process.argv.slice(2).includes('series')) return (await import('./series')).runSeriesBench(quick);
   const cpus = os.cpus();
   console.log('exgate candle engine benchmark');
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}, ${os.platform()} ${os.arch()}`);

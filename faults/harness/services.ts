@@ -20,7 +20,12 @@ export interface Service {
   kill(): Promise<void>;
   /** In-process aggregators: the streams (`exchange:symbol`) it has held candles for. */
   streams?(): readonly string[];
+  /** Processes: their /metrics, as Prometheus scrapes it. */
+  metrics?(): Promise<string>;
 }
+
+/** What a service process needs of its run: its folder (logs), the bus settings, who to kill at the end. */
+export type ProcessHost = Pick<RunContext, 'dir' | 'busEnv' | 'children'>;
 
 export const INTERVALS = ['1m', '5m', '1h'] as const;
 export const GRACE_MS = 2_000;
@@ -81,14 +86,14 @@ export async function aggregatorInProcess(ctx: RunContext, name = 'aggregator'):
 
 /** The collector's main.ts as a process, configured by environment only, as in a pod. */
 export function collectorProcess(ctx: RunContext): Promise<Service> {
-  return child(ctx, 'collector', 'services/collector/src/main.ts', {
+  return serviceProcess(ctx, 'collector', 'services/collector/src/main.ts', {
     ...exchangeEnv(ctx.exchange, ctx.sim), COLLECTOR_FLUSH_MS: '100',
   }, /collector started/);
 }
 
 /** The aggregator's main.ts as a process over the embedded engine in the run's folder; ready once it owns partitions. */
 export function aggregatorProcess(ctx: RunContext): Promise<Service> {
-  return child(ctx, 'aggregator', 'services/aggregator/src/main.ts', {
+  return serviceProcess(ctx, 'aggregator', 'services/aggregator/src/main.ts', {
     EXGATE_STORE: 'chdb', EXGATE_DATA_DIR: ctx.dir, AGGREGATOR_GROUP_ID: ctx.aggregatorGroup,
     AGGREGATOR_INTERVALS: INTERVALS.join(','), AGGREGATOR_GRACE_MS: String(GRACE_MS), AGGREGATOR_LIVE_UPDATES: 'false',
   }, /partitions assigned/);
@@ -96,7 +101,8 @@ export function aggregatorProcess(ctx: RunContext): Promise<Service> {
 
 let starts = 0;
 
-async function child(ctx: RunContext, name: string, main: string, own: Record<string, string>, ready: RegExp): Promise<Service> {
+/** A service's main.ts as a process of the run, configured by environment only; ready when its log matches `ready`. */
+export async function serviceProcess(ctx: ProcessHost, name: string, main: string, own: Record<string, string>, ready: RegExp): Promise<Service> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', OPS_PORT: '0',
     ...Object.fromEntries(Object.entries(ctx.busEnv).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])),
@@ -105,7 +111,9 @@ async function child(ctx: RunContext, name: string, main: string, own: Record<st
   const log = createWriteStream(path.join(ctx.dir, `${name}-${++starts}.log`));
   // `node --import tsx`, as the image runs it: the tsx CLI would put a wrapper process in between,
   // and a SIGKILL of the wrapper leaves the service running as an orphan.
-  const proc: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, main)], {
+  // FAULT_CPU_PROF=DIR: every service process writes a V8 CPU profile there when it exits.
+  const profile = process.env.FAULT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FAULT_CPU_PROF}`] : [];
+  const proc: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(repoRoot, main)], {
     cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   ctx.children.add(proc);
@@ -114,10 +122,14 @@ async function child(ctx: RunContext, name: string, main: string, own: Record<st
     resolve(code);
   }));
   let tail = '';
+  let announceOps: (port: number) => void = () => undefined;
+  const opsPort = new Promise<number>((resolve) => (announceOps = resolve));
   const isReady = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       log.write(chunk);
       tail = (tail + chunk.toString('utf8')).slice(-4096);
+      const ops = /"opsPort":(\d+)/.exec(tail);
+      if (ops) announceOps(Number(ops[1]));
       if (ready.test(tail)) resolve();
     };
     proc.stdout!.on('data', onData);
@@ -136,5 +148,6 @@ async function child(ctx: RunContext, name: string, main: string, own: Record<st
     log.end();
     if (signal === 'SIGTERM' && code !== 0) throw new Error(`${name} stopped with exit code ${code} (log: ${log.path as string})`);
   };
-  return { name, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
+  const metrics = async () => (await fetch(`http://127.0.0.1:${await opsPort}/metrics`)).text();
+  return { name, stop: () => end('SIGTERM'), kill: () => end('SIGKILL'), metrics };
 }

@@ -22,7 +22,7 @@ export async function until(done: () => Promise<boolean> | boolean, timeoutMs: n
  * the bus acknowledged) reached the exchange's last print of every symbol; elsewhere (prints lost
  * in a disconnection are gone for good) its checkpoints stopped moving for a second.
  */
-export function collectorCaughtUp(ctx: RunContext, timeoutMs: number): Promise<boolean> {
+export function collectorCaughtUp(ctx: Pick<RunContext, 'checkpoints' | 'exchange' | 'symbols' | 'sim'>, timeoutMs: number): Promise<boolean> {
   const checkpoints = kvCheckpoints(ctx.checkpoints);
   const { exchange } = ctx;
   const saved = () => Promise.all(ctx.symbols.map((symbol) => checkpoints.get({ exchange: exchange.id, symbol, kind: exchange.kind })));
@@ -48,7 +48,7 @@ export function collectorCaughtUp(ctx: RunContext, timeoutMs: number): Promise<b
 }
 
 /** The aggregators' group committed every message in the trades topic. */
-export async function aggregatorCaughtUp(ctx: RunContext, timeoutMs: number): Promise<boolean> {
+export async function aggregatorCaughtUp(ctx: Pick<RunContext, 'bus' | 'tradesTopic' | 'aggregatorGroupId'>, timeoutMs: number): Promise<boolean> {
   const admin = ctx.bus.kafka.admin();
   await admin.connect();
   try {

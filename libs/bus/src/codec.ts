@@ -43,3 +43,18 @@ export function candleMessageKey(c: Pick<Candle, 'exchange' | 'symbol' | 'interv
 export function candlePartitionKey(messageKey: string): string {
   return messageKey.slice(0, messageKey.lastIndexOf(':'));
 }
+
+/**
+ * One stream's batch as messages of at most `max` prints, in order: the gap travels with the first
+ * (the aggregator applies it before any print after the loss), the watermark with the last (it
+ * vouches for every print before it). Applied one after another they mean what the batch meant.
+ */
+export function splitTradeBatch(batch: TradeBatch, max: number): TradeBatch[] {
+  if (batch.trades.length <= max) return [batch];
+  const parts: TradeBatch[] = [];
+  for (let i = 0; i < batch.trades.length; i += max) {
+    const last = i + max >= batch.trades.length;
+    parts.push({ ...batch, trades: batch.trades.slice(i, i + max), gap: i === 0 ? batch.gap : null, watermarkMs: last ? batch.watermarkMs : null });
+  }
+  return parts;
+}

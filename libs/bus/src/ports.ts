@@ -133,6 +133,12 @@ export const subjects = {
 /** A live-trade message stays far below NATS's 1 MiB default payload (a print encodes to < 100 bytes). */
 export const LIVE_TRADES_PER_MESSAGE = 2_000;
 
+/**
+ * A trades-topic message likewise stays far below Kafka's default 1 MB message size: a stream that
+ * collected more in one flush (a backlog, a catch-up, a fast exchange) sends several, in order.
+ */
+export const TRADES_PER_MESSAGE = 2_000;
+
 /** KV buckets. */
 export const buckets = {
   /** key `exchange.SYMBOL` → JSON {exchange, symbol, interval, since}: what the collector pulls. */

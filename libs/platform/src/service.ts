@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { createLogger, MetricsRegistry, onShutdown, parseConfig, startOpsServer, systemClock, type Clock, type Logger } from '@exgate/runtime';
+import { createLogger, MetricsRegistry, onShutdown, parseConfig, processMetrics, startOpsServer, systemClock, type Clock, type Logger } from '@exgate/runtime';
 import { errorMessage, ExgateError } from '@exgate/errors';
 import { COMMON_PREFIXES, type commonEnv } from './env';
 
@@ -35,6 +35,8 @@ export function runService<S extends typeof commonEnv>(
     }
     logger = createLogger({ name, level: config.LOG_LEVEL, format: config.LOG_FORMAT });
     const metrics = new MetricsRegistry();
+    // From before the service starts: a burst at start (subscriptions, restores) counts too.
+    processMetrics(metrics);
     const service = await start({ config, logger, metrics, clock: systemClock });
     const ops = await startOpsServer({ port: config.OPS_PORT, metrics, ready: () => service.ready() });
     onShutdown(logger, [...service.closers, ['ops', () => ops.close()]]);

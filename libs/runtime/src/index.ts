@@ -5,3 +5,4 @@ export * from './metrics';
 export * from './ops-server';
 export * from './lifecycle';
 export * from './retry';
+export * from './process-metrics';

@@ -83,6 +83,12 @@ function sample(name: string, values: Map<string, number>): string[] {
 
 export class MetricsRegistry {
   private readonly metrics = new Map<string, Metric>();
+  private readonly collectors: (() => void)[] = [];
+
+  /** Runs before every render: gauges read from the runtime (memory, event loop) are set then. */
+  onCollect(collect: () => void): void {
+    this.collectors.push(collect);
+  }
 
   counter(name: string, help: string): Counter {
     return this.register(name, () => new Counter(name, help));
@@ -94,6 +100,7 @@ export class MetricsRegistry {
     return this.register(name, () => new Histogram(name, help, buckets));
   }
   render(): string {
+    for (const collect of this.collectors) collect();
     return [...this.metrics.values()].flatMap((m) => m.render()).join('\n') + '\n';
   }
 

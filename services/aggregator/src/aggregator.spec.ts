@@ -119,4 +119,17 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     await eventually(() => watermark() === newest + 30_000, { what: 'the watermark to move on' });
     expect(metrics.render()).toContain(`exgate_aggregator_watermark_ms{exchange="binance-usdm",symbol="BTCUSDT"} ${newest + 30_000}`);
   });
+
+  it('writes and publishes nothing for a watermark that closes no candle (what a quiet stream sends every second)', async () => {
+    const rows = async () => Number((await store.driver.query<{ n: string }>(
+      `SELECT count() AS n FROM ${store.database}.candles SETTINGS output_format_json_quote_64bit_integers = 1`,
+    ))[0]!.n);
+    const watermark = () => metrics.gauge('exgate_aggregator_watermark_ms', '').get({ exchange: 'binance-usdm', symbol: 'BTCUSDT' });
+    const before = { rows: await rows(), live: live.length, published: published.length };
+    // The previous test left the watermark 30 s into a minute: 1 and 2 s more close nothing.
+    const from = watermark();
+    await trades.writer().publish([batch([], from + 1_000), batch([], from + 2_000)]);
+    await eventually(() => consumed() && watermark() === from + 2_000, { what: 'both watermarks handled' });
+    expect({ rows: await rows(), live: live.length, published: published.length }).toEqual(before);
+  });
 });

@@ -97,7 +97,9 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
     await guarded([state], async () => {
       apply(state, batch);
       if (batch.trades.length > 0) await deps.store.insertTrades(batch.trades);
-      await persist([state]);
+      // A watermark that closed nothing changed no candle: every quiet stream sends one a second,
+      // and writing its unchanged forming candles each time is what 500 idle series cost the store.
+      if (batch.trades.length > 0 || batch.gap !== null || state.emitted.length > 0) await persist([state]);
     });
     if (config.liveUpdates) publishTrades(batch);
   }

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { errorMessage } from '@exgate/errors';
-import { createLogger, MetricsRegistry, onShutdown, parseConfig } from '@exgate/runtime';
+import { createLogger, MetricsRegistry, onShutdown, parseConfig, processMetrics } from '@exgate/runtime';
 import { EXCHANGES, resolveExchange } from '@exgate/exchanges';
 import { COMMON_PREFIXES } from '@exgate/platform';
 import { startHelp } from './cli/help';
@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   const config = parseConfig(embeddedEnv, { ...defaults, ...process.env }, [...COMMON_PREFIXES, 'API_', 'AGGREGATOR_']);
   const logger = createLogger({ name: 'exgate', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const metrics = new MetricsRegistry();
+  processMetrics(metrics);
   const exgate = await startEmbedded({ config, replay, logger, metrics });
   onShutdown(logger, [['exgate', () => exgate.close()]]);
   const url = `http://127.0.0.1:${exgate.port}`;

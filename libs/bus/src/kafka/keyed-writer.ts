@@ -42,15 +42,9 @@ export class KeyedKafkaWriter {
       return Promise.reject(new ExgateError('BUS_UNAVAILABLE', `the ${this.options.topic} writer is closed`, { retriable: false }));
     }
     if (messages.length === 0) return Promise.resolve();
-    const byTopic = new Map<string, Message[]>();
-    for (const m of messages) {
-      const topic = m.topic ?? this.options.topic;
-      const list = byTopic.get(topic) ?? [];
-      list.push({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) });
-      byTopic.set(topic, list);
-    }
-    const topicMessages = [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
-    const sent = this.queue.then(() => this.sendNow(topicMessages));
+    const sent = this.queue.then(async () => {
+      for (const request of requests(messages, this.options.topic)) await this.sendNow(request);
+    });
     this.queue = sent.catch(() => {});
     return sent;
   }
@@ -93,6 +87,35 @@ export class KeyedKafkaWriter {
     }
     return this.producer;
   }
+}
+
+/**
+ * The broker refuses a record batch over `max.message.bytes` (1 MB by default), and the producer
+ * puts every message of a send for one partition into one batch: a large publish goes in several
+ * sends, in order, each grouped by topic.
+ */
+export const MAX_SEND_BYTES = 512 * 1024;
+
+function requests(messages: readonly OutgoingMessage[], defaultTopic: string): TopicMessages[][] {
+  const out: TopicMessages[][] = [];
+  let byTopic = new Map<string, Message[]>();
+  let bytes = 0;
+  const close = () => {
+    if (byTopic.size > 0) out.push([...byTopic].map(([topic, list]) => ({ topic, messages: list })));
+    byTopic = new Map();
+    bytes = 0;
+  };
+  for (const m of messages) {
+    const size = m.value.byteLength + m.key.length + 64;
+    if (bytes > 0 && bytes + size > MAX_SEND_BYTES) close();
+    const topic = m.topic ?? defaultTopic;
+    const list = byTopic.get(topic) ?? [];
+    list.push({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) });
+    byTopic.set(topic, list);
+    bytes += size;
+  }
+  close();
+  return out;
 }
 
 /** Java's default partitioner (murmur2), applied to a key derived from the message key. */

@@ -1,8 +1,9 @@
 import type { Candle, TradeBatch } from '@exgate/domain';
 import { candleJsonCodec } from '../candle-json';
-import { candleCodec, candleMessageKey, candlePartitionKey, tradeBatchCodec, tradeBatchKey, type MessageCodec } from '../codec';
+import { candleCodec, candleMessageKey, candlePartitionKey, splitTradeBatch, tradeBatchCodec, tradeBatchKey, type MessageCodec } from '../codec';
 import {
   CANDLES_TOPIC,
+  TRADES_PER_MESSAGE,
   TRADES_TOPIC,
   type CandleDelivery,
   type CandleLogReader,
@@ -17,7 +18,7 @@ import { KeyedKafkaWriter, type KafkaWriterOptions } from './keyed-writer';
 
 type WriterOptions = Omit<KafkaWriterOptions, 'topic'> & { readonly topic?: string };
 
-/** Trades to `exgate.trades.v1`: one TradeBatch message per stream batch, keyed `exchange:symbol`. */
+/** Trades to `exgate.trades.v1`: TradeBatch messages keyed `exchange:symbol`, at most TRADES_PER_MESSAGE prints each. */
 export class KafkaTradeLogWriter implements TradeLogWriter {
   private readonly writer: KeyedKafkaWriter;
 
@@ -26,7 +27,7 @@ export class KafkaTradeLogWriter implements TradeLogWriter {
   }
 
   publish(batches: readonly TradeBatch[]): Promise<void> {
-    return this.writer.send(batches.map((b) => ({ key: tradeBatchKey(b), value: tradeBatchCodec.encode(b) })));
+    return this.writer.send(batches.flatMap((b) => splitTradeBatch(b, TRADES_PER_MESSAGE).map((part) => ({ key: tradeBatchKey(part), value: tradeBatchCodec.encode(part) }))));
   }
 
   close(): Promise<void> {

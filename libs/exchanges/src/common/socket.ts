@@ -6,6 +6,30 @@ import type { FrameRejection } from '../types';
 import { rejection } from './frame';
 import type { FeedProtocol } from './protocol';
 
+/**
+ * How long the feeds of a process may read frames in one turn of the event loop. A socket hands
+ * over a whole chunk of frames at once (64 KB: hundreds of frames), and frames that arrive faster
+ * than they are read pile up: read all at once they hold the loop for as long as that takes, and
+ * heartbeats, flushes and Kafka acknowledgements wait with it. One budget for every socket.
+ */
+export const READ_BUDGET_MS = 10;
+
+const readingTurn = {
+  startedAtMs: null as number | null,
+  /** True while this turn's budget lasts. */
+  take(): boolean {
+    const now = performance.now();
+    if (this.startedAtMs === null) {
+      this.startedAtMs = now;
+      setImmediate(() => {
+        this.startedAtMs = null;
+      });
+      return true;
+    }
+    return now - this.startedAtMs < READ_BUDGET_MS;
+  },
+};
+
 /** The exchange answered a command with an error (as opposed to the connection failing). */
 export class CommandRejected extends Error {}
 
@@ -57,6 +81,10 @@ export class FeedSocket {
   private awaitingPong = false;
   private lastError: string | null = null;
   private outbox: Promise<void> = Promise.resolve();
+  /** Frames (and pongs, and the close) received and not yet read, in arrival order; `next` is the first unread. */
+  private readonly backlog: (() => void)[] = [];
+  private next = 0;
+  private reading = false;
 
   constructor(
     readonly url: string,
@@ -75,22 +103,17 @@ export class FeedSocket {
     this.ws.on('message', (data: Buffer, isBinary) => {
       if (this.failed) return;
       this.armSilence();
-      let text: string | null;
-      try {
-        text = isBinary ? (protocol.decode?.(data) ?? null) : data.toString();
-      } catch (e) {
-        events.onUndecodable(rejection('undecodable', `binary frame not decoded: ${errorMessage(e)}`, data.subarray(0, 64).toString('hex')), clock.nowMs());
-        return;
-      }
-      if (text !== null) this.onText(text);
+      this.enqueue(() => this.onData(data, isBinary));
     });
-    this.ws.on('pong', () => this.ponged());
+    // Pongs and the close keep their place behind the frames that came before them: a pong vouches
+    // for every frame before it, and frames that came before a close are still read.
+    this.ws.on('pong', () => this.enqueue(() => this.ponged()));
     this.ws.on('error', (e) => {
       this.lastError = e.message;
     });
     this.ws.on('close', (code, reason) => {
       const why = this.lastError ?? `closed by the exchange (${code}${reason.length > 0 ? ` ${String(reason)}` : ''})`;
-      this.down(why);
+      this.enqueue(() => this.down(why));
     });
   }
 
@@ -124,6 +147,53 @@ export class FeedSocket {
     this.finish(new Error('socket closed'));
     if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
     else this.ws.close(1000);
+  }
+
+  private onData(data: Buffer, isBinary: boolean): void {
+    if (this.failed) return;
+    let text: string | null;
+    try {
+      text = isBinary ? (this.protocol.decode?.(data) ?? null) : data.toString();
+    } catch (e) {
+      this.events.onUndecodable(rejection('undecodable', `binary frame not decoded: ${errorMessage(e)}`, data.subarray(0, 64).toString('hex')), this.clock.nowMs());
+      return;
+    }
+    if (text !== null) this.onText(text);
+  }
+
+  private enqueue(work: () => void): void {
+    this.backlog.push(work);
+    if (!this.reading) this.read();
+  }
+
+  /**
+   * Works through what arrived, within the process's reading budget for this turn of the event
+   * loop; past it the socket rests (paused: the exchange's frames wait in the kernel, not here)
+   * and the rest follows in the next turn, after timers and other sockets had theirs.
+   */
+  private read(): void {
+    this.reading = true;
+    while (this.next < this.backlog.length) {
+      if (!readingTurn.take()) {
+        this.ws.pause();
+        setImmediate(() => {
+          this.ws.resume();
+          this.read();
+        });
+        return;
+      }
+      const work = this.backlog[this.next++]!;
+      try {
+        work();
+      } catch (e) {
+        // A handler's bug must not leave the socket unread for good.
+        this.reading = false;
+        throw e;
+      }
+    }
+    this.backlog.length = 0;
+    this.next = 0;
+    this.reading = false;
   }
 
   private onText(text: string): void {
@@ -203,7 +273,11 @@ export class FeedSocket {
   private armSilence(): void {
     if (this.failed || this.closing) return;
     clearTimeout(this.silenceTimer);
-    this.silenceTimer = setTimeout(() => this.fail(`silence: no frame for ${this.t.silenceTimeoutMs} ms`), this.t.silenceTimeoutMs);
+    this.silenceTimer = setTimeout(() => {
+      // Frames still unread (the socket rests behind its backlog): the slow side is this process.
+      if (this.reading) this.armSilence();
+      else this.fail(`silence: no frame for ${this.t.silenceTimeoutMs} ms`);
+    }, this.t.silenceTimeoutMs);
   }
 
   private fail(reason: string): void {
