@@ -1,5 +1,5 @@
 import type { Trade, TradeKind } from '@exgate/domain';
-import { EXCHANGES, requireExchange, sequenced, type ExchangeModule } from '@exgate/exchanges';
+import { credentialEnv, EXCHANGES, requireExchange, sequenced, type ExchangeModule } from '@exgate/exchanges';
 import type { SimulatorControl } from '@exgate/exchanges/testing';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import type { FaultKind } from './plan';
@@ -38,12 +38,14 @@ export function faultExchange(idOrAlias: string): FaultExchange {
 /** Every registered exchange: the suite spreads its runs over them. */
 export const FAULT_EXCHANGES: readonly string[] = EXCHANGES.map((m) => m.info.id);
 
-/** The settings a collector of this exchange reads (its own prefix), pointed at the simulator. */
+/** The settings a collector of this exchange reads (its own prefix), pointed at the simulator with its credentials. */
 export function exchangeEnv(x: FaultExchange, sim: SimulatorControl): Record<string, string> {
   const p = x.module.env.prefix;
   return {
     EXGATE_EXCHANGES: x.id, [`${p}WS_URL`]: sim.wsBaseUrl, [`${p}REST_URL`]: sim.restBaseUrl,
     ...(x.module.info.tradeKinds.length > 1 ? { [`${p}STREAM`]: x.kind } : {}),
+    // Exchanges that sign market data (INTX) verify the simulator's own credentials.
+    ...(sim.credentials ? credentialEnv(p, sim.credentials) : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { ExgateError } from '@exgate/errors';
 import { binanceSpot } from './binance-spot';
 import { binanceUsdm } from './binance-usdm';
 import { bybit } from './bybit';
+import { coinbaseIntx } from './coinbase-intx';
 import { hotbit } from './hotbit';
 import type { ExchangeModule } from './types';
 
@@ -14,6 +15,7 @@ export const EXCHANGES: readonly ExchangeModule[] = [
   binanceSpot,
   hotbit,
   bybit,
+  coinbaseIntx,
 ];
 
 /** By canonical id or alias, case-insensitive (`fbinance` → binance-usdm); undefined when unknown. */

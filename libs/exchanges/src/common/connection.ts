@@ -76,9 +76,17 @@ export class FeedConnection {
     const symbols = new Set(this.symbols);
     const { protocol } = this.o;
     const url = protocol.url(this.o.wsBaseUrl, this.o.kind, [...symbols]);
+    const sequences = new Map<string, number>();
     const socket: FeedSocket = new FeedSocket(url, protocol, this.o, this.o.clock, {
       onOpen: handlers.onOpen,
-      onFrame: (text, at) => handlers.onFrame([protocol.parseFrame(text, at), text, at]),
+      onFrame: (text, at) => {
+        const result = protocol.parseFrame(text, at);
+        const gap = sequenceGap(sequences, result);
+        // The frame that shows the gap goes with the connection: the loss spans it, and the
+        // disconnection marks every candle from the last print delivered on.
+        if (gap !== null) socket.drop(gap);
+        else handlers.onFrame([result, text, at]);
+      },
       onUndecodable: (rejection, at) => handlers.onFrame([{ type: 'rejected', rejection }, rejection.sample, at]),
       onDown: handlers.onDown,
       // Only the connection in charge vouches: a successor's frames are still held back.
@@ -272,4 +280,18 @@ export class FeedConnection {
       this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols: [...this.symbols], reason, retryInMs: null });
     }
   }
+}
+
+/**
+ * Checks an exchange's per-connection message counter (FrameSequence): the first number of each
+ * stream on a connection starts it; after that, anything but previous + 1 is a gap (a repeat or a
+ * number going back is one too: the exchange no longer says what it sent). Null: in order.
+ */
+export function sequenceGap(last: Map<string, number>, result: FrameResult): string | null {
+  const sequence = result.type === 'trades' || result.type === 'control' ? result.sequence : undefined;
+  if (sequence === undefined) return null;
+  const previous = last.get(sequence.stream);
+  last.set(sequence.stream, sequence.value);
+  if (previous === undefined || sequence.value === previous + 1) return null;
+  return `sequence gap on ${sequence.stream}: ${previous} then ${sequence.value}`;
 }

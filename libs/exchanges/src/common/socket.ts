@@ -126,6 +126,12 @@ export class FeedSocket {
     else this.ws.close(1000);
   }
 
+  /** Drops the connection as failed (onDown follows): the exchange's stream can no longer be trusted. */
+  drop(reason: string): void {
+    if (this.failed || this.closing) return;
+    this.fail(reason);
+  }
+
   private onText(text: string): void {
     const heartbeat = this.protocol.heartbeat;
     if (heartbeat.type === 'message' && heartbeat.isPong(text)) {
