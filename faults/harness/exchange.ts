@@ -15,14 +15,17 @@ export interface FaultExchange {
   /** Ids go up by one: every loss shows, and is fetched back by id. */
   readonly contiguous: boolean;
   /**
-   * Faults this exchange can answer. Frames lost on a live connection (a gap, a short silence)
-   * and a REST backfill only make sense where ids reveal the loss.
+   * Faults this exchange can answer. Frames lost on a live connection (a gap) only make sense
+   * where ids or a per-connection message sequence reveal the loss, a REST backfill only where
+   * ids do.
    */
   readonly kinds: readonly FaultKind[];
 }
 
 /** Faults that only an exchange with contiguous ids can notice (a hole shows by the next id). */
 const NEEDS_CONTIGUOUS_IDS: readonly FaultKind[] = ['gap', 'rest429'];
+/** Of those, what an exchange numbering its messages per connection notices too (it cannot fetch the hole back). */
+const SHOWN_BY_SEQUENCE: readonly FaultKind[] = ['gap'];
 
 export function faultExchange(idOrAlias: string): FaultExchange {
   const module = requireExchange(idOrAlias);
@@ -31,7 +34,8 @@ export function faultExchange(idOrAlias: string): FaultExchange {
   const every: FaultKind[] = ['drop', 'gap', 'rest429', 'silence', 'replay', 'collector-kill', 'aggregator-kill', 'broker-restart', 'rebalance'];
   return {
     module, id: info.id, kind: info.tradeKind, contiguous,
-    kinds: contiguous ? every : every.filter((k) => !NEEDS_CONTIGUOUS_IDS.includes(k)),
+    kinds: contiguous ? every : every.filter((k) => !NEEDS_CONTIGUOUS_IDS.includes(k)
+      || (info.capabilities.messageSequence === 'per-connection' && SHOWN_BY_SEQUENCE.includes(k))),
   };
 }
 

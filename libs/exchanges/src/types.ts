@@ -59,6 +59,12 @@ export interface ExchangeCapabilities {
   readonly tradeIds: 'contiguous' | 'increasing' | 'none';
   /** `by-id`: any id range can be fetched; `newest-only`: only the latest prints; `none`. */
   readonly backfill: 'by-id' | 'newest-only' | 'none';
+  /**
+   * `per-connection`: the exchange numbers its messages on each connection (INTX's `sequence`),
+   * so a message lost on a live connection shows even where ids do not (FrameSequence). Absent:
+   * only a disconnection shows a loss.
+   */
+  readonly messageSequence?: 'per-connection';
 }
 
 export interface ExchangeLimits {

@@ -17,7 +17,7 @@ export const coinbaseIntxInfo: ExchangeInfo = {
   symbolPattern: SYMBOL_PATTERN,
   // match_ids are snowflake-like (no continuity); there is no public trades endpoint at all.
   // A sequence gap or a disconnection marks the candles it touches gap_free: false.
-  capabilities: { tradeIds: 'none', backfill: 'none' },
+  capabilities: { tradeIds: 'none', backfill: 'none', messageSequence: 'per-connection' },
   // UTC buckets opened by their first print (ONE_DAY starts at 00:00:00Z in seed 002's example).
   candlePolicy: BINANCE_CANDLES,
   limits: {
