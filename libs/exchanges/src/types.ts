@@ -236,6 +236,12 @@ export type FeedStatus =
       readonly reason: string;
       /** null: not retrying (stopped, or no symbol left). */
       readonly retryInMs: number | null;
+      /**
+       * `sequence-gap`: the exchange's message counter showed a loss (FrameSequence). A heartbeat
+       * answered since the last print proves nothing then (the lost message was never sent), so
+       * the prints since the last one received are unknown.
+       */
+      readonly cause?: 'sequence-gap';
     };
 
 /** One connection manager; symbols come and go while it runs. */

@@ -137,7 +137,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     for (const symbol of status.symbols) {
       const stream = streams.get(streamKey(exchange, symbol));
       if (!stream) continue;
-      if (!up) stream.liveness.down();
+      if (!up) stream.liveness.down(status.state === 'disconnected' && status.cause === 'sequence-gap');
       else {
         stream.liveness.up();
         // A reconnect: prints of the time away are fetched now, not when the next one shows the hole.

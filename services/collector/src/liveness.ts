@@ -49,9 +49,16 @@ export class Liveness {
     if (atMs > this.aliveAtMs) this.aliveAtMs = atMs;
   }
 
-  /** Until a fresh print proves what was missed, nothing after now is vouched for. */
-  down(): void {
-    if (this.live && this.lostFromMs === null) this.lostFromMs = this.vouchedMs ?? (this.seenFrame ? this.lastEventMs : null);
+  /**
+   * Until a fresh print proves what was missed, nothing after now is vouched for. `sinceLastPrint`:
+   * the exchange's message counter showed the loss, so heartbeats since the last print vouched
+   * for nothing and the loss starts at the last print received (closed candles after it are
+   * corrected by the gap).
+   */
+  down(sinceLastPrint = false): void {
+    if (this.live && this.lostFromMs === null) {
+      this.lostFromMs = sinceLastPrint && this.seenFrame ? this.lastEventMs : this.vouchedMs ?? (this.seenFrame ? this.lastEventMs : null);
+    }
     this.connected = false;
     this.live = false;
   }

@@ -67,7 +67,9 @@ describe('Coinbase INTX feed against the simulator', () => {
     await probe.until('some matches', () => probe.trades.length > 50);
     sim.skipNext(3, { symbol: 'BTC-PERP' });
     await probe.until('a disconnection over the gap', () => disconnections().length > 0);
-    expect(disconnections()[0]).toMatchObject({ symbols: ['BTC-PERP'], reason: expect.stringMatching(/^sequence gap on MATCH: \d+ then \d+$/) as string });
+    expect(disconnections()[0]).toMatchObject({
+      symbols: ['BTC-PERP'], cause: 'sequence-gap', reason: expect.stringMatching(/^sequence gap on MATCH: \d+ then \d+$/) as string,
+    });
     await probe.until('a reconnection', () => probe.count('connected') >= 2);
     const before = probe.trades.length;
     await probe.until('matches after it', () => probe.trades.length > before + 20);
@@ -92,6 +94,8 @@ describe('Coinbase INTX feed against the simulator', () => {
     const before = probe.trades.length;
     await probe.until('matches after it', () => probe.trades.length > before + 10);
     expect(disconnections()).toHaveLength(1);
+    // A cut is not a counted loss: heartbeats before it still vouch.
+    expect(disconnections()[0]).not.toHaveProperty('cause');
   });
 
   it('is refused with a clear error when the credentials are wrong', async () => {

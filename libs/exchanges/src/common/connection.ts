@@ -72,11 +72,12 @@ export class FeedConnection {
     this.connect();
   }
 
-  private open(handlers: { onOpen: () => void; onFrame: (held: Held) => void; onDown: (reason: string) => void }): { socket: FeedSocket; symbols: Set<string> } {
+  private open(handlers: { onOpen: () => void; onFrame: (held: Held) => void; onDown: (reason: string, gapped: boolean) => void }): { socket: FeedSocket; symbols: Set<string> } {
     const symbols = new Set(this.symbols);
     const { protocol } = this.o;
     const url = protocol.url(this.o.wsBaseUrl, this.o.kind, [...symbols]);
     const sequences = new Map<string, number>();
+    let gapped = false;
     const socket: FeedSocket = new FeedSocket(url, protocol, this.o, this.o.clock, {
       onOpen: handlers.onOpen,
       onFrame: (text, at) => {
@@ -84,11 +85,14 @@ export class FeedConnection {
         const gap = sequenceGap(sequences, result);
         // The frame that shows the gap goes with the connection: the loss spans it, and the
         // disconnection marks every candle from the last print delivered on.
-        if (gap !== null) socket.drop(gap);
-        else handlers.onFrame([result, text, at]);
+        if (gap === null) handlers.onFrame([result, text, at]);
+        else {
+          gapped = true;
+          socket.drop(gap);
+        }
       },
       onUndecodable: (rejection, at) => handlers.onFrame([{ type: 'rejected', rejection }, rejection.sample, at]),
-      onDown: handlers.onDown,
+      onDown: (reason) => handlers.onDown(reason, gapped),
       // Only the connection in charge vouches: a successor's frames are still held back.
       onAlive: (at) => {
         if (socket === this.socket && this.acked.size > 0) this.o.onStatus({ state: 'alive', connection: this.o.id, symbols: [...this.acked], atMs: at });
@@ -114,11 +118,11 @@ export class FeedConnection {
         }
         this.deliver(held);
       },
-      onDown: (reason) => {
+      onDown: (reason, gapped) => {
         if (this.socket !== socket) return;
         this.socket = null;
         clearTimeout(this.rotateTimer);
-        this.retry(reason);
+        this.retry(reason, gapped);
       },
     });
     this.o.onStatus({ state: 'connecting', connection: this.o.id, url: socket.url, attempt: this.attempt });
@@ -134,14 +138,15 @@ export class FeedConnection {
     this.o.onFrame(result, text, at);
   }
 
-  private retry(reason: string): void {
+  private retry(reason: string, gapped = false): void {
     const symbols = [...this.symbols];
+    const cause = gapped ? { cause: 'sequence-gap' as const } : {};
     if (!this.running || this.symbols.size === 0) {
-      this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols, reason, retryInMs: null });
+      this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols, reason, retryInMs: null, ...cause });
       return;
     }
     const delay = backoffMs(Math.max(0, this.attempt - 1), this.o.minBackoffMs, this.o.maxBackoffMs);
-    this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols, reason, retryInMs: delay });
+    this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols, reason, retryInMs: delay, ...cause });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.ensureConnected();
@@ -213,12 +218,12 @@ export class FeedConnection {
         if (this.successor?.socket === next.socket) held.push(h);
         else this.deliver(h);
       },
-      onDown: (reason) => {
+      onDown: (reason, gapped) => {
         if (this.successor?.socket === next.socket) this.failRotation(reason);
         else if (this.socket === next.socket) {
           this.socket = null;
           clearTimeout(this.rotateTimer);
-          this.retry(reason);
+          this.retry(reason, gapped);
         }
       },
     });
