@@ -242,6 +242,8 @@ export function createCollector(deps: CollectorDeps): Collector {
     async stop() {
       unwatch?.();
       if (timer) clearInterval(timer);
+      // Losses still open (a disconnection no print closed), before the stop itself cuts anything.
+      for (const s of streams.values()) s.declareOpenLoss();
       for (const state of feeds.values()) await state.feed.stop();
       await drain();
     },

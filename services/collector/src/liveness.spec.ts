@@ -28,4 +28,19 @@ describe('Liveness: where a loss starts', () => {
     l.down(true);
     expect(l.takeLoss(20_000)).toEqual({ fromMs: 1_000, toMs: 20_000 });
   });
+
+  it('a loss no print closed is declared from where it starts to the last print received, once', () => {
+    const l = vouchedPastTheLastPrint();
+    l.down();
+    expect(l.takeOpenLoss()).toEqual({ fromMs: 10_000, toMs: 10_000 });
+    expect(l.takeOpenLoss()).toBeNull();
+    expect(l.takeLoss(20_000)).toBeNull();
+    // Vouched short of the last print (the latency allowance): the span reaches the print.
+    const behind = new Liveness();
+    behind.up();
+    behind.observe([print(5_000, 5_000)]);
+    behind.vouched(behind.watermark(2_000)!);
+    behind.down();
+    expect(behind.takeOpenLoss()).toEqual({ fromMs: 3_000, toMs: 5_000 });
+  });
 });

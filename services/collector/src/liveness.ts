@@ -74,6 +74,19 @@ export class Liveness {
     return { fromMs: Math.min(from, firstPrintAfterMs), toMs: firstPrintAfterMs };
   }
 
+  /**
+   * A loss no print came to close (the collector stops first): from where it starts to the last
+   * print received (the vouched point may trail it by the latency allowance), so every bucket that
+   * holds a stored print after the start says so; null when nothing is open. Taken once. Later
+   * buckets hold nothing stored, and a restart resumes from the checkpoint (resumedAfter).
+   */
+  takeOpenLoss(): { fromMs: number; toMs: number } | null {
+    const from = this.lostFromMs;
+    if (from === null) return null;
+    this.lostFromMs = null;
+    return { fromMs: from, toMs: Math.max(from, this.seenFrame ? this.lastEventMs : from) };
+  }
+
   /** Exchange time up to which the stream is complete now, or null when it vouches for nothing. */
   watermark(latencyAllowanceMs: number): number | null {
     if (!this.connected || !this.live || !this.seenFrame) return null;
