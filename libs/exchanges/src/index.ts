@@ -5,3 +5,4 @@ export { isPlainDecimal, isPositiveDecimal } from './common/decimal';
 export * as hotbitWire from './hotbit/wire';
 export { sequenced } from './common/feed';
 export { credentialEnv } from './common/env';
+export { concatenated, splitConcatenated, type Market, type SymbolSpelling } from './common/symbols';

@@ -30,6 +30,21 @@ describe.each(EXCHANGES.map((m) => [m.info.id, m] as const))('exchange module %s
     }
   });
 
+  it('spells markets in its own syntax and reads back what it writes (the dialects map names with it)', () => {
+    const written: string[] = [];
+    for (const contract of ['spot', 'perp'] as const) {
+      const symbol = info.spelling.write({ base: 'ETH', quote: 'USDT', contract });
+      const market = info.spelling.read(symbol);
+      // An exchange without that kind of market may spell it anyway; what it reads must round-trip.
+      if (market) {
+        expect(info.symbolPattern.test(symbol)).toBe(true);
+        expect(info.spelling.write(market)).toBe(symbol);
+        written.push(symbol);
+      }
+    }
+    expect(written.length).toBeGreaterThan(0);
+  });
+
   it('declares capabilities that hold together and a candle policy on a real clock', () => {
     // Fetching a hole by id needs ids that say where the hole is.
     if (info.capabilities.backfill === 'by-id') expect(info.capabilities.tradeIds).not.toBe('none');

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { CandlePolicy, IntervalId, Kline, Trade, TradeKind } from '@exgate/domain';
+import type { SymbolSpelling } from './common/symbols';
 
 /**
  * An exchange, as the rest of exgate sees it: everything about it lives in its folder and reaches
@@ -40,6 +41,8 @@ export interface ExchangeInfo {
   readonly tradeKinds: readonly TradeKind[];
   /** Exchange symbol syntax, checked before any I/O (e.g. /^[A-Z0-9]{2,20}$/). */
   readonly symbolPattern: RegExp;
+  /** How the exchange writes a market (BTC-USDT-SWAP, BTCUSDT): the dialects map spellings with it. */
+  readonly spelling: SymbolSpelling;
   readonly capabilities: ExchangeCapabilities;
   /** How the exchange's own candles are built, which exgate's reproduce. */
   readonly candlePolicy: CandlePolicy;

@@ -1,6 +1,7 @@
 import type { CandlePolicy, TradeKind } from '@exgate/domain';
 import { ExchangeFeed } from '../common/feed';
 import { exchangeEnv } from '../common/env';
+import { concatenated } from '../common/symbols';
 import type { ExchangeAdapter, ExchangeInfo, ExchangeModule } from '../types';
 import { createParseFrame } from './mapper';
 import type { BinanceMarket } from './market';
@@ -26,6 +27,7 @@ export function binanceModule(market: BinanceMarket, o: BinanceModuleOptions): E
     tradeKind: o.defaultKind,
     tradeKinds: ['aggTrade', 'trade'],
     symbolPattern: market.symbolPattern,
+    spelling: concatenated(market.type === 'futures' ? 'perp' : 'spot'),
     capabilities: { tradeIds: 'contiguous', backfill: 'by-id' },
     candlePolicy: o.candlePolicy,
     limits: {

@@ -1,7 +1,8 @@
 import { BINANCE_CANDLES } from '@exgate/domain';
 import { exchangeEnv } from '../common/env';
+import { concatenated, eitherSpelling } from '../common/symbols';
 import type { ExchangeAdapter, ExchangeInfo, ExchangeModule } from '../types';
-import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, SYMBOL_PATTERN } from './constants';
+import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, SPOT_SUFFIX, SYMBOL_PATTERN } from './constants';
 import { BybitFeed } from './feed';
 import { parseFrame } from './mapper';
 import { BybitRest } from './rest';
@@ -15,6 +16,8 @@ export const bybitInfo: ExchangeInfo = {
   tradeKind: 'trade',
   tradeKinds: ['trade'],
   symbolPattern: SYMBOL_PATTERN,
+  // BTCUSDT is the linear contract, BTCUSDT-SPOT the spot pair (constants.ts).
+  spelling: eitherSpelling({ spot: concatenated('spot', SPOT_SUFFIX), perp: concatenated('perp') }),
   // UUIDs (linear) and 19-digit ids (spot) carry no order; recent-trade has no cursor.
   capabilities: { tradeIds: 'none', backfill: 'newest-only' },
   // UTC days, buckets open at their first print (daily rows at 00:00 UTC in a captured response).

@@ -1,4 +1,5 @@
 import type { IntervalId } from '@exgate/domain';
+import type { SymbolSpelling } from '../common/symbols';
 
 export const EXCHANGE_ID = 'coinbase-intx';
 
@@ -11,6 +12,19 @@ export const DEFAULT_REST_BASE_URL = 'https://api.international.coinbase.com';
  * BTC-USDC): upper case, digits, one dash. Checked before any I/O.
  */
 export const SYMBOL_PATTERN = /^[A-Z0-9]{1,20}-(?:PERP|[A-Z0-9]{2,10})$/;
+
+/**
+ * How INTX writes a market: perpetuals (all USDC-margined) `BASE-PERP`, spot `BASE-QUOTE`. A
+ * `-PERP` name reads as the USDC perpetual.
+ */
+export const SPELLING: SymbolSpelling = {
+  write: (m) => (m.contract === 'perp' ? `${m.base}-PERP` : `${m.base}-${m.quote}`),
+  read: (symbol) => {
+    const m = /^([A-Z0-9]+)-([A-Z0-9]+)$/.exec(symbol.toUpperCase());
+    if (!m) return undefined;
+    return m[2] === 'PERP' ? { base: m[1]!, quote: 'USDC', contract: 'perp' } : { base: m[1]!, quote: m[2]!, contract: 'spot' };
+  },
+};
 
 /** The channel exgate collects: one message per match. */
 export const MATCH_CHANNEL = 'MATCH';

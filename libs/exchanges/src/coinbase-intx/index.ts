@@ -1,7 +1,7 @@
 import { BINANCE_CANDLES } from '@exgate/domain';
 import { exchangeEnv } from '../common/env';
 import type { ExchangeAdapter, ExchangeInfo, ExchangeModule } from '../types';
-import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, SYMBOL_PATTERN } from './constants';
+import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, SPELLING, SYMBOL_PATTERN } from './constants';
 import { completeCredentials, IntxFeed } from './feed';
 import { parseFrame } from './mapper';
 import { IntxRest } from './rest';
@@ -15,6 +15,7 @@ export const coinbaseIntxInfo: ExchangeInfo = {
   tradeKind: 'trade',
   tradeKinds: ['trade'],
   symbolPattern: SYMBOL_PATTERN,
+  spelling: SPELLING,
   // match_ids are snowflake-like (no continuity); there is no public trades endpoint at all.
   // A sequence gap or a disconnection marks the candles it touches gap_free: false.
   capabilities: { tradeIds: 'none', backfill: 'none', messageSequence: 'per-connection' },

@@ -1,5 +1,6 @@
 import { ExchangeFeed } from '../common/feed';
 import { exchangeEnv } from '../common/env';
+import { concatenated } from '../common/symbols';
 import type { ExchangeAdapter, ExchangeInfo, ExchangeModule } from '../types';
 import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, HOTBIT_CANDLES, HOTBIT_INTERVALS, LIMITS, SYMBOL_PATTERN } from './constants';
 import { parseFrame } from './mapper';
@@ -21,6 +22,7 @@ export const hotbitInfo: ExchangeInfo = {
   tradeKind: 'trade',
   tradeKinds: ['trade'],
   symbolPattern: SYMBOL_PATTERN,
+  spelling: concatenated('spot'),
   capabilities: { tradeIds: 'increasing', backfill: 'newest-only' },
   candlePolicy: HOTBIT_CANDLES,
   limits: { backfillPageSize: LIMITS.maxDealsPerCall, klinesPerCall: LIMITS.klinesPerCall, recentTradesPerCall: LIMITS.maxDealsPerCall },

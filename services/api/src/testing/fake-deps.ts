@@ -1,5 +1,5 @@
 import { BINANCE_CANDLES, type Candle, type IntervalId, type Kline, type Trade } from '@exgate/domain';
-import type { ExchangeInfo } from '@exgate/exchanges';
+import { concatenated, type ExchangeInfo } from '@exgate/exchanges';
 import { ManualClock, MetricsRegistry, silentLogger } from '@exgate/runtime';
 import type { ApiDeps, CandleQuery, ProxyKlineQuery, ScheduleSpec } from '../deps';
 
@@ -15,6 +15,7 @@ export const FUTURES: ExchangeInfo = {
   tradeKind: 'aggTrade',
   tradeKinds: ['aggTrade', 'trade'],
   symbolPattern: /^[A-Z0-9]{2,20}$/,
+  spelling: concatenated('perp'),
   capabilities: { tradeIds: 'contiguous', backfill: 'by-id' },
   candlePolicy: BINANCE_CANDLES,
   limits: { backfillPageSize: 1000, klinesPerCall: 1500, recentTradesPerCall: 1000 },
@@ -28,6 +29,7 @@ export const SPOT: ExchangeInfo = {
   tradeKind: 'trade',
   tradeKinds: ['trade'],
   symbolPattern: /^[A-Z0-9]{2,20}$/,
+  spelling: concatenated('spot'),
   capabilities: { tradeIds: 'contiguous', backfill: 'by-id' },
   candlePolicy: BINANCE_CANDLES,
   limits: { backfillPageSize: 1000, klinesPerCall: 1000, recentTradesPerCall: 1000 },

@@ -1,4 +1,5 @@
 import type { IntervalId } from '@exgate/domain';
+import { concatenated, type SymbolSpelling } from '@exgate/exchanges';
 
 /**
  * Binance's two REST dialects exgate speaks: USDⓈ-M futures (/fapi/v1) and spot (/api/v3). They
@@ -11,6 +12,8 @@ export interface BinanceFlavour {
   /** Where the routes sit, e.g. `/fapi/v1`. */
   readonly base: string;
   readonly defaultExchange: string;
+  /** How Binance writes this flavour's markets (BTCUSDT): what callers send, what rows carry. */
+  readonly spelling: SymbolSpelling;
   readonly klinesMaxLimit: number;
   /** Spot rows carry `M`/`isBestMatch`; spot klines take `timeZone`. */
   readonly spot: boolean;
@@ -30,6 +33,7 @@ export const USDM: BinanceFlavour = {
   name: 'usdm',
   base: '/fapi/v1',
   defaultExchange: 'binance-usdm',
+  spelling: concatenated('perp'),
   klinesMaxLimit: 1500,
   spot: false,
   weight: (route, limit) => ({ ping: 1, time: 1, exchangeInfo: 1, klines: futuresKlinesWeight(limit), aggTrades: 20, trades: 5 })[route],
@@ -40,6 +44,7 @@ export const SPOT: BinanceFlavour = {
   name: 'spot',
   base: '/api/v3',
   defaultExchange: 'binance-spot',
+  spelling: concatenated('spot'),
   klinesMaxLimit: 1000,
   spot: true,
   weight: (route) => ({ ping: 1, time: 1, exchangeInfo: 20, klines: 2, aggTrades: 4, trades: 25 })[route],
@@ -50,6 +55,7 @@ export const COINM: BinanceFlavour = {
   name: 'coinm',
   base: '/dapi/v1',
   defaultExchange: 'binance-coinm',
+  spelling: concatenated('perp'),
   klinesMaxLimit: 1500,
   spot: false,
   weight: (route) => (route === 'exchangeInfo' ? 1 : 1),

@@ -1,6 +1,6 @@
 import type { Candle, Trade } from '@exgate/domain';
+import type { ExchangeInfo } from '@exgate/exchanges';
 import { multiply } from '../common/decimal';
-import { marketOf } from '../common/symbols';
 
 /** Pure mappings from exgate's candles and prints to Binance's REST and stream rows. */
 
@@ -55,14 +55,14 @@ const FILTERS = [
   { filterType: 'MARKET_LOT_SIZE', minQty: STEP, maxQty: '100000000', stepSize: STEP },
 ];
 
-function assets(exchangeId: string, symbol: string): { baseAsset: string; quoteAsset: string } {
-  const m = marketOf(exchangeId, symbol);
+function assets(exchange: ExchangeInfo, symbol: string): { baseAsset: string; quoteAsset: string } {
+  const m = exchange.spelling.read(symbol);
   return m ? { baseAsset: m.base, quoteAsset: m.quote } : { baseAsset: symbol, quoteAsset: '' };
 }
 
 /** One `symbols[]` entry of a futures exchangeInfo: a perpetual that trades. */
-export function futuresSymbolInfo(exchangeId: string, symbol: string): Record<string, unknown> {
-  const { baseAsset, quoteAsset } = assets(exchangeId, symbol);
+export function futuresSymbolInfo(exchange: ExchangeInfo, symbol: string): Record<string, unknown> {
+  const { baseAsset, quoteAsset } = assets(exchange, symbol);
   return {
     symbol, pair: symbol, contractType: 'PERPETUAL', deliveryDate: 4133404800000, onboardDate: 1569398400000, status: 'TRADING',
     maintMarginPercent: '2.5000', requiredMarginPercent: '5.0000', baseAsset, quoteAsset, marginAsset: quoteAsset,
@@ -72,8 +72,8 @@ export function futuresSymbolInfo(exchangeId: string, symbol: string): Record<st
 }
 
 /** One `symbols[]` entry of a spot exchangeInfo. */
-export function spotSymbolInfo(exchangeId: string, symbol: string): Record<string, unknown> {
-  const { baseAsset, quoteAsset } = assets(exchangeId, symbol);
+export function spotSymbolInfo(exchange: ExchangeInfo, symbol: string): Record<string, unknown> {
+  const { baseAsset, quoteAsset } = assets(exchange, symbol);
   return {
     symbol, status: 'TRADING', baseAsset, baseAssetPrecision: 8, quoteAsset, quotePrecision: 8, quoteAssetPrecision: 8,
     baseCommissionPrecision: 8, quoteCommissionPrecision: 8, orderTypes: ['LIMIT', 'MARKET'], icebergAllowed: false, ocoAllowed: false,

@@ -5,7 +5,7 @@ import type { ApiDeps } from '../../deps';
 import { candleWindow, effectiveTzOffsetMs } from '../../window';
 import { dialectExchange } from '../common/exchange';
 import { dialectError } from '../common/input';
-import { exchangeSymbol, marketOf, spell } from '../common/symbols';
+import { exchangeSymbol } from '../common/symbols';
 import { BINANCE } from './errors';
 import type { BinanceFlavour, BinanceRoute } from './flavours';
 import { aggTradeRow, futuresSymbolInfo, klineRow, spotSymbolInfo, tradeRow } from './map';
@@ -22,7 +22,7 @@ export interface BinanceTarget {
 /** The exchange and symbol a Binance request names (no I/O: checked before anything is read). */
 export function binanceTarget(deps: ApiDeps, flavour: BinanceFlavour, exchangeName: string | undefined, rawSymbol: string): BinanceTarget {
   const exchange = dialectExchange(deps, exchangeName, flavour.defaultExchange);
-  return { exchange, symbol: exchangeSymbol(exchange, rawSymbol, (upper) => marketOf(flavour.defaultExchange, upper)) };
+  return { exchange, symbol: exchangeSymbol(exchange, rawSymbol, (upper) => flavour.spelling.read(upper)) };
 }
 
 /** -1121 unless exgate collects the symbol on that exchange. */
@@ -34,9 +34,9 @@ export async function collected(deps: ApiDeps, t: BinanceTarget): Promise<Binanc
 }
 
 /** An exchange's symbol as Binance writes it (BTC-USDT-SWAP → BTCUSDT). */
-export function binanceName(flavour: BinanceFlavour, exchangeId: string, symbol: string): string {
-  const m = marketOf(exchangeId, symbol);
-  return m ? spell(flavour.defaultExchange, m) : symbol;
+export function binanceName(flavour: BinanceFlavour, exchange: ExchangeInfo, symbol: string): string {
+  const m = exchange.spelling.read(symbol);
+  return m ? flavour.spelling.write(m) : symbol;
 }
 
 /** Binance leaves insurance-fund and ADL prints out of its trade lists: so does its dialect. */
@@ -75,7 +75,7 @@ export function binanceRestRoutes(scope: FastifyInstance, deps: ApiDeps, flavour
     const wanted = wantedSymbols(p);
     const names = wanted === undefined ? listed : await Promise.all(wanted.map(async (s) => (await collected(deps, binanceTarget(deps, flavour, exchange.id, s))).symbol));
     const info = flavour.spot ? spotSymbolInfo : futuresSymbolInfo;
-    const symbols = names.map((s) => ({ ...info(exchange.id, s), symbol: binanceName(flavour, exchange.id, s) }));
+    const symbols = names.map((s) => ({ ...info(exchange, s), symbol: binanceName(flavour, exchange, s) }));
     return flavour.spot ? { ...head, symbols } : { ...head, futuresType: 'U_MARGINED', assets: [], symbols };
   });
   // COIN-M: exgate collects no coin-margined contract, so there is nothing more to read there.

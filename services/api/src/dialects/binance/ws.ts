@@ -47,7 +47,7 @@ async function resolveStream(deps: ApiDeps, flavour: BinanceFlavour, exchange: E
   if (spec.kind === 'trade' && exchange.tradeKind !== 'trade') {
     throw dialectError(BINANCE.INVALID_PARAMETER, `exgate collects ${exchange.id} as aggregate trades, which cannot be split into trades: use @aggTrade`);
   }
-  return { name, spec, exchange, symbol: t.symbol, display: binanceName(flavour, exchange.id, t.symbol) };
+  return { name, spec, exchange, symbol: t.symbol, display: binanceName(flavour, exchange, t.symbol) };
 }
 
 /**

@@ -1,34 +1,47 @@
 import { BINANCE_CANDLES } from '@exgate/domain';
-import type { ExchangeInfo } from '@exgate/exchanges';
+import { concatenated, EXCHANGES, type ExchangeInfo, type SymbolSpelling } from '@exgate/exchanges';
 import { multiply, sum } from './decimal';
 import { JsonDecimal, writeJson } from './json';
-import { exchangeSymbol, marketOf, spell } from './symbols';
+import { exchangeSymbol } from './symbols';
 import { isoSeconds, parseIsoMs } from './time';
 
-const exchange = (id: string, symbolPattern: RegExp): ExchangeInfo => ({
-  id, aliases: [], displayName: id, intervals: ['1m'], tradeKind: 'trade', tradeKinds: ['trade'], symbolPattern,
+// Test exchanges that write markets the way OKX and INTX do, whichever modules are registered.
+const dashed: SymbolSpelling = {
+  write: (m) => (m.contract === 'perp' ? `${m.base}-${m.quote}-SWAP` : `${m.base}-${m.quote}`),
+  read: () => undefined,
+};
+const perpOnly: SymbolSpelling = { write: (m) => `${m.base}-PERP`, read: () => undefined };
+const exchange = (id: string, symbolPattern: RegExp, spelling: SymbolSpelling): ExchangeInfo => ({
+  id, aliases: [], displayName: id, intervals: ['1m'], tradeKind: 'trade', tradeKinds: ['trade'], symbolPattern, spelling,
   capabilities: { tradeIds: 'contiguous', backfill: 'by-id' }, candlePolicy: BINANCE_CANDLES,
   limits: { backfillPageSize: 1000, klinesPerCall: 1000, recentTradesPerCall: 1000 },
 });
-const USDM = exchange('binance-usdm', /^[A-Z0-9_]{2,32}$/);
-const OKX = exchange('okx', /^[A-Z0-9]+-[A-Z0-9]+(-SWAP)?$/);
-const INTX = exchange('coinbase-intx', /^[A-Z0-9]+-[A-Z0-9]+$/);
+const USDM = exchange('binance-usdm', /^[A-Z0-9_]{2,32}$/, concatenated('perp'));
+const OKX = exchange('dashed', /^[A-Z0-9]+-[A-Z0-9]+(-SWAP)?$/, dashed);
+const INTX = exchange('perps', /^[A-Z0-9]+-[A-Z0-9]+$/, perpOnly);
 const perp = (upper: string) => { const m = /^([A-Z0-9]+)_([A-Z0-9]+)_PERP$/.exec(upper); return m ? { base: m[1]!, quote: m[2]!, contract: 'perp' as const } : undefined; };
+const spellingOf = (id: string) => EXCHANGES.find((e) => e.info.id === id)!.info.spelling;
 
 describe('symbols across dialects', () => {
-  it('spells one market the way each exchange writes it', () => {
+  it('each registered exchange reads back what it writes', () => {
     const m = { base: 'BTC', quote: 'USDC', contract: 'perp' } as const;
-    expect([spell('binance-usdm', m), spell('okx', m), spell('coinbase-intx', m), spell('bybit', m)]).toEqual(['BTCUSDC', 'BTC-USDC-SWAP', 'BTC-PERP', 'BTCUSDC']);
-    expect(spell('okx', { ...m, contract: 'spot' })).toBe('BTC-USDC');
+    for (const { info } of EXCHANGES) {
+      for (const market of [m, { ...m, contract: 'spot' } as const]) {
+        const written = info.spelling.write(market);
+        const read = info.spelling.read(written);
+        if (read) expect(info.spelling.write(read)).toBe(written);
+      }
+    }
+    expect([spellingOf('binance-usdm').write(m), spellingOf('bybit').write(m), spellingOf('bybit').write({ ...m, contract: 'spot' })]).toEqual(['BTCUSDC', 'BTCUSDC', 'BTCUSDC-SPOT']);
   });
 
   it('reads exchange symbols back into markets, the longest quote first', () => {
-    expect(marketOf('binance-usdm', 'BTCUSDT')).toEqual({ base: 'BTC', quote: 'USDT', contract: 'perp' });
-    expect(marketOf('binance-spot', 'ETHFDUSD')).toEqual({ base: 'ETH', quote: 'FDUSD', contract: 'spot' });
-    expect(marketOf('okx', 'BTC-USDT-SWAP')).toEqual({ base: 'BTC', quote: 'USDT', contract: 'perp' });
-    expect(marketOf('coinbase-intx', 'SOL-PERP')).toEqual({ base: 'SOL', quote: 'USDC', contract: 'perp' });
-    expect(marketOf('binance-usdm', 'USDT')).toBeUndefined();
-    expect(marketOf('binance-usdm', 'WEIRDXYZ')).toBeUndefined();
+    expect(spellingOf('binance-usdm').read('BTCUSDT')).toEqual({ base: 'BTC', quote: 'USDT', contract: 'perp' });
+    expect(spellingOf('binance-spot').read('ETHFDUSD')).toEqual({ base: 'ETH', quote: 'FDUSD', contract: 'spot' });
+    expect(spellingOf('bybit').read('ETHUSDT-SPOT')).toEqual({ base: 'ETH', quote: 'USDT', contract: 'spot' });
+    expect(spellingOf('bybit').read('ETHUSDT')).toEqual({ base: 'ETH', quote: 'USDT', contract: 'perp' });
+    expect(spellingOf('binance-usdm').read('USDT')).toBeUndefined();
+    expect(spellingOf('binance-usdm').read('WEIRDXYZ')).toBeUndefined();
   });
 
   it("maps a dialect's spelling, falls back to the exchange's own, refuses what fits neither", () => {
@@ -37,7 +50,7 @@ describe('symbols across dialects', () => {
     expect(exchangeSymbol(INTX, 'eth_usdc_perp', perp)).toBe('ETH-PERP');
     expect(exchangeSymbol(USDM, 'ethusdt', perp)).toBe('ETHUSDT');
     expect(exchangeSymbol(OKX, 'btc-usdt', perp)).toBe('BTC-USDT');
-    expect(() => exchangeSymbol(OKX, 'BTCUSDT', perp)).toThrow('invalid symbol "BTCUSDT" for okx');
+    expect(() => exchangeSymbol(OKX, 'BTCUSDT', perp)).toThrow('invalid symbol "BTCUSDT" for dashed');
     expect(() => exchangeSymbol(USDM, 'A'.repeat(100), perp)).toThrow(/invalid symbol/);
   });
 });

@@ -41,11 +41,11 @@ export class HotbitData {
     if (typeof raw !== 'string' || raw === '') throw badParam('market', 'market is required');
     const symbol = exchangeSymbol(this.exchange, raw, readMarket);
     if (!(await this.deps.symbols.collected(this.exchange.id)).includes(symbol)) throw notCollected(this.exchange.id, symbol);
-    return { symbol, name: marketName(this.exchange.id, symbol) };
+    return { symbol, name: marketName(this.exchange, symbol) };
   }
 
   async markets(): Promise<HotbitMarket[]> {
-    return (await this.deps.symbols.collected(this.exchange.id)).map((symbol) => ({ symbol, name: marketName(this.exchange.id, symbol) }));
+    return (await this.deps.symbols.collected(this.exchange.id)).map((symbol) => ({ symbol, name: marketName(this.exchange, symbol) }));
   }
 
   interval(raw: unknown): IntervalId {

@@ -1,6 +1,7 @@
 import { compareDecimalStrings as compare, intervalMs, type Candle, type IntervalId, type Trade } from '@exgate/domain';
 import { sum } from '../common/decimal';
-import { marketOf, type Market } from '../common/symbols';
+import type { ExchangeInfo } from '@exgate/exchanges';
+import type { Market } from '../common/symbols';
 
 /** Pure mappings between exgate and HotBit's (ViaBTC's) market-data shapes. */
 
@@ -17,14 +18,14 @@ export function readMarket(upper: string): Market | undefined {
 }
 
 /** The market name HotBit's rows and pushes carry: BTCUSDT. */
-export function marketName(exchangeId: string, symbol: string): string {
-  const m = marketOf(exchangeId, symbol);
+export function marketName(exchange: ExchangeInfo, symbol: string): string {
+  const m = exchange.spelling.read(symbol);
   return m ? `${m.base}${m.quote}` : symbol;
 }
 
 /** allticker's symbol: BTC_USDT. */
-export function tickerName(exchangeId: string, symbol: string): string {
-  const m = marketOf(exchangeId, symbol);
+export function tickerName(exchange: ExchangeInfo, symbol: string): string {
+  const m = exchange.spelling.read(symbol);
   return m ? `${m.base}_${m.quote}` : symbol;
 }
 

@@ -24,7 +24,7 @@ export function hotbitRestRoutes(scope: FastifyInstance, deps: ApiDeps): void {
   scope.get('/market.list', async (request) => {
     const { data } = read(deps, request);
     return ok((await data.markets()).map((m) => {
-      const [stock, money] = tickerName(data.exchange.id, m.symbol).split('_');
+      const [stock, money] = tickerName(data.exchange, m.symbol).split('_');
       return { name: m.name, stock: stock ?? m.name, money: money ?? '', fee_prec: 4, stock_prec: 8, money_prec: 8, min_amount: '0' };
     }));
   });
@@ -81,7 +81,7 @@ export function hotbitRestRoutes(scope: FastifyInstance, deps: ApiDeps): void {
     const { data } = read(deps, request);
     const ticker = await Promise.all((await data.markets()).map(async (m) => {
       const s = await data.status(m, 86_400);
-      return { symbol: tickerName(data.exchange.id, m.symbol), buy: '0', sell: '0', open: s.open, close: s.close, high: s.high, low: s.low, last: s.last, vol: s.volume };
+      return { symbol: tickerName(data.exchange, m.symbol), buy: '0', sell: '0', open: s.open, close: s.close, high: s.high, low: s.low, last: s.last, vol: s.volume };
     }));
     return { date: Math.floor(deps.clock.nowMs() / 1000), ticker };
   });
