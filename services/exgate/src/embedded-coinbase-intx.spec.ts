@@ -122,8 +122,15 @@ describe('npm start -- --replay FILE --exchange coinbase-intx', () => {
       const c = clean.find((x) => x.openTimeMs === Number(row.split(',')[0]));
       if (c) expect(fieldsOf(c)).toEqual(fieldsOfRow(row));
     }
-    const stored = await exgate.store.trades({ exchange: 'coinbase-intx', symbol: 'BTC-PERP', kind: 'trade', limit: 20_000, order: 'asc' });
-    expect(stored.map((t) => t.sourceId)).toEqual(timeline.filter((p) => sent.has(p.id)).map((p) => p.matchId));
+    // Nothing stored twice, nothing invented: the stored prints are exactly those sent. The last
+    // minute may still be forming when its candle is read, so its prints are awaited too.
+    const expected = timeline.filter((p) => sent.has(p.id)).map((p) => p.matchId);
+    const stored = await eventually(async () => {
+      await exgate!.collector.flush();
+      const t = await exgate!.store.trades({ exchange: 'coinbase-intx', symbol: 'BTC-PERP', kind: 'trade', limit: 20_000, order: 'asc' });
+      return t.length >= expected.length && t;
+    }, { what: 'every sent print stored', timeoutMs: 30_000, intervalMs: 250 });
+    expect(stored.map((t) => t.sourceId)).toEqual(expected);
   });
 });
 
