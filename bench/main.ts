@@ -1,4 +1,5 @@
 /**
+ * npm run bench -- api — the API's read routes under load beside a bare node http server (bench/api.ts).
  * npm run bench -- history — genkline inside ClickHouse against the JS path and the CLI
  *   (bench/history.ts).
  * npm run bench — the candle engine on 1,000,000 generated prints, all 16 intervals, one core;
@@ -12,6 +13,7 @@ import { type Trade } from '@exgate/domain';
 import { measureCli } from './cli';
 import { runCcxt } from './ccxt';
 import { runEngine } from './engine';
+import { runApiBench } from './api';
 import { runHistoryBench } from './history';
 import { generateTrades } from './trades';
 import { verify } from './verify';
@@ -49,6 +51,7 @@ const rate = (count: number, ms: number) => (count / ms) * 1000;
 
 async function main(): Promise<void> {
   if (process.argv.slice(2).includes('history')) return runHistoryBench(quick);
+  if (process.argv.slice(2).includes('api')) return runApiBench(quick);
   const cpus = os.cpus();
   console.log('exgate candle engine benchmark');
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}, ${os.platform()} ${os.arch()}`);

@@ -1,12 +1,13 @@
 import type { Kafka } from 'kafkajs';
-import type { Candle } from '@exgate/domain';
 import { silentLogger } from '@exgate/runtime';
-import { fixtureLines, kafkaBrokers, uniqueName } from '@exgate/testing';
+import { kafkaBrokers, uniqueName } from '@exgate/testing';
 import { createKafka } from './kafka/client';
+import { candleMessageKey } from './codec';
 import { KafkaCandleLogReader, KafkaCandleLogWriter } from './kafka/logs';
-import { ensureTopics } from './kafka/topics';
+import { CANDLE_TOPIC_CONFIGS, ensureTopics } from './kafka/topics';
 import { MemoryCandleLog } from './memory/logs';
-import type { CandleLogReader, CandleLogWriter } from './ports';
+import { fixtureCandles } from './testing';
+import type { CandleDelivery, CandleLogReader, CandleLogWriter } from './ports';
 
 /** One contract, two logs: the in-memory candles topic and a real Kafka topic. */
 interface Log {
@@ -26,7 +27,7 @@ async function kafkaLog(): Promise<Log> {
   const topic = uniqueName('candles');
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, { partitions: 4, topics: [topic] });
+  await ensureTopics(admin, { partitions: 4, topics: [topic], configs: CANDLE_TOPIC_CONFIGS });
   const writers: CandleLogWriter[] = [];
   return {
     writer: () => {
@@ -50,23 +51,6 @@ async function memoryLog(): Promise<Log> {
   return { writer: () => log.writer(), reader: (groupId) => track(log.reader({ groupId })), close: closeReaders };
 }
 
-/** Binance's own 1m klines of the fixture window, as closed exgate candles. */
-function fixtureCandles(): Candle[] {
-  return fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-klines-1m.csv')
-    .slice(1)
-    .map((line, i) => {
-      const [openTime, open, high, low, close, volume, closeTime, quoteVolume, count, takerBuyVolume, takerBuyQuoteVolume] =
-        line.split(',') as [string, string, string, string, string, string, string, string, string, string, string];
-      return {
-        exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', openTimeMs: Number.parseInt(openTime, 10),
-        closeTimeMs: Number.parseInt(closeTime, 10), open, high, low, close, volume, quoteVolume,
-        takerBuyVolume, takerBuyQuoteVolume, tradeCount: Number.parseInt(count, 10),
-        firstTradeId: i === 0 ? null : 5182000000 + i * 1000, lastTradeId: i === 0 ? null : 5182000999 + i * 1000,
-        gapFree: i !== 0, state: 'closed', version: 1,
-      };
-    });
-}
-
 describe.each([
   { name: 'memory', open: memoryLog },
   { name: 'kafka', open: kafkaLog },
@@ -83,14 +67,14 @@ describe.each([
 
   /** Runs a reader until `n` candles arrived; returns its deliveries. */
   async function consume(groupId: string, n: number, fail?: (delivery: number) => boolean) {
-    const deliveries: (readonly Candle[])[] = [];
+    const deliveries: CandleDelivery[] = [];
     let reached!: () => void;
     const done = new Promise<void>((resolve) => (reached = resolve));
     const reader = log.reader(groupId);
-    const run = reader.run(async (candles) => {
+    const run = reader.run(async (delivery) => {
       if (fail?.(deliveries.length)) throw new Error('store write failed');
-      deliveries.push(candles);
-      if (deliveries.flat().length >= n) reached();
+      deliveries.push(delivery);
+      if (deliveries.length >= n) reached();
     });
     await Promise.race([done, run]);
     await reader.close();
@@ -98,18 +82,21 @@ describe.each([
     return deliveries;
   }
 
-  it('delivers candles unchanged, one delivery per exchange:symbol:interval, in publish order per key', async () => {
+  it('delivers candles unchanged, one per message keyed per candle, in publish order per series, a series in one partition', async () => {
     const writer = log.writer();
     await writer.publish([...oneMinute, ...otherInterval]);
     await writer.publish(corrected);
     const deliveries = await consume(uniqueName('g'), oneMinute.length + otherInterval.length + corrected.length);
-    for (const d of deliveries) expect(new Set(d.map((c) => `${c.symbol}:${c.interval}`)).size).toBe(1);
-    const all = deliveries.flat();
-    expect(all.filter((c) => c.interval === '1m')).toEqual([...oneMinute, ...corrected]);
-    expect(all.filter((c) => c.interval === '3m')).toEqual(otherInterval);
+    for (const d of deliveries) expect(d.key).toBe(candleMessageKey(d.candle));
+    const of = (interval: string) => deliveries.filter((d) => d.candle.interval === interval);
+    expect(of('1m')[0]!.key).toBe(`binance-usdm:BTCUSDT:1m:${oneMinute[0]!.openTimeMs}`);
+    expect(of('1m').map((d) => d.candle)).toEqual([...oneMinute, ...corrected]);
+    expect(of('3m').map((d) => d.candle)).toEqual(otherInterval);
+    expect(new Set(of('1m').map((d) => d.partition)).size).toBe(1);
+    expect(new Set(of('3m').map((d) => d.partition)).size).toBe(1);
   });
 
-  it('delivers a delivery again to the group when the handler failed on it', async () => {
+  it('delivers a message again to the group when the handler failed on it', async () => {
     await log.writer().publish(oneMinute.slice(0, 2));
     await log.writer().publish(oneMinute.slice(2, 4));
     const group = uniqueName('g');
@@ -119,6 +106,6 @@ describe.each([
     });
     await expect(failed).rejects.toThrow('store write failed');
     const deliveries = await consume(group, 4);
-    expect(deliveries).toEqual([oneMinute.slice(0, 2), oneMinute.slice(2, 4)]);
+    expect(deliveries.map((d) => d.candle)).toEqual(oneMinute.slice(0, 4));
   });
 });

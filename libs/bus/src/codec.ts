@@ -1,6 +1,6 @@
 import { candleKey, streamKey } from '@exgate/domain';
 import type { Candle, TradeBatch } from '@exgate/domain';
-import { decodeCandleBatch, decodeTradeBatch, encodeCandleBatch, encodeTradeBatch } from '@exgate/proto';
+import { decodeCandle, decodeTradeBatch, encodeCandle, encodeTradeBatch } from '@exgate/proto';
 
 /**
  * What a log message carries and how it is keyed. Every log (Kafka and the in-memory one) stores
@@ -16,23 +16,30 @@ export const tradeBatchCodec: MessageCodec<TradeBatch> = {
   decode: (bytes) => decodeTradeBatch(bytes),
 };
 
-export const candleBatchCodec: MessageCodec<readonly Candle[]> = {
-  encode: (candles) => encodeCandleBatch(candles),
-  decode: (bytes) => decodeCandleBatch(bytes),
+/** One `exgate.v1.Candle` per message: the candle topic is keyed per candle and compacted. */
+export const candleCodec: MessageCodec<Candle> = {
+  encode: (candle) => encodeCandle(candle),
+  decode: (bytes) => decodeCandle(bytes),
 };
 
 export function tradeBatchKey(batch: TradeBatch): string {
   return streamKey(batch.exchange, batch.symbol);
 }
 
-/** Candles grouped by `exchange:symbol:interval`, each group in the order given. */
-export function groupCandles(candles: readonly Candle[]): Map<string, Candle[]> {
-  const groups = new Map<string, Candle[]>();
-  for (const c of candles) {
-    const key = candleKey(c);
-    const group = groups.get(key);
-    if (group) group.push(c);
-    else groups.set(key, [c]);
-  }
-  return groups;
+/**
+ * The candle topics' message key, `exchange:symbol:interval:openTimeMs`: one key per candle, so
+ * compaction keeps the latest version of every candle. Exchange ids hold no `:` and the last two
+ * parts never do, so the key parses from both ends whatever the symbol holds.
+ */
+export function candleMessageKey(c: Pick<Candle, 'exchange' | 'symbol' | 'interval' | 'openTimeMs'>): string {
+  return `${candleKey(c)}:${c.openTimeMs}`;
+}
+
+/**
+ * Where a candle message goes: its series, `exchange:symbol:interval`, so one series' candles stay
+ * in one partition in publish order (and every version of a candle in the same partition, which
+ * compaction needs).
+ */
+export function candlePartitionKey(messageKey: string): string {
+  return messageKey.slice(0, messageKey.lastIndexOf(':'));
 }

@@ -8,8 +8,15 @@ import type { Candle, TradeBatch } from '@exgate/domain';
 
 /** Kafka topic `exgate.trades.v1`, keyed by `exchange:symbol`. */
 export const TRADES_TOPIC = 'exgate.trades.v1';
-/** Kafka topic `exgate.candles.v1`, keyed by `exchange:symbol:interval`: closed and corrected candles. */
-export const CANDLES_TOPIC = 'exgate.candles.v1';
+/**
+ * Kafka topic `exgate.candles.v2`: closed and corrected candles, one `exgate.v1.Candle` per message,
+ * keyed per candle `exchange:symbol:interval:openTimeMs` and compacted, so a consumer that starts
+ * late still reads the latest version of every candle (docs/kafka.md, ADR 0015). v1 was keyed per
+ * series with 7-day retention.
+ */
+export const CANDLES_TOPIC = 'exgate.candles.v2';
+/** The same candles and keys as JSON (docs/kafka.md), when KAFKA_CANDLES_JSON is on. */
+export const CANDLES_JSON_TOPIC = 'exgate.candles-json.v2';
 
 export interface TradeLogWriter {
   /**
@@ -62,14 +69,27 @@ export interface ReaderHooks {
 }
 
 export interface CandleLogWriter {
-  /** One message per `exchange:symbol:interval` (CandleBatch), acknowledged like trades. */
+  /**
+   * One message per candle, keyed `exchange:symbol:interval:openTimeMs` (candleMessageKey) and
+   * partitioned by `exchange:symbol:interval`, acknowledged like trades. Calls are written in call
+   * order, so a candle's versions appear in the log in the order they were published.
+   */
   publish(candles: readonly Candle[]): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Same semantics as TradeLogReader; each delivery is the candles of one `exchange:symbol:interval`. */
+/** One candle as read from the log. */
+export interface CandleDelivery {
+  readonly candle: Candle;
+  /** `exchange:symbol:interval:openTimeMs`. */
+  readonly key: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Same semantics as TradeLogReader; each delivery is one candle, in log order per series. */
 export interface CandleLogReader {
-  run(handler: (candles: readonly Candle[]) => Promise<void>, hooks?: ReaderHooks): Promise<void>;
+  run(handler: (delivery: CandleDelivery) => Promise<void>, hooks?: ReaderHooks): Promise<void>;
   close(): Promise<void>;
 }
 

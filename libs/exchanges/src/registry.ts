@@ -4,6 +4,7 @@ import { binanceUsdm } from './binance-usdm';
 import { bybit } from './bybit';
 import { coinbaseIntx } from './coinbase-intx';
 import { hotbit } from './hotbit';
+import { okx } from './okx';
 import type { ExchangeModule } from './types';
 
 /**
@@ -16,6 +17,7 @@ export const EXCHANGES: readonly ExchangeModule[] = [
   hotbit,
   bybit,
   coinbaseIntx,
+  okx,
 ];
 
 /** By canonical id or alias, case-insensitive (`fbinance` → binance-usdm); undefined when unknown. */

@@ -1,3 +1,5 @@
+import pino from 'pino';
+import { ensureTopics, topicConfigDrift } from '@exgate/bus';
 import type { TradeBatch } from '@exgate/domain';
 import { silentLogger } from '@exgate/runtime';
 import { kafkaBrokers, natsUrl, uniqueName } from '@exgate/testing';
@@ -63,6 +65,35 @@ describe('the distributed bus on the real Kafka', () => {
     expect(handedOnAfterMs).toBeGreaterThanOrEqual(3000);
     expect(handedOnAfterMs).toBeLessThan(15_000);
   }, 25_000);
+});
+
+describe('candle topics on the real Kafka', () => {
+  it('reports a candle topic someone created without compaction, and leaves it alone', async () => {
+    const namespace = uniqueName('ns-by-hand');
+    const names = namespaced(namespace);
+    const warnings: { topic: string; msg: string; fix: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as (typeof warnings)[number]) });
+    const first = await connectDistributedBus(busConfig(namespace), silentLogger(), 'first', { kafka: false });
+    const admin = first.kafka.admin();
+    await admin.connect();
+    try {
+      await ensureTopics(admin, { partitions: 1, topics: [names.candlesTopic] }); // made by hand: delete policy
+      const bus = await connectDistributedBus({ ...busConfig(namespace), KAFKA_CANDLES_JSON: true }, logger, 'second');
+      await bus.close();
+      expect(warnings).toEqual([expect.objectContaining({
+        topic: names.candlesTopic,
+        msg: expect.stringContaining('not compacted') as string,
+        fix: `kafka-configs.sh --alter --entity-type topics --entity-name ${names.candlesTopic} --add-config cleanup.policy=compact`,
+      })]);
+      expect(await topicConfigDrift(admin, names.candlesTopic, { 'cleanup.policy': 'delete' })).toEqual({});
+      // The JSON topic did not exist: created compacted, so nothing to report.
+      expect(warnings.map((w) => w.topic)).not.toContain(names.candlesJsonTopic);
+    } finally {
+      await admin.deleteTopics({ topics: [names.tradesTopic, names.candlesTopic, names.candlesJsonTopic] }).catch(() => undefined);
+      await admin.disconnect();
+      await first.close();
+    }
+  });
 });
 
 describe('event subjects inside a namespace, on the real NATS', () => {

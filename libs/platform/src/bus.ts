@@ -1,7 +1,8 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { NatsConnection } from 'nats';
 import {
-  CANDLES_TOPIC, TRADES_TOPIC, connectNats, createKafka, ensureTopics, FileKeyValueStore, KafkaCandleLogWriter, KafkaTradeLogReader,
+  CANDLE_TOPIC_CONFIGS, CANDLES_JSON_TOPIC, CANDLES_TOPIC, TRADES_TOPIC, connectNats, createKafka, ensureTopics, FileKeyValueStore,
+  KafkaCandleLogWriter, KafkaTradeLogReader, topicConfigDrift,
   KafkaTradeLogWriter, MemoryCandleLog, MemoryEventBus, MemoryTradeLog, NatsEventBus, NatsKeyValueStore,
   type CandleLogWriter, type EventBus, type KeyValueStore, type TradeLogReader, type TradeLogWriter,
 } from '@exgate/bus';
@@ -39,28 +40,35 @@ export function namespaced(namespace: string) {
   return {
     tradesTopic: dotted(TRADES_TOPIC),
     candlesTopic: dotted(CANDLES_TOPIC),
+    candlesJsonTopic: dotted(CANDLES_JSON_TOPIC),
     group: dotted,
     bucket: (name: string) => (namespace ? `${namespace.replace(/-/g, '_')}_${name}` : name),
   };
 }
+
+type BusConfig = Pick<CommonEnv, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_PARTITIONS' | 'NATS_URL' | 'EXGATE_NAMESPACE'> &
+  Partial<Pick<CommonEnv, 'KAFKA_CANDLES_JSON'>>;
 
 /**
  * Kafka for the logs (topics created if missing), NATS for events and KV. Services that never
  * touch the logs (scheduler, api) pass `kafka: false` and connect nothing to Kafka.
  */
 export async function connectDistributedBus(
-  config: Pick<CommonEnv, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_PARTITIONS' | 'NATS_URL' | 'EXGATE_NAMESPACE'>,
+  config: BusConfig,
   logger: Logger,
   name: string,
   options: { readonly kafka: boolean } = { kafka: true },
 ): Promise<DistributedBus> {
   const names = namespaced(config.EXGATE_NAMESPACE);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${name}`, logger });
+  const candleTopics = [names.candlesTopic, ...(config.KAFKA_CANDLES_JSON ? [names.candlesJsonTopic] : [])];
   if (options.kafka) {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      await ensureTopics(admin, { partitions: config.KAFKA_PARTITIONS, topics: [names.tradesTopic, names.candlesTopic] });
+      await ensureTopics(admin, { partitions: config.KAFKA_PARTITIONS, topics: [names.tradesTopic] });
+      await ensureTopics(admin, { partitions: config.KAFKA_PARTITIONS, topics: candleTopics, configs: CANDLE_TOPIC_CONFIGS });
+      await warnUncompacted(admin, candleTopics, logger);
     } finally {
       await admin.disconnect();
     }
@@ -78,7 +86,9 @@ export async function connectDistributedBus(
     tradeReader: (groupId, tuning = {}) => track(new KafkaTradeLogReader({
       kafka, groupId: names.group(groupId), logger, topic: names.tradesTopic, ...tuning,
     })),
-    candleWriter: () => track(new KafkaCandleLogWriter({ kafka, topic: names.candlesTopic })),
+    candleWriter: () => track(new KafkaCandleLogWriter({
+      kafka, topic: names.candlesTopic, jsonTopic: config.KAFKA_CANDLES_JSON ? names.candlesJsonTopic : undefined,
+    })),
     kv: async (bucket) => track(await NatsKeyValueStore.open(nats, names.bucket(bucket), { logger })),
     async close() {
       for (const close of closers.reverse()) await close().catch(() => undefined);
@@ -86,6 +96,21 @@ export async function connectDistributedBus(
       await nats.drain().catch(() => undefined);
     },
   };
+}
+
+/**
+ * A candle topic someone created beforehand without compaction forgets candles, which breaks what
+ * downstream consumers are promised; exgate leaves existing topics alone, so it says how to fix it.
+ */
+async function warnUncompacted(admin: Admin, topics: readonly string[], logger: Logger): Promise<void> {
+  for (const topic of topics) {
+    const drift = await topicConfigDrift(admin, topic, { 'cleanup.policy': CANDLE_TOPIC_CONFIGS['cleanup.policy']! });
+    if (Object.keys(drift).length === 0) continue;
+    logger.warn(
+      { topic, drift, fix: `kafka-configs.sh --alter --entity-type topics --entity-name ${topic} --add-config cleanup.policy=compact` },
+      'candle topic is not compacted: late consumers will miss candles (docs/kafka.md)',
+    );
+  }
 }
 
 /** One process: logs and events in memory, KV buckets as JSON files in the data folder. */

@@ -66,19 +66,21 @@ export class ClickHouseMarketStore implements MarketStore {
     const fromMs = toTimeMs(query.fromMs, 'fromMs');
     const toMs = toTimeMs(query.toMs, 'toMs');
     if (limit === 0 || fromMs > toMs) return [];
+    const desc = query.order === 'desc';
     const rows = await this.driver.query<CandleRow>(
       `SELECT ${CANDLE_COLUMNS}
        FROM ${this.database}.candles FINAL
        WHERE exchange = {exchange:String} AND symbol = {symbol:String} AND interval = {interval:String}
          AND open_time >= fromUnixTimestamp64Milli({fromMs:Int64}, 'UTC')
          AND open_time <= fromUnixTimestamp64Milli({toMs:Int64}, 'UTC')
-       ORDER BY open_time
+       ORDER BY open_time ${desc ? 'DESC' : 'ASC'}
        LIMIT {limit:UInt64}
        ${READ_SETTINGS}`,
       { exchange: query.exchange, symbol: query.symbol, interval, fromMs, toMs, limit },
     );
     const key = { exchange: query.exchange, symbol: query.symbol, interval };
-    return rows.map((r) => rowToCandle(key, r));
+    const candles = rows.map((r) => rowToCandle(key, r));
+    return desc ? candles.reverse() : candles;
   }
 
   async trades(query: TradeQuery): Promise<Trade[]> {

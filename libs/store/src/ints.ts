@@ -1,7 +1,7 @@
 import { ExgateError } from '@exgate/errors';
 
 /** DateTime64(3) ends at 2299-12-31 23:59:59.999 UTC. */
-const MAX_TIME_MS = 10_413_791_999_999;
+export const MAX_TIME_MS = 10_413_791_999_999;
 
 /** A non-negative safe integer (ids, counts, versions) or INVALID_ARGUMENT. */
 export function toUInt(value: unknown, field: string): number {

@@ -23,6 +23,11 @@ export interface CandleQuery {
   readonly fromMs: number;
   readonly toMs: number;
   readonly limit: number;
+  /**
+   * 'asc' (default): the earliest `limit` of the window; 'desc': the latest `limit` (the API's
+   * candle cache fills its recent window with it). Results come back ascending either way.
+   */
+  readonly order?: 'asc' | 'desc';
 }
 
 export interface TradeQuery {

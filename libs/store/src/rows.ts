@@ -75,6 +75,38 @@ export function candleToRow(c: Candle): Record<string, unknown> {
 }
 
 /**
+ * The candle as the store gives it back: decimals in their shortest spelling ("64250.00" →
+ * "64250"). A copy kept outside the store (the API's candle cache) answers with the same text.
+ * Throws INVALID_ARGUMENT for a value the store would refuse.
+ */
+export function storedCandle(c: Candle): Candle {
+  return {
+    ...c,
+    open: toColumnDecimal(c.open, PRICE_QTY, 'open'),
+    high: toColumnDecimal(c.high, PRICE_QTY, 'high'),
+    low: toColumnDecimal(c.low, PRICE_QTY, 'low'),
+    close: toColumnDecimal(c.close, PRICE_QTY, 'close'),
+    volume: toColumnDecimal(c.volume, PRICE_QTY, 'volume'),
+    quoteVolume: toColumnDecimal(c.quoteVolume, QUOTE_VOLUME, 'quoteVolume'),
+    takerBuyVolume: toColumnDecimal(c.takerBuyVolume, PRICE_QTY, 'takerBuyVolume'),
+    takerBuyQuoteVolume: toColumnDecimal(c.takerBuyQuoteVolume, QUOTE_VOLUME, 'takerBuyQuoteVolume'),
+  };
+}
+
+/** The print as the store gives it back (shortest decimals, no empty source id); see storedCandle. */
+export function storedTrade(t: Trade): Trade {
+  const { sourceId, ...rest } = t;
+  return {
+    ...rest,
+    price: toColumnDecimal(t.price, PRICE_QTY, 'price'),
+    qty: toColumnDecimal(t.qty, PRICE_QTY, 'qty'),
+    isBuyerMaker: t.isBuyerMaker === true,
+    market: t.market === true,
+    ...(sourceId ? { sourceId } : {}),
+  };
+}
+
+/**
  * Decimals are read through toString(): an exact, shortest spelling (no trailing zeros) whatever
  * the driver's output settings. Aliases differ from column names: in ClickHouse an alias would
  * shadow the column in WHERE and ORDER BY.

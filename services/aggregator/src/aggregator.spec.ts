@@ -38,8 +38,8 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     trades = new MemoryTradeLog();
     candles = new MemoryCandleLog();
     events = new MemoryEventBus();
-    void candles.reader({ groupId: 'downstream' }).run(async (c) => {
-      published.push(...c);
+    void candles.reader({ groupId: 'downstream' }).run(async ({ candle }) => {
+      published.push(candle);
     });
     events.subscribe(subjects.allCandles, (_p, subject) => live.push(subject));
     events.subscribe(subjects.trades('binance-usdm', 'BTCUSDT'), (p) => liveTrades.push(...decodeTradeBatch(p).trades));

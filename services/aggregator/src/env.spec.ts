@@ -24,4 +24,12 @@ describe('aggregator environment', () => {
     expect(isExgateError(error, 'CONFIG_INVALID')).toBe(true);
     expect((error as Error).message).toContain('AGGREGATOR_SESSION_TIMEOUT_MS');
   });
+
+  it('publishes the JSON candle topic only when asked (docs/kafka.md)', () => {
+    expect(parse({}).KAFKA_CANDLES_JSON).toBe(false);
+    expect(parse({ KAFKA_CANDLES_JSON: 'true' }).KAFKA_CANDLES_JSON).toBe(true);
+    expect(parse({ KAFKA_CANDLES_JSON: 'yes' }).KAFKA_CANDLES_JSON).toBe(true);
+    expect(parse({ KAFKA_CANDLES_JSON: '0' }).KAFKA_CANDLES_JSON).toBe(false);
+    expect(() => parse({ KAFKA_CANDLES_JSON: 'json' })).toThrow(/KAFKA_CANDLES_JSON/);
+  });
 });

@@ -48,8 +48,8 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
     const published: Candle[] = [];
     const reader = candleLog.reader({ groupId: 'downstream' });
     downstream.push(reader);
-    void reader.run(async (c) => {
-      published.push(...c);
+    void reader.run(async ({ candle }) => {
+      published.push(candle);
     });
     return { store, log: new MemoryTradeLog({ partitions: 4 }), candleLog, published };
   }

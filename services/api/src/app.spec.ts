@@ -126,6 +126,20 @@ describe('query routes', () => {
     ]);
   });
 
+  it('a URL validated once asks the use case again with the same query; a bad one is refused every time', async () => {
+    const url = `/v1/fbinance/exgate/kline/btcusdt/1m/${T0}/${T0 + 60_000}?limit=2&timeZone=%2B08:00`;
+    const first = await get(url);
+    expect((await get(url)).body).toEqual(first.body);
+    expect(deps.calls.stored).toHaveLength(2);
+    expect(deps.calls.stored[1]).toEqual(deps.calls.stored[0]);
+    expect(deps.calls.stored[0]).toEqual({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', fromMs: T0, toMs: T0 + 60_000, limit: 2, tzOffsetMs: 0 });
+    const bad = `/v1/binance-usdm/exgate/kline/BTCUSDT/1m/${T0 + 1}/${T0}`;
+    expect((await get(bad)).status).toBe(400);
+    expect((await get(bad)).status).toBe(400);
+    expect((await get('/v1/binance-usdm/recent/BTCUSDT?limit=1')).body).toEqual((await get('/v1/binance-usdm/recent/BTCUSDT?limit=1')).body);
+    expect(deps.calls.recent).toEqual([{ exchange: 'binance-usdm', symbol: 'BTCUSDT', limit: 1 }, { exchange: 'binance-usdm', symbol: 'BTCUSDT', limit: 1 }]);
+  });
+
   it('a candle without trades has null trade ids; a forming one says so', async () => {
     deps = fakeDeps({
       stored: [candle('1m', T0, { firstTradeId: null, lastTradeId: null, tradeCount: 0, state: 'forming', version: 3, gapFree: false })],

@@ -10,7 +10,7 @@ import { dialectErrorsFor, registerDialects } from './dialects';
 import { sendDialectError } from './dialects/common/scope';
 import { errorReply } from './errors';
 import { bearerGuard, rateGuard } from './guards';
-import { createHandlers } from './handlers';
+import { RawJson, createHandlers } from './handlers';
 import { closeLiveSockets, registerLiveRoute } from './live';
 import { registerOpsRoutes } from './ops';
 import { TokenBucketLimiter } from './rate-limit';
@@ -52,23 +52,33 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
   app.addHook('preClose', async () => {
     closing = true;
   });
+  app.addHook('onClose', async () => deps.close?.());
 
   const limit = settings.rateLimit.enabled
     ? rateGuard(new TokenBucketLimiter(settings.rateLimit, deps.clock))
     : undefined;
-  app.addHook('onRequest', async (request) => {
-    if (closing) throw new ExgateError('EXCHANGE_UNAVAILABLE', 'the server is shutting down', { retryAfterMs: 1000 });
-    if (limit && !OPS_PATHS.has(request.url.split('?', 1)[0] ?? '')) limit(request);
+  // Callback hooks, not async ones: every request passes through them, and a promise each costs.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      if (closing) throw new ExgateError('EXCHANGE_UNAVAILABLE', 'the server is shutting down', { retryAfterMs: 1000 });
+      if (limit && !OPS_PATHS.has(request.url.split('?', 1)[0] ?? '')) limit(request);
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
+    done();
   });
   // Requests that were in flight when close() began: their keep-alive connection must not hold
   // the server open after they are answered.
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ route, method: request.method, status: String(reply.statusCode) });
     latency.observe(reply.elapsedTime / 1000, { route });
+    done();
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -91,7 +101,11 @@ export async function createApi(deps: ApiDeps, config: ApiConfig): Promise<Fasti
       method: 'GET',
       url: fastifyPath(route.path),
       ...(route.control && auth ? { preHandler: async (request: FastifyRequest) => auth(request) } : {}),
-      handler: async (request) => handler({ params: request.params, query: request.query }),
+      handler: async (request, reply) => {
+        const body = await handler({ params: request.params, query: request.query, url: request.url });
+        if (!(body instanceof RawJson)) return body;
+        return reply.type('application/json; charset=utf-8').send(body.bytes);
+      },
     });
   }
   registerLiveRoute(app, deps, settings.wsMaxBufferedBytes);

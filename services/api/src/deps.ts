@@ -33,6 +33,8 @@ export interface ApiDeps {
   readonly candles: {
     /** Stored candles whose open time is in [fromMs, toMs], ascending, the first `limit`. */
     stored(query: CandleQuery): Promise<readonly Candle[]>;
+    /** The same candles as the stored-candle route's whole JSON body, `{"kline":[...]}` (from memory where it can be). */
+    storedBody(query: CandleQuery): Promise<Uint8Array>;
     /** The same window computed now from stored trades. */
     generated(query: CandleQuery): Promise<readonly Candle[]>;
     /** The exchange's own klines through its REST API; missing times take the exchange's defaults. */
@@ -41,6 +43,8 @@ export interface ApiDeps {
   readonly trades: {
     /** The newest `limit` trades, ascending. */
     recent(exchange: string, symbol: string, limit: number): Promise<readonly Trade[]>;
+    /** The same prints as `recent`'s whole JSON body, `{"trade":[...]}` (from memory where it can be). */
+    recentBody(exchange: string, symbol: string, limit: number): Promise<Uint8Array>;
     /** Stored prints from `fromId` and/or in [fromMs, toMs], ascending, the first `limit`. */
     range(query: TradeRangeQuery): Promise<readonly Trade[]>;
   };
@@ -63,6 +67,8 @@ export interface ApiDeps {
   readonly logger: Logger;
   /** Shared with the rest of the process when given, so one /metrics shows everything. */
   readonly metrics?: MetricsRegistry;
+  /** Releases what the use cases hold (the candle cache's subscription); the app calls it on close. */
+  close?(): void;
 }
 
 export interface PulledSymbol {

@@ -198,11 +198,11 @@ describe('routes and failures that are not the caller’s', () => {
   });
 
   it('an unexpected failure is 500 INTERNAL with a generic message that leaks nothing', async () => {
-    deps.candles.stored = async () => {
+    deps.candles.storedBody = async () => {
       throw new Error('connect ECONNREFUSED 10.1.2.3:9000 password=hunter2');
     };
     expect(await get(`/v1/binance-usdm/exgate/kline/BTCUSDT/1m/${T0}/${T0}`)).toEqual({ status: 500, code: 13, message: 'internal error', details: [] });
-    deps.candles.stored = async () => {
+    deps.candles.storedBody = async () => {
       throw new ExgateError('STORE_QUERY_FAILED', 'SELECT * FROM candles WHERE secret');
     };
     expect(await get(`/v1/binance-usdm/exgate/kline/BTCUSDT/1m/${T0}/${T0}`)).toMatchObject({ status: 500, message: 'internal error' });

@@ -1,6 +1,6 @@
 import { ExgateError } from '@exgate/errors';
-import type { ApiDeps } from './deps';
-import { klineJson, tradeJson } from './mappers';
+import type { ApiDeps, CandleQuery } from './deps';
+import { klineJson } from './mappers';
 import type { RpcName } from './routes';
 import * as s from './schemas';
 import { checkOrder, parse, resolveExchange, scheduleParam, seriesTarget, target, tzOffsetMs, type PathParams } from './validate';
@@ -9,13 +9,43 @@ import { candleWindow } from './window';
 export interface RequestInput {
   readonly params: unknown;
   readonly query: unknown;
+  /** The request's path and query string as sent: the key of the validated-request memo. */
+  readonly url?: string;
+}
+
+/** Validated requests remembered by URL (the hot read routes are asked the same URLs again and again). */
+const VALIDATED_URLS = 4_096;
+
+/**
+ * Validation is a pure function of the URL (exchanges, symbols' syntax and intervals are fixed
+ * for the process), so a URL validated once needs no second zod pass; a full memo starts over.
+ */
+function validatedByUrl<T>(): (url: string | undefined, validate: () => T) => T {
+  const memo = new Map<string, T>();
+  return (url, validate) => {
+    const known = url === undefined ? undefined : memo.get(url);
+    if (known !== undefined) return known;
+    const value = validate();
+    if (url !== undefined) {
+      if (memo.size >= VALIDATED_URLS) memo.clear();
+      memo.set(url, value);
+    }
+    return value;
+  };
 }
 
 export type Handler = (input: RequestInput) => Promise<unknown>;
 
+/** A response body that is JSON already (UTF-8 bytes): sent as it is. */
+export class RawJson {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
 
 /** One function per rpc. Each validates its input completely before touching a dependency. */
 export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>> {
+  const storedUrls = validatedByUrl<CandleQuery>();
+  const recentUrls = validatedByUrl<{ readonly exchange: string; readonly symbol: string; readonly limit: number }>();
   return {
     async PullAggtrade({ params }) {
       const t = seriesTarget(deps, params as PathParams);
@@ -60,21 +90,25 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
         : { status: 'already_scheduled', desc: `already closing the candles of every live symbol on ${exchange.id} ${text}` };
     },
 
-    async GetKlineByExgate({ params, query }) {
-      const t = seriesTarget(deps, params as PathParams);
-      const p = parse(s.storedKlineParams, params);
-      const q = parse(s.storedKlineQuery, query);
-      checkOrder(p.startTime, p.endTime);
-      const candles = await deps.candles.stored({
-        exchange: t.exchange.id,
-        symbol: t.symbol,
-        interval: t.interval,
-        fromMs: p.startTime,
-        toMs: p.endTime,
-        limit: q.limit,
-        tzOffsetMs: tzOffsetMs(t.exchange, t.interval, q.timeZone),
+    async GetKlineByExgate({ params, query, url }) {
+      const candleQuery = storedUrls(url, () => {
+        const t = seriesTarget(deps, params as PathParams);
+        const p = parse(s.storedKlineParams, params);
+        const q = parse(s.storedKlineQuery, query);
+        checkOrder(p.startTime, p.endTime);
+        return {
+          exchange: t.exchange.id,
+          symbol: t.symbol,
+          interval: t.interval,
+          fromMs: p.startTime,
+          toMs: p.endTime,
+          limit: q.limit,
+          tzOffsetMs: tzOffsetMs(t.exchange, t.interval, q.timeZone),
+        };
       });
-      return { kline: candles.map(klineJson) };
+      const body = await deps.candles.storedBody(candleQuery);
+      // JSON already (each candle serialized once, the body memoised): sent as it is.
+      return new RawJson(body);
     },
 
     async GenKline({ params, query }) {
@@ -110,11 +144,12 @@ export function createHandlers(deps: ApiDeps): Readonly<Record<RpcName, Handler>
       return { kline: klines.map(klineJson) };
     },
 
-    async GetTradeRecent({ params, query }) {
-      const t = target(deps, params as PathParams);
-      const q = parse(s.recentQuery, query);
-      const trades = await deps.trades.recent(t.exchange.id, t.symbol, q.limit);
-      return { trade: trades.map(tradeJson) };
+    async GetTradeRecent({ params, query, url }) {
+      const r = recentUrls(url, () => {
+        const t = target(deps, params as PathParams);
+        return { exchange: t.exchange.id, symbol: t.symbol, limit: parse(s.recentQuery, query).limit };
+      });
+      return new RawJson(await deps.trades.recentBody(r.exchange, r.symbol, r.limit));
     },
   };
 }

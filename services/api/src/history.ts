@@ -1,7 +1,7 @@
 import { compareDecimalStrings, type Candle, type IntervalId, type TradeKind } from '@exgate/domain';
 import { resolveExchange } from '@exgate/exchanges';
 import type { Logger } from '@exgate/runtime';
-import type { HistoryQuery, HistoryTotals, MarketStore } from '@exgate/store';
+import { MAX_STORED_TIME_MS, type HistoryQuery, type HistoryTotals, type MarketStore } from '@exgate/store';
 import type { CandleQuery, RegenerateReport } from './deps';
 
 /** Rebuilt candles compared with the stored ones, and written, per batch. */
@@ -32,8 +32,10 @@ function historyQuery(d: HistoryDeps, exchange: string, symbol: string, interval
 /** genkline: the window computed inside ClickHouse from the stored trades, at most `limit` candles. */
 export async function generatedCandles(d: HistoryDeps, q: CandleQuery): Promise<Candle[]> {
   const candles: Candle[] = [];
+  // The API takes times up to year 9999, the store holds them up to 2299: past that, nothing.
+  if (q.fromMs > MAX_STORED_TIME_MS) return candles;
   const history = d.store.history({
-    ...historyQuery(d, q.exchange, q.symbol, q.interval, q.tzOffsetMs), fromMs: q.fromMs, toMs: q.toMs, limit: q.limit,
+    ...historyQuery(d, q.exchange, q.symbol, q.interval, q.tzOffsetMs), fromMs: q.fromMs, toMs: Math.min(q.toMs, MAX_STORED_TIME_MS), limit: q.limit,
   });
   for await (const c of history) candles.push(c);
   return candles;

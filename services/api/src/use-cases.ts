@@ -6,8 +6,12 @@ import { ExgateError } from '@exgate/errors';
 import { EXCHANGES, resolveExchange, type ExchangeAdapter } from '@exgate/exchanges';
 import { decodeCandle, decodeTradeBatch } from '@exgate/proto';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
-import type { MarketStore } from '@exgate/store';
+import { MAX_STORED_TIME_MS, type MarketStore } from '@exgate/store';
+import { CandleCache, type CandleCacheSettings } from './cache/candle-cache';
+import type { SeriesCacheSettings } from './cache/series-cache';
+import { TradeCache } from './cache/trade-cache';
 import type { ApiDeps, CandleQuery } from './deps';
+import { klineJson, tradeJson } from './mappers';
 import { generatedCandles, regenerateCandles } from './history';
 import { nativeTzOffsetMs } from './window';
 
@@ -25,6 +29,10 @@ export interface UseCaseDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
+  /** The recent candles of every series in memory (docs/adr/0011); false reads the store every time. */
+  readonly candleCache?: Partial<CandleCacheSettings> | false;
+  /** The newest prints of every stream in memory, for `recent`; false reads the store every time. */
+  readonly tradeCache?: Partial<SeriesCacheSettings> | false;
 }
 
 /** How long the list of collected symbols is reused. */
@@ -46,14 +54,41 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     return a;
   };
 
+  const cache = d.candleCache === false ? undefined : new CandleCache(d, d.candleCache);
+  const tradeCache = d.tradeCache === false ? undefined : new TradeCache(d, d.tradeCache);
+  for (const c of [cache, tradeCache]) {
+    void c?.start().catch((e: unknown) => d.logger.warn({ err: (e as Error).message }, 'API cache: live updates unavailable'));
+  }
+
+  async function recent(exchange: string, symbol: string, limit: number): Promise<readonly Trade[]> {
+    const kind = d.kindOf(exchange);
+    const local = tradeCache
+      ? (await tradeCache.recent(exchange, symbol, kind, limit)).map((e) => e.item)
+      : await d.store.trades({ exchange, symbol, kind, limit, order: 'desc' });
+    // A symbol exgate does not collect is answered by the exchange itself.
+    return local.length > 0 ? local : adapter(exchange).rest.recentTrades(symbol, limit);
+  }
+
   async function stored(q: CandleQuery): Promise<readonly Candle[]> {
-    // Stored candles are laid out as the exchange lays out its own.
-    if (q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) return d.store.candles({ ...q });
+    if (q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) {
+      return cache ? (await cache.candles(q)).map((e) => e.item) : d.store.candles({ ...q });
+    }
+    return folded(q);
+  }
+
+  async function storedBody(q: CandleQuery): Promise<Uint8Array> {
+    if (cache && q.tzOffsetMs === nativeOffset(q.exchange, q.interval)) return cache.klineBody(q);
+    return Buffer.from(JSON.stringify({ kline: (await stored(q)).map(klineJson) }));
+  }
+
+  async function folded(q: CandleQuery): Promise<readonly Candle[]> {
     // Days that start at another offset are folds of the stored 15m candles.
-    const lastOpen = Math.min(q.toMs, q.fromMs + q.limit * (intervalMs(q.interval) ?? 31 * 86_400_000));
+    // Nothing opens after the last time the store can hold.
+    if (q.fromMs > MAX_STORED_TIME_MS) return [];
+    const lastOpen = Math.min(q.toMs, MAX_STORED_TIME_MS, q.fromMs + q.limit * (intervalMs(q.interval) ?? 31 * 86_400_000));
     const parts = await d.store.candles({
       exchange: q.exchange, symbol: q.symbol, interval: TZ_BASE, fromMs: q.fromMs,
-      toMs: nextOpenTimeMs(q.interval, openTimeMs(q.interval, lastOpen, q.tzOffsetMs), q.tzOffsetMs) - 1, limit: 1_000_000,
+      toMs: Math.min(MAX_STORED_TIME_MS, nextOpenTimeMs(q.interval, openTimeMs(q.interval, lastOpen, q.tzOffsetMs), q.tzOffsetMs) - 1), limit: 1_000_000,
     });
     return foldCandles(parts, q.interval, { tzOffsetMs: q.tzOffsetMs })
       .filter((c) => c.openTimeMs >= q.fromMs && c.openTimeMs <= q.toMs)
@@ -119,6 +154,7 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     },
     candles: {
       stored,
+      storedBody,
       generated: (q) => generatedCandles(d, q),
       async proxied(q) {
         if (q.tzOffsetMs !== nativeOffset(q.exchange, q.interval)) {
@@ -132,11 +168,13 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
       },
     },
     trades: {
-      async recent(exchange, symbol, limit) {
-        const kind = d.kindOf(exchange);
-        const local = await d.store.trades({ exchange, symbol, kind, limit, order: 'desc' });
-        // A symbol exgate does not collect is answered by the exchange itself.
-        return local.length > 0 ? local : adapter(exchange).rest.recentTrades(symbol, limit);
+      recent,
+      async recentBody(exchange, symbol, limit) {
+        const local = tradeCache ? await tradeCache.recentBody(exchange, symbol, d.kindOf(exchange), limit) : undefined;
+        if (local && !local.empty) return local.bytes;
+        // Nothing stored (the exchange answers), or no cache.
+        const trades = local ? await adapter(exchange).rest.recentTrades(symbol, limit) : await recent(exchange, symbol, limit);
+        return Buffer.from(JSON.stringify({ trade: trades.map(tradeJson) }));
       },
       range: (q) =>
         d.store.trades({
@@ -147,7 +185,14 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
         }),
     },
     scanner: {
-      regenerate: (exchange, symbol, interval) => regenerateCandles(d, exchange, symbol, interval),
+      async regenerate(exchange, symbol, interval) {
+        try {
+          return await regenerateCandles(d, exchange, symbol, interval);
+        } finally {
+          // Rebuilt candles are written without live updates: the next read refills the series.
+          cache?.invalidateSeries({ exchange, symbol, interval });
+        }
+      },
       async schedule(exchange, spec) {
         const schedule = spec.spec;
         const key = scheduleKey(exchange, schedule);
@@ -188,5 +233,9 @@ export function createApiDeps(d: UseCaseDeps): ApiDeps {
     clock: d.clock,
     logger: d.logger,
     metrics: d.metrics,
+    close() {
+      cache?.close();
+      tradeCache?.close();
+    },
   };
 }

@@ -8,7 +8,7 @@ export interface KafkaReaderOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
   readonly logger: Logger;
-  /** Default: the port's topic (exgate.trades.v1 / exgate.candles.v1). */
+  /** Default: the port's topic (exgate.trades.v1 / exgate.candles.v2). */
   readonly topic?: string;
   /** Where a group without committed offsets starts: the earliest retained message (default). */
   readonly fromBeginning?: boolean;

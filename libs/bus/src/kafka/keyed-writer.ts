@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { ExgateError } from '@exgate/errors';
 import { kafkaError } from './client';
 
@@ -6,6 +6,18 @@ export interface KafkaWriterOptions {
   readonly kafka: Kafka;
   readonly topic: string;
   readonly compression?: CompressionTypes;
+  /**
+   * What a message's partition is chosen by, from its key (default: the key itself). The candle
+   * topics key per candle but partition per series, so a series stays in order in one partition.
+   */
+  readonly partitionKey?: (key: string) => string;
+}
+
+/** One message; `topic` defaults to the writer's own (a writer may feed a variant topic too). */
+export interface OutgoingMessage {
+  readonly key: string;
+  readonly value: Uint8Array;
+  readonly topic?: string;
 }
 
 /**
@@ -25,16 +37,20 @@ export class KeyedKafkaWriter {
 
   constructor(private readonly options: KafkaWriterOptions) {}
 
-  send(messages: readonly { key: string; value: Uint8Array }[]): Promise<void> {
+  send(messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.closed) {
       return Promise.reject(new ExgateError('BUS_UNAVAILABLE', `the ${this.options.topic} writer is closed`, { retriable: false }));
     }
     if (messages.length === 0) return Promise.resolve();
-    const kafkaMessages: Message[] = messages.map((m) => ({
-      key: m.key,
-      value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength),
-    }));
-    const sent = this.queue.then(() => this.sendNow(kafkaMessages));
+    const byTopic = new Map<string, Message[]>();
+    for (const m of messages) {
+      const topic = m.topic ?? this.options.topic;
+      const list = byTopic.get(topic) ?? [];
+      list.push({ key: m.key, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) });
+      byTopic.set(topic, list);
+    }
+    const topicMessages = [...byTopic].map(([topic, list]) => ({ topic, messages: list }));
+    const sent = this.queue.then(() => this.sendNow(topicMessages));
     this.queue = sent.catch(() => {});
     return sent;
   }
@@ -48,15 +64,14 @@ export class KeyedKafkaWriter {
     if (current) await current.instance.disconnect();
   }
 
-  private async sendNow(messages: Message[]): Promise<void> {
+  private async sendNow(topicMessages: TopicMessages[]): Promise<void> {
     const producer = this.current();
     try {
       await producer.connected;
-      await producer.instance.send({
-        topic: this.options.topic,
+      await producer.instance.sendBatch({
         acks: -1,
         compression: this.options.compression ?? CompressionTypes.None,
-        messages,
+        topicMessages,
       });
     } catch (e) {
       if (this.producer === producer) this.producer = undefined;
@@ -72,10 +87,19 @@ export class KeyedKafkaWriter {
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         // murmur2, as the Java client: a key lands on the same partition whoever writes it.
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: this.options.partitionKey ? partitionedBy(this.options.partitionKey) : Partitioners.DefaultPartitioner,
       });
       this.producer = { instance, connected: instance.connect() };
     }
     return this.producer;
   }
+}
+
+/** Java's default partitioner (murmur2), applied to a key derived from the message key. */
+function partitionedBy(partitionKey: (key: string) => string): ICustomPartitioner {
+  return () => {
+    const murmur2 = Partitioners.DefaultPartitioner();
+    return ({ topic, partitionMetadata, message }) =>
+      murmur2({ topic, partitionMetadata, message: { ...message, key: partitionKey(String(message.key)) } });
+  };
 }

@@ -1,8 +1,10 @@
 import type { Candle, TradeBatch } from '@exgate/domain';
-import { candleBatchCodec, groupCandles, tradeBatchCodec, tradeBatchKey } from '../codec';
+import { candleJsonCodec } from '../candle-json';
+import { candleCodec, candleMessageKey, candlePartitionKey, tradeBatchCodec, tradeBatchKey, type MessageCodec } from '../codec';
 import {
   CANDLES_TOPIC,
   TRADES_TOPIC,
+  type CandleDelivery,
   type CandleLogReader,
   type CandleLogWriter,
   type ReaderHooks,
@@ -48,17 +50,30 @@ export class KafkaTradeLogReader implements TradeLogReader {
   }
 }
 
-/** Closed and corrected candles to `exgate.candles.v1`: one CandleBatch per `exchange:symbol:interval`. */
+export type CandleWriterOptions = WriterOptions & {
+  /** Also publish every candle, JSON-encoded, to this topic (KAFKA_CANDLES_JSON_TOPIC). */
+  readonly jsonTopic?: string;
+};
+
+/**
+ * Closed and corrected candles to `exgate.candles.v2` (and its JSON variant when configured): one
+ * message per candle, keyed `exchange:symbol:interval:openTimeMs`, partitioned by series. Both
+ * topics get each publish in one request, in call order, so per key the latest version is last.
+ */
 export class KafkaCandleLogWriter implements CandleLogWriter {
   private readonly writer: KeyedKafkaWriter;
+  private readonly jsonTopic: string | undefined;
 
-  constructor(options: WriterOptions) {
-    this.writer = new KeyedKafkaWriter({ ...options, topic: options.topic ?? CANDLES_TOPIC });
+  constructor(options: CandleWriterOptions) {
+    this.writer = new KeyedKafkaWriter({ ...options, topic: options.topic ?? CANDLES_TOPIC, partitionKey: candlePartitionKey });
+    this.jsonTopic = options.jsonTopic;
   }
 
   publish(candles: readonly Candle[]): Promise<void> {
-    const messages = [...groupCandles(candles)].map(([key, group]) => ({ key, value: candleBatchCodec.encode(group) }));
-    return this.writer.send(messages);
+    const messages = candles.map((c) => ({ key: candleMessageKey(c), value: candleCodec.encode(c) }));
+    const jsonTopic = this.jsonTopic;
+    const json = jsonTopic ? candles.map((c) => ({ key: candleMessageKey(c), value: candleJsonCodec.encode(c), topic: jsonTopic })) : [];
+    return this.writer.send([...messages, ...json]);
   }
 
   close(): Promise<void> {
@@ -66,15 +81,21 @@ export class KafkaCandleLogWriter implements CandleLogWriter {
   }
 }
 
-export class KafkaCandleLogReader implements CandleLogReader {
-  private readonly reader: KafkaGroupReader<readonly Candle[]>;
+export type CandleReaderOptions = KafkaReaderOptions & {
+  /** Read the JSON variant topic instead of the protobuf one (give its name as `topic`). */
+  readonly encoding?: 'protobuf' | 'json';
+};
 
-  constructor(options: KafkaReaderOptions) {
-    this.reader = new KafkaGroupReader({ ...options, topic: options.topic ?? CANDLES_TOPIC }, candleBatchCodec.decode);
+export class KafkaCandleLogReader implements CandleLogReader {
+  private readonly reader: KafkaGroupReader<Candle>;
+
+  constructor(options: CandleReaderOptions) {
+    const codec: MessageCodec<Candle> = options.encoding === 'json' ? candleJsonCodec : candleCodec;
+    this.reader = new KafkaGroupReader({ ...options, topic: options.topic ?? CANDLES_TOPIC }, codec.decode);
   }
 
-  run(handler: (candles: readonly Candle[]) => Promise<void>, hooks?: ReaderHooks): Promise<void> {
-    return this.reader.run((r) => handler(r.value), hooks);
+  run(handler: (delivery: CandleDelivery) => Promise<void>, hooks?: ReaderHooks): Promise<void> {
+    return this.reader.run((r) => handler({ candle: r.value, key: r.key, partition: r.partition, offset: r.offset }), hooks);
   }
 
   close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import { ConfigResourceTypes, type Admin } from 'kafkajs';
 import { CANDLES_TOPIC, TRADES_TOPIC } from '../ports';
 import { kafkaError } from './client';
 
@@ -18,6 +18,21 @@ const DEFAULT_CONFIGS: Readonly<Record<string, string>> = {
   'retention.ms': String(7 * 24 * 3600 * 1000),
   // acks=all means nothing with fewer in-sync replicas than this; 1 on a single broker.
   'min.insync.replicas': '1',
+};
+
+/**
+ * The candle topics (protobuf and JSON): compacted, so the latest version of every candle stays
+ * for good and a consumer that starts late reads them all (ADR 0015). A candle's versions come
+ * within the aggregator's grace window of each other, so superseded ones are few and compaction
+ * has little to do: a segment rolls every 6 hours (only rolled segments are compacted), and a
+ * version stays at least an hour so a live consumer that lags a little still sees every change.
+ */
+export const CANDLE_TOPIC_CONFIGS: Readonly<Record<string, string>> = {
+  'cleanup.policy': 'compact',
+  'segment.ms': String(6 * 3600 * 1000),
+  'min.compaction.lag.ms': String(3600 * 1000),
+  // Unused while the policy is compact alone; says "forever" should someone add delete.
+  'retention.ms': '-1',
 };
 
 /**
@@ -93,4 +108,27 @@ function errorTypes(e: unknown): string[] {
 function isTransient(e: unknown): boolean {
   const types = errorTypes(e);
   return types.some((t) => TRANSIENT.has(t)) || /Connection|Timeout|NumberOfRetriesExceeded|BrokerNotFound/.test(types.join(' '));
+}
+
+/**
+ * The configs of an existing topic that differ from `wanted` (name → [actual, wanted]). exgate
+ * leaves existing topics alone (an operator may have made them); the caller reports a difference
+ * that breaks a promise, such as a candle topic that is not compacted.
+ */
+export async function topicConfigDrift(
+  admin: Admin,
+  topic: string,
+  wanted: Readonly<Record<string, string>>,
+): Promise<Record<string, [actual: string | null, wanted: string]>> {
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: Object.keys(wanted) }],
+  });
+  const entries = resources[0]?.configEntries ?? [];
+  const drift: Record<string, [string | null, string]> = {};
+  for (const [name, value] of Object.entries(wanted)) {
+    const actual = entries.find((e) => e.configName === name)?.configValue ?? null;
+    if (actual !== value) drift[name] = [actual, value];
+  }
+  return drift;
 }

@@ -1,7 +1,8 @@
 import type { Candle, TradeBatch } from '@exgate/domain';
 import { ExgateError, isExgateError } from '@exgate/errors';
-import { candleBatchCodec, groupCandles, tradeBatchCodec, tradeBatchKey } from '../codec';
+import { candleCodec, candleMessageKey, candlePartitionKey, tradeBatchCodec, tradeBatchKey } from '../codec';
 import type {
+  CandleDelivery,
   CandleLogReader,
   CandleLogWriter,
   ReaderHooks,
@@ -52,22 +53,22 @@ export class MemoryTradeLog {
   }
 }
 
-/** The candles topic of the embedded mode, keyed `exchange:symbol:interval`. */
+/**
+ * The candles topic of the embedded mode, keyed and partitioned as Kafka's (one message per candle,
+ * partitioned by series). Nothing outside the process reads it, so it is not compacted and has no
+ * JSON variant: the embedded mode's downstream is its API.
+ */
 export class MemoryCandleLog {
   readonly log: PartitionedLog<Uint8Array>;
 
-  constructor(options: PartitionedLogOptions = {}) {
-    this.log = new PartitionedLog(options);
+  constructor(options: Omit<PartitionedLogOptions, 'partitionKey'> = {}) {
+    this.log = new PartitionedLog({ ...options, partitionKey: candlePartitionKey });
   }
 
   writer(): CandleLogWriter {
     return {
       publish: async (candles: readonly Candle[]) => {
-        const entries = [...groupCandles(candles)].map(([key, group]) => ({
-          key,
-          value: candleBatchCodec.encode(group),
-        }));
-        this.log.append(entries);
+        this.log.append(candles.map((c) => ({ key: candleMessageKey(c), value: candleCodec.encode(c) })));
       },
       close: async () => {},
     };
@@ -76,10 +77,10 @@ export class MemoryCandleLog {
   reader(options: MemoryReaderOptions): CandleLogReader {
     const reader = new MemoryGroupReader(this.log, options.groupId);
     return {
-      run: (handler: (candles: readonly Candle[]) => Promise<void>, hooks?: ReaderHooks) =>
+      run: (handler: (delivery: CandleDelivery) => Promise<void>, hooks?: ReaderHooks) =>
         reader.run(async (record) => {
-          const candles = decodeOrSkip(record, candleBatchCodec.decode, options);
-          if (candles) await handler(candles);
+          const candle = decodeOrSkip(record, candleCodec.decode, options);
+          if (candle) await handler({ candle, key: record.key, partition: record.partition, offset: String(record.offset) });
         }, hooks),
       close: () => reader.close(),
     };

@@ -19,6 +19,8 @@ export interface PartitionedLogOptions {
    * oldest go even if a group still lags (a bound on memory, as Kafka's retention is).
    */
   readonly maxRecordsPerPartition?: number;
+  /** What picks a record's partition, from its key (default: the key itself), as the Kafka writer's option. */
+  readonly partitionKey?: (key: string) => string;
 }
 
 interface Partition<V> {
@@ -40,6 +42,7 @@ function hashKey(key: string): number {
 export class PartitionedLog<V> {
   readonly partitionCount: number;
   private readonly maxRecords: number;
+  private readonly partitionKey: (key: string) => string;
   private readonly partitions: Partition<V>[];
   private readonly groups = new Map<string, Group<V>>();
   private readonly appendWaiters = new Set<() => void>();
@@ -47,11 +50,12 @@ export class PartitionedLog<V> {
   constructor(options: PartitionedLogOptions = {}) {
     this.partitionCount = options.partitions ?? 4;
     this.maxRecords = options.maxRecordsPerPartition ?? 100_000;
+    this.partitionKey = options.partitionKey ?? ((key) => key);
     this.partitions = Array.from({ length: this.partitionCount }, () => ({ base: 0, records: [] }));
   }
 
   partitionOf(key: string): number {
-    return hashKey(key) % this.partitionCount;
+    return hashKey(this.partitionKey(key)) % this.partitionCount;
   }
 
   append(entries: readonly { key: string; value: V }[]): void {

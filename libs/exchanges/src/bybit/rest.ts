@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { bucketsOf, pagesOf } from '../common/buckets';
 import { isPlainDecimal } from '../common/decimal';
 import type { ExchangeRest, KlineQuery } from '../types';
-import { RequestBudget } from './budget';
+import { RequestBudget } from '../common/budget';
 import {
   categoryOf, DEFAULT_REST_BASE_URL, exgateSymbol, INTERVAL_CODES, LIMITS, SYMBOL_PATTERN, wireSymbol, type Category,
 } from './constants';

@@ -1,5 +1,6 @@
 import type { Candle } from '@exgate/domain';
 import { isExgateError } from '@exgate/errors';
+import { storedCandle } from '../rows';
 import type { ContractContext } from './contract.test';
 import { publishedCandles, shortest } from './real-data.test';
 
@@ -32,6 +33,8 @@ export function candleContract(ctx: ContractContext): void {
     const published = publishedCandles('kline-ex');
     await ctx.store.upsertCandles(published);
     expect(await ctx.store.candles({ ...key('kline-ex'), ...all })).toEqual(published.map(asStored));
+    // storedCandle spells a candle as the store gives it back (the API's cache relies on it).
+    expect(await ctx.store.candles({ ...key('kline-ex'), ...all })).toEqual(published.map(storedCandle));
     const [first] = await ctx.store.candles({ ...key('kline-ex'), ...all, limit: 1 });
     expect(first).toMatchObject({ open: '63940.1', quoteVolume: '2784262.6177', tradeCount: 444, firstTradeId: null });
   });
@@ -58,6 +61,9 @@ export function candleContract(ctx: ContractContext): void {
     const q = { ...key('range-ex') };
     expect(minutes(await ctx.store.candles({ ...q, fromMs: at(1), toMs: at(4), limit: 100 }))).toEqual([1, 2, 3, 4]);
     expect(minutes(await ctx.store.candles({ ...q, fromMs: at(1), toMs: at(4), limit: 2 }))).toEqual([1, 2]);
+    // 'desc' picks the latest `limit` of the window, still returned ascending.
+    expect(minutes(await ctx.store.candles({ ...q, fromMs: at(1), toMs: at(4), limit: 2, order: 'desc' }))).toEqual([3, 4]);
+    expect(minutes(await ctx.store.candles({ ...q, fromMs: at(0), toMs: at(5), limit: 100, order: 'desc' }))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(minutes(await ctx.store.candles({ ...q, fromMs: at(1) + 1, toMs: at(4) - 1, limit: 100 }))).toEqual([2, 3]);
     expect(await ctx.store.candles({ ...q, fromMs: at(4), toMs: at(1), limit: 100 })).toEqual([]);
     expect(await ctx.store.candles({ ...q, fromMs: at(0), toMs: at(5), limit: 0 })).toEqual([]);

@@ -2,6 +2,7 @@ import { BINANCE_CANDLES, type Candle, type IntervalId, type Kline, type Trade }
 import { concatenated, type ExchangeInfo } from '@exgate/exchanges';
 import { ManualClock, MetricsRegistry, silentLogger } from '@exgate/runtime';
 import type { ApiDeps, CandleQuery, ProxyKlineQuery, ScheduleSpec } from '../deps';
+import { klineJson, tradeJson } from '../mappers';
 
 /**
  * An in-memory ApiDeps for the API's tests: real behaviour (pulls persist, stop of an unpulled
@@ -138,6 +139,10 @@ export function fakeDeps(options: { stored?: Candle[]; listed?: string[] } = {})
         calls.stored.push(q);
         return inWindow(q);
       },
+      storedBody: async (q) => {
+        calls.stored.push(q);
+        return Buffer.from(JSON.stringify({ kline: inWindow(q).map(klineJson) }));
+      },
       generated: async (q) => {
         calls.generated.push(q);
         return inWindow(q);
@@ -164,6 +169,9 @@ export function fakeDeps(options: { stored?: Candle[]; listed?: string[] } = {})
       recent: async (exchange, symbol, limit) => {
         calls.recent.push({ exchange, symbol, limit });
         return [trade(2_000_000_001, T0 + 1000), trade(2_000_000_002, T0 + 2500)].slice(-limit);
+      },
+      async recentBody(exchange, symbol, limit) {
+        return Buffer.from(JSON.stringify({ trade: (await this.recent(exchange, symbol, limit)).map(tradeJson) }));
       },
       range: async (q) =>
         [trade(2_000_000_001, T0 + 1000), trade(2_000_000_002, T0 + 2500)]

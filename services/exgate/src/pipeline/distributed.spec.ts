@@ -63,8 +63,8 @@ describe('pipeline, distributed: simulator → collector process → Kafka → a
     await api.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
     candleReader = new KafkaCandleLogReader({ kafka: bus.kafka, groupId: `${namespace}-downstream`, logger, topic: namespaced(namespace).candlesTopic });
-    void candleReader.run(async (candles) => {
-      published.push(...candles);
+    void candleReader.run(async ({ candle }) => {
+      published.push(candle);
     }).catch(() => undefined);
 
     collector = spawnService('collector', {

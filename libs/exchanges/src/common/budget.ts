@@ -4,9 +4,9 @@ import type { Clock } from '@exgate/runtime';
 const HEADROOM = 0.9;
 
 /**
- * Bybit's HTTP limit per IP: so many requests in a rolling window (600 in 5 s). A request that
- * would pass the headroom waits until the oldest one leaves the window, instead of earning the
- * 403 "access too frequent" and a ban of ten minutes.
+ * An exchange's HTTP limit per IP: so many requests in a rolling window (Bybit 600 in 5 s, OKX's
+ * history-trades 20 in 2 s). A request that would pass the headroom waits until the oldest one
+ * leaves the window, instead of earning a refusal (Bybit: a 403 and a ban of ten minutes).
  */
 export class RequestBudget {
   private readonly sentAtMs: number[] = [];

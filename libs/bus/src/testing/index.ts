@@ -1,0 +1,2 @@
+export { fixtureCandles } from './fixture-candles';
+export { readCandleTopic, lastPerKey, latestVersions } from './read-candle-topic';
