@@ -1,5 +1,5 @@
 import type { Trade, TradeKind } from '@exgate/domain';
-import { EXCHANGES, requireExchange, sequenced, type ExchangeModule } from '@exgate/exchanges';
+import { credentialEnv, EXCHANGES, requireExchange, sequenced, type ExchangeModule } from '@exgate/exchanges';
 import type { SimulatorControl } from '@exgate/exchanges/testing';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import type { FaultKind } from './plan';
@@ -15,14 +15,17 @@ export interface FaultExchange {
   /** Ids go up by one: every loss shows, and is fetched back by id. */
   readonly contiguous: boolean;
   /**
-   * Faults this exchange can answer. Frames lost on a live connection (a gap, a short silence)
-   * and a REST backfill only make sense where ids reveal the loss.
+   * Faults this exchange can answer. Frames lost on a live connection (a gap) only make sense
+   * where ids or a per-connection message sequence reveal the loss, a REST backfill only where
+   * ids do.
    */
   readonly kinds: readonly FaultKind[];
 }
 
 /** Faults that only an exchange with contiguous ids can notice (a hole shows by the next id). */
 const NEEDS_CONTIGUOUS_IDS: readonly FaultKind[] = ['gap', 'rest429'];
+/** Of those, what an exchange numbering its messages per connection notices too (it cannot fetch the hole back). */
+const SHOWN_BY_SEQUENCE: readonly FaultKind[] = ['gap'];
 
 export function faultExchange(idOrAlias: string): FaultExchange {
   const module = requireExchange(idOrAlias);
@@ -31,19 +34,22 @@ export function faultExchange(idOrAlias: string): FaultExchange {
   const every: FaultKind[] = ['drop', 'gap', 'rest429', 'silence', 'replay', 'collector-kill', 'aggregator-kill', 'broker-restart', 'rebalance'];
   return {
     module, id: info.id, kind: info.tradeKind, contiguous,
-    kinds: contiguous ? every : every.filter((k) => !NEEDS_CONTIGUOUS_IDS.includes(k)),
+    kinds: contiguous ? every : every.filter((k) => !NEEDS_CONTIGUOUS_IDS.includes(k)
+      || (info.capabilities.messageSequence === 'per-connection' && SHOWN_BY_SEQUENCE.includes(k))),
   };
 }
 
 /** Every registered exchange: the suite spreads its runs over them. */
 export const FAULT_EXCHANGES: readonly string[] = EXCHANGES.map((m) => m.info.id);
 
-/** The settings a collector of this exchange reads (its own prefix), pointed at the simulator. */
+/** The settings a collector of this exchange reads (its own prefix), pointed at the simulator with its credentials. */
 export function exchangeEnv(x: FaultExchange, sim: SimulatorControl): Record<string, string> {
   const p = x.module.env.prefix;
   return {
     EXGATE_EXCHANGES: x.id, [`${p}WS_URL`]: sim.wsBaseUrl, [`${p}REST_URL`]: sim.restBaseUrl,
     ...(x.module.info.tradeKinds.length > 1 ? { [`${p}STREAM`]: x.kind } : {}),
+    // Exchanges that sign market data (INTX) verify the simulator's own credentials.
+    ...(sim.credentials ? credentialEnv(p, sim.credentials) : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import { ExgateError } from '@exgate/errors';
 import { binanceSpot } from './binance-spot';
 import { binanceUsdm } from './binance-usdm';
 import { bybit } from './bybit';
+import { coinbaseIntx } from './coinbase-intx';
 import { hotbit } from './hotbit';
 import { okx } from './okx';
 import type { ExchangeModule } from './types';
@@ -15,6 +16,7 @@ export const EXCHANGES: readonly ExchangeModule[] = [
   binanceSpot,
   hotbit,
   bybit,
+  coinbaseIntx,
   okx,
 ];
 

@@ -62,6 +62,12 @@ export interface ExchangeCapabilities {
   readonly tradeIds: 'contiguous' | 'increasing' | 'none';
   /** `by-id`: any id range can be fetched; `newest-only`: only the latest prints; `none`. */
   readonly backfill: 'by-id' | 'newest-only' | 'none';
+  /**
+   * `per-connection`: the exchange numbers its messages on each connection (INTX's `sequence`),
+   * so a message lost on a live connection shows even where ids do not (FrameSequence). Absent:
+   * only a disconnection shows a loss.
+   */
+  readonly messageSequence?: 'per-connection';
 }
 
 export interface ExchangeLimits {
@@ -142,18 +148,34 @@ export interface ExchangeSimulator {
   readonly symbols: readonly string[];
   /** Prints in the recording, all symbols. */
   readonly printCount: number;
+  /**
+   * The read-only credentials it accepts, for exchanges that sign even market data (Coinbase
+   * INTX): whoever points a collector at the simulator passes them as that exchange's settings.
+   */
+  readonly credentials?: ExchangeCredentials;
   /** Resolves when every recorded print of these symbols (default: all) has been played. */
   drained(symbols?: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
 export type FrameResult =
-  | { readonly type: 'trades'; readonly trades: readonly Trade[] }
+  | { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly sequence?: FrameSequence }
   /** Protocol traffic that carries no trades: subscription acks, pongs, other streams. */
-  | { readonly type: 'control'; readonly detail: string }
+  | { readonly type: 'control'; readonly detail: string; readonly sequence?: FrameSequence }
   | { readonly type: 'rejected'; readonly rejection: FrameRejection }
   /** The exchange announced it will close the connection (Binance's `serverShutdown`): rotate now. */
   | { readonly type: 'reconnect'; readonly detail: string };
+
+/**
+ * A message counter the exchange keeps per connection (Coinbase INTX's `sequence`): on one
+ * connection each message of `stream` is exactly one more than the one before. The connection
+ * checks it; a skipped number is a lost message, handled as a disconnection (the connection is
+ * dropped and reopened, and the candles it touches are marked `gap_free: false`).
+ */
+export interface FrameSequence {
+  readonly stream: string;
+  readonly value: number;
+}
 
 /** A frame exgate could not accept. `kind` is stable so rejections can be counted per kind. */
 export interface FrameRejection {
@@ -217,6 +239,12 @@ export type FeedStatus =
       readonly reason: string;
       /** null: not retrying (stopped, or no symbol left). */
       readonly retryInMs: number | null;
+      /**
+       * `sequence-gap`: the exchange's message counter showed a loss (FrameSequence). A heartbeat
+       * answered since the last print proves nothing then (the lost message was never sent), so
+       * the prints since the last one received are unknown.
+       */
+      readonly cause?: 'sequence-gap';
     };
 
 /** One connection manager; symbols come and go while it runs. */

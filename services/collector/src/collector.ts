@@ -138,7 +138,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     for (const symbol of status.symbols) {
       const stream = streams.get(streamKey(exchange, symbol));
       if (!stream) continue;
-      if (!up) stream.liveness.down();
+      if (!up) stream.liveness.down(status.state === 'disconnected' && status.cause === 'sequence-gap');
       else {
         stream.liveness.up();
         // A reconnect: prints of the time away are fetched now, not when the next one shows the hole.
@@ -256,6 +256,8 @@ export function createCollector(deps: CollectorDeps): Collector {
     async stop() {
       unwatch?.();
       if (timer) clearInterval(timer);
+      // Losses still open (a disconnection no print closed), before the stop itself cuts anything.
+      for (const s of streams.values()) s.declareOpenLoss();
       for (const state of feeds.values()) await state.feed.stop();
       await drain();
     },

@@ -49,9 +49,16 @@ export class Liveness {
     if (atMs > this.aliveAtMs) this.aliveAtMs = atMs;
   }
 
-  /** Until a fresh print proves what was missed, nothing after now is vouched for. */
-  down(): void {
-    if (this.live && this.lostFromMs === null) this.lostFromMs = this.vouchedMs ?? (this.seenFrame ? this.lastEventMs : null);
+  /**
+   * Until a fresh print proves what was missed, nothing after now is vouched for. `sinceLastPrint`:
+   * the exchange's message counter showed the loss, so heartbeats since the last print vouched
+   * for nothing and the loss starts at the last print received (closed candles after it are
+   * corrected by the gap).
+   */
+  down(sinceLastPrint = false): void {
+    if (this.live && this.lostFromMs === null) {
+      this.lostFromMs = sinceLastPrint && this.seenFrame ? this.lastEventMs : this.vouchedMs ?? (this.seenFrame ? this.lastEventMs : null);
+    }
     this.connected = false;
     this.live = false;
   }
@@ -65,6 +72,19 @@ export class Liveness {
     if (from === null) return null;
     this.lostFromMs = null;
     return { fromMs: Math.min(from, firstPrintAfterMs), toMs: firstPrintAfterMs };
+  }
+
+  /**
+   * A loss no print came to close (the collector stops first): from where it starts to the last
+   * print received (the vouched point may trail it by the latency allowance), so every bucket that
+   * holds a stored print after the start says so; null when nothing is open. Taken once. Later
+   * buckets hold nothing stored, and a restart resumes from the checkpoint (resumedAfter).
+   */
+  takeOpenLoss(): { fromMs: number; toMs: number } | null {
+    const from = this.lostFromMs;
+    if (from === null) return null;
+    this.lostFromMs = null;
+    return { fromMs: from, toMs: Math.max(from, this.seenFrame ? this.lastEventMs : from) };
   }
 
   /** Exchange time up to which the stream is complete now, or null when it vouches for nothing. */

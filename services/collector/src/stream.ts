@@ -104,6 +104,17 @@ export class CollectedStream {
     this.ingest(trades);
   }
 
+  /**
+   * Stopping: a disconnection whose loss no later print closed is declared now, so the candle it
+   * starts in is not left saying `gap_free: true` (only where ids cannot show the loss).
+   */
+  declareOpenLoss(): void {
+    const loss = this.fetchesHoles ? null : this.liveness.takeOpenLoss();
+    if (!loss) return;
+    this.pending = mergeRanges(this.pending, loss);
+    this.o.onStats({ type: 'unfilled', range: loss });
+  }
+
   private ingest(trades: readonly Trade[]): void {
     this.incoming.push(...trades);
     this.pumping ??= this.pump().finally(() => {

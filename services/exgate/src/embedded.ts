@@ -64,7 +64,11 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
       frames: (await readFile(o.replay.file, 'utf8')).split('\n'), host: '127.0.0.1', restHistory: 'printed',
       pace: o.replay.speed === 'max' ? 'asap' : { speed: o.replay.speed },
     });
-    overrides[id] = { wsBaseUrl: simulator.wsBaseUrl, restBaseUrl: simulator.restBaseUrl };
+    overrides[id] = {
+      wsBaseUrl: simulator.wsBaseUrl, restBaseUrl: simulator.restBaseUrl,
+      // A simulator of an exchange that signs market data accepts only its own credentials.
+      ...(simulator.credentials ? { credentials: simulator.credentials } : {}),
+    };
     pulls = simulator.symbols.map((symbol) => `${id}:${symbol}`);
     if (!exchanges.some((name) => resolveExchange(name)?.info.id === id)) exchanges = [...exchanges, id];
     const { file } = o.replay;

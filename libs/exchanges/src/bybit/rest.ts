@@ -1,8 +1,9 @@
 import type { IntervalId, Kline, Trade } from '@exgate/domain';
-import { closeTimeMs, nextOpenTimeMs, openTimeMs } from '@exgate/domain';
+import { closeTimeMs } from '@exgate/domain';
 import { ExgateError, errorMessage, type ErrorCode } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
+import { bucketsOf, pagesOf } from '../common/buckets';
 import { isPlainDecimal } from '../common/decimal';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { RequestBudget } from '../common/budget';
@@ -220,31 +221,6 @@ export class BybitRest implements ExchangeRest {
   }
 }
 
-/**
- * Open times of the buckets a query asks for, ascending: from the first bucket opening at or
- * after `startTimeMs` (at most `limit`, none after `endTimeMs` or now), else the `limit` newest
- * up to `endTimeMs` or now.
- */
-export function bucketsOf(query: KlineQuery, limit: number, nowMs: number): number[] {
-  const { interval } = query;
-  const newest = openTimeMs(interval, Math.min(query.endTimeMs ?? nowMs, nowMs));
-  const out: number[] = [];
-  if (query.startTimeMs !== undefined) {
-    let open = openTimeMs(interval, query.startTimeMs);
-    if (open < query.startTimeMs) open = nextOpenTimeMs(interval, open);
-    for (; open <= newest && out.length < limit; open = nextOpenTimeMs(interval, open)) out.push(open);
-    return out;
-  }
-  for (let open = newest; out.length < limit; open = openTimeMs(interval, open - 1)) out.unshift(open);
-  return out;
-}
-
-function pagesOf(buckets: readonly number[], size: number): number[][] {
-  const pages: number[][] = [];
-  for (let i = 0; i < buckets.length; i += size) pages.push(buckets.slice(i, i + size));
-  return pages;
-}
-
 /** Bybit's 7 strings → exgate's kline. Bybit publishes no trade count and no taker split: zeros. */
 function toKline(r: readonly [string, string, string, string, string, string, string], interval: IntervalId): Kline {
   const [start, open, high, low, close, volume, turnover] = r;
@@ -275,6 +251,8 @@ function toTrade(r: RecentTradeRow, category: Category, receivedAtMs: number): T
     blockTrade: r.isBlockTrade, rpiTrade: r.isRPITrade ?? false, tradeTimeMs: time, eventTimeMs: time, receivedAtMs,
   });
 }
+
+export { bucketsOf } from '../common/buckets';
 
 function checkSymbol(symbol: string): void {
   if (!SYMBOL_PATTERN.test(symbol)) {

@@ -72,15 +72,27 @@ export class FeedConnection {
     this.connect();
   }
 
-  private open(handlers: { onOpen: () => void; onFrame: (held: Held) => void; onDown: (reason: string) => void }): { socket: FeedSocket; symbols: Set<string> } {
+  private open(handlers: { onOpen: () => void; onFrame: (held: Held) => void; onDown: (reason: string, gapped: boolean) => void }): { socket: FeedSocket; symbols: Set<string> } {
     const symbols = new Set(this.symbols);
     const { protocol } = this.o;
     const url = protocol.url(this.o.wsBaseUrl, this.o.kind, [...symbols]);
+    const sequences = new Map<string, number>();
+    let gapped = false;
     const socket: FeedSocket = new FeedSocket(url, protocol, this.o, this.o.clock, {
       onOpen: handlers.onOpen,
-      onFrame: (text, at) => handlers.onFrame([protocol.parseFrame(text, at), text, at]),
+      onFrame: (text, at) => {
+        const result = protocol.parseFrame(text, at);
+        const gap = sequenceGap(sequences, result);
+        // The frame that shows the gap goes with the connection: the loss spans it, and the
+        // disconnection marks every candle from the last print delivered on.
+        if (gap === null) handlers.onFrame([result, text, at]);
+        else {
+          gapped = true;
+          socket.drop(gap);
+        }
+      },
       onUndecodable: (rejection, at) => handlers.onFrame([{ type: 'rejected', rejection }, rejection.sample, at]),
-      onDown: handlers.onDown,
+      onDown: (reason) => handlers.onDown(reason, gapped),
       // Only the connection in charge vouches: a successor's frames are still held back.
       onAlive: (at) => {
         if (socket === this.socket && this.acked.size > 0) this.o.onStatus({ state: 'alive', connection: this.o.id, symbols: [...this.acked], atMs: at });
@@ -106,11 +118,11 @@ export class FeedConnection {
         }
         this.deliver(held);
       },
-      onDown: (reason) => {
+      onDown: (reason, gapped) => {
         if (this.socket !== socket) return;
         this.socket = null;
         clearTimeout(this.rotateTimer);
-        this.retry(reason);
+        this.retry(reason, gapped);
       },
     });
     this.o.onStatus({ state: 'connecting', connection: this.o.id, url: socket.url, attempt: this.attempt });
@@ -126,14 +138,15 @@ export class FeedConnection {
     this.o.onFrame(result, text, at);
   }
 
-  private retry(reason: string): void {
+  private retry(reason: string, gapped = false): void {
     const symbols = [...this.symbols];
+    const cause = gapped ? { cause: 'sequence-gap' as const } : {};
     if (!this.running || this.symbols.size === 0) {
-      this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols, reason, retryInMs: null });
+      this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols, reason, retryInMs: null, ...cause });
       return;
     }
     const delay = backoffMs(Math.max(0, this.attempt - 1), this.o.minBackoffMs, this.o.maxBackoffMs);
-    this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols, reason, retryInMs: delay });
+    this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols, reason, retryInMs: delay, ...cause });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       this.ensureConnected();
@@ -205,12 +218,12 @@ export class FeedConnection {
         if (this.successor?.socket === next.socket) held.push(h);
         else this.deliver(h);
       },
-      onDown: (reason) => {
+      onDown: (reason, gapped) => {
         if (this.successor?.socket === next.socket) this.failRotation(reason);
         else if (this.socket === next.socket) {
           this.socket = null;
           clearTimeout(this.rotateTimer);
-          this.retry(reason);
+          this.retry(reason, gapped);
         }
       },
     });
@@ -272,4 +285,18 @@ export class FeedConnection {
       this.o.onStatus({ state: 'disconnected', connection: this.o.id, symbols: [...this.symbols], reason, retryInMs: null });
     }
   }
+}
+
+/**
+ * Checks an exchange's per-connection message counter (FrameSequence): the first number of each
+ * stream on a connection starts it; after that, anything but previous + 1 is a gap (a repeat or a
+ * number going back is one too: the exchange no longer says what it sent). Null: in order.
+ */
+export function sequenceGap(last: Map<string, number>, result: FrameResult): string | null {
+  const sequence = result.type === 'trades' || result.type === 'control' ? result.sequence : undefined;
+  if (sequence === undefined) return null;
+  const previous = last.get(sequence.stream);
+  last.set(sequence.stream, sequence.value);
+  if (previous === undefined || sequence.value === previous + 1) return null;
+  return `sequence gap on ${sequence.stream}: ${previous} then ${sequence.value}`;
 }

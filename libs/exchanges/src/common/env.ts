@@ -52,3 +52,12 @@ export function exchangeEnv(o: ExchangeEnvOptions): ExchangeEnv {
     },
   };
 }
+
+/** Credentials as the variables `exchangeEnv` reads under `prefix` (a simulator's, handed to a collector). */
+export function credentialEnv(prefix: string, credentials: ExchangeCredentials): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(credentials) as [keyof ExchangeCredentials, string | undefined][]) {
+    if (value !== undefined) out[`${prefix}${VARIABLE[name]}`] = value;
+  }
+  return out;
+}

@@ -196,6 +196,12 @@ export class FeedSocket {
     this.reading = false;
   }
 
+  /** Drops the connection as failed (onDown follows): the exchange's stream can no longer be trusted. */
+  drop(reason: string): void {
+    if (this.failed || this.closing) return;
+    this.fail(reason);
+  }
+
   private onText(text: string): void {
     const heartbeat = this.protocol.heartbeat;
     if (heartbeat.type === 'message' && heartbeat.isPong(text)) {

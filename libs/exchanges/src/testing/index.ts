@@ -9,4 +9,5 @@ export { SPOT as BINANCE_SPOT_MARKET } from '../binance-spot/constants';
 export { HotbitSimulator, hotbitFramesFromBinance, type HotbitSimulatorOptions, type SimDeal as HotbitSimDeal } from '../hotbit/simulator';
 export type { SimulatorControl, SimulatorStats } from '../common/simulator/core';
 export { BybitSimulator, bybitFramesFromBinance, type BybitSimulatorOptions, type BybitSimPrint } from '../bybit/simulator';
+export { IntxSimulator, intxFramesFromBinance, SIMULATOR_CREDENTIALS as INTX_SIMULATOR_CREDENTIALS, type IntxSimulatorOptions, type IntxSimPrint } from '../coinbase-intx/simulator';
 export { OkxSimulator, okxFramesFromBinance, type OkxSimulatorOptions, type OkxSimPrint } from '../okx/simulator';

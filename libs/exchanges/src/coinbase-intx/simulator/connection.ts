@@ -1,0 +1,133 @@
+import type { WebSocket } from 'ws';
+import { LIMITS, MATCH_CHANNEL } from '../constants';
+import type { IntxCredentials } from '../protocol';
+import { subscriptionSignature } from '../signature';
+
+export interface SimConnectionHooks {
+  readonly credentials: IntxCredentials;
+  /** Whether INTX lists the instrument. */
+  listed(product: string): boolean;
+  onSubscribed(connection: IntxSimConnection, products: readonly string[]): void;
+  onPing(connection: IntxSimConnection): void;
+  onClosed(connection: IntxSimConnection): void;
+  /** How long a client has to send its first SUBSCRIBE (INTX: 3 s). */
+  readonly subscribeWithinMs: number;
+  /** How far a signed `time` may be from the server's clock. */
+  readonly maxClockSkewS: number;
+}
+
+/**
+ * One client socket speaking INTX's market-data protocol: a signed SUBSCRIBE within 3 s or the
+ * socket is cut; the signature checked against the simulator's credentials; a SUBSCRIPTIONS
+ * snapshot (no sequence) as the answer, a REJECT for a bad signature, an unknown channel or
+ * instrument; websocket pings answered with pongs; MATCH messages numbered by this connection's
+ * own `sequence`, one more per message, also for messages it was owed but not sent (a fault).
+ */
+export class IntxSimConnection {
+  readonly products = new Set<string>();
+  private sequence = 0;
+  private silentUntilMs = 0;
+  private readonly subscribeTimer: NodeJS.Timeout;
+
+  constructor(readonly id: number, private readonly ws: WebSocket, private readonly hooks: SimConnectionHooks) {
+    ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : String(data)));
+    ws.on('ping', () => {
+      if (this.silent) return;
+      hooks.onPing(this);
+      ws.pong();
+    });
+    ws.on('close', () => this.closed());
+    ws.on('error', () => ws.terminate());
+    this.subscribeTimer = setTimeout(() => {
+      if (this.products.size === 0) ws.terminate();
+    }, hooks.subscribeWithinMs);
+  }
+
+  get silent(): boolean {
+    return Date.now() < this.silentUntilMs;
+  }
+
+  wants(product: string): boolean {
+    return this.products.has(product) && this.ws.readyState === this.ws.OPEN;
+  }
+
+  /**
+   * A match of `product`: numbered and sent when this connection subscribed it. `lost`: INTX
+   * numbered it but it never arrives (a fault), so the next one shows the gap.
+   */
+  deliver(product: string, message: Readonly<Record<string, unknown>>, lost: boolean): boolean {
+    if (!this.wants(product)) return false;
+    const sequence = this.sequence++;
+    if (lost || this.silent) return false;
+    this.ws.send(JSON.stringify({ ...message, sequence }));
+    return true;
+  }
+
+  silenceUntil(untilMs: number): void {
+    this.silentUntilMs = untilMs;
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  sendRaw(text: string): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+  }
+
+  private onMessage(text: string): void {
+    if (this.silent) return;
+    let msg: Record<string, unknown>;
+    try {
+      msg = JSON.parse(text) as Record<string, unknown>;
+      if (typeof msg !== 'object' || msg === null) throw new Error('not an object');
+    } catch {
+      return this.reject('Failed to parse message', 'request is not a JSON object');
+    }
+    const op = msg.type;
+    if (op !== 'SUBSCRIBE' && op !== 'UNSUBSCRIBE') return this.reject('Unknown message type', String(op).slice(0, 40));
+    const authError = this.authError(msg);
+    if (authError) return this.reject('Authentication failed', authError);
+    const channels = Array.isArray(msg.channels) ? msg.channels : [];
+    const products = Array.isArray(msg.product_ids) ? msg.product_ids.filter((p): p is string => typeof p === 'string') : [];
+    const unknownChannel = channels.find((c) => c !== MATCH_CHANNEL);
+    if (channels.length === 0 || unknownChannel !== undefined) return this.reject('Failed to subscribe', `channel ${String(unknownChannel ?? '(none)').slice(0, 40)} is not served here`);
+    if (products.length === 0) return this.reject('Failed to subscribe', 'product_ids is empty');
+    const unknown = products.find((p) => !this.hooks.listed(p));
+    if (unknown !== undefined) return this.reject('Failed to subscribe', `unknown product_id ${unknown.slice(0, 40)}`);
+    if (op === 'UNSUBSCRIBE') for (const p of products) this.products.delete(p);
+    else for (const p of products) this.products.add(p);
+    this.send({
+      channels: [{ name: MATCH_CHANNEL, product_ids: [...this.products] }], authenticated: true,
+      channel: 'SUBSCRIPTIONS', type: 'SNAPSHOT', time: new Date().toISOString(),
+    });
+    if (op === 'SUBSCRIBE') this.hooks.onSubscribed(this, products);
+  }
+
+  private authError(msg: Record<string, unknown>): string | null {
+    const { key, passphrase, time, signature } = msg;
+    if (typeof key !== 'string' || typeof passphrase !== 'string' || typeof time !== 'string' || typeof signature !== 'string') {
+      return 'key, passphrase, time and signature are required';
+    }
+    const c = this.hooks.credentials;
+    if (key !== c.apiKey || passphrase !== c.passphrase) return 'invalid key or passphrase';
+    if (!/^\d{1,12}$/.test(time) || Math.abs(Number(time) - Date.now() / 1000) > this.hooks.maxClockSkewS) return `time ${time.slice(0, 20)} is too far from the server's`;
+    if (signature !== subscriptionSignature({ timeS: time, apiKey: key, passphrase, apiSecret: c.apiSecret })) return 'invalid signature';
+    return null;
+  }
+
+  private reject(message: string, reason: string): void {
+    this.send({ channel: 'SUBSCRIPTIONS', type: 'REJECT', message, reason, time: new Date().toISOString() });
+  }
+
+  private send(body: unknown): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(body));
+  }
+
+  private closed(): void {
+    clearTimeout(this.subscribeTimer);
+    this.hooks.onClosed(this);
+  }
+}
+
+export const SUBSCRIBE_WITHIN_MS = LIMITS.subscribeWithinMs;
