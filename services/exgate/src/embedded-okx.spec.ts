@@ -93,7 +93,12 @@ describe('npm start -- --replay FILE --exchange okx', () => {
     }, { what: 'every minute stored, all but the last closed', timeoutMs: 90_000, intervalMs: 250 });
 
     // Every print is stored once, in order: the ones the cut hid came back from history-trades.
-    const stored = await exgate.store.trades({ exchange: 'okx', symbol: 'BTC-USDT', kind: 'trade', limit: 20_000, order: 'asc' });
+    // The last minute may still be forming when its candle is read, so its prints are awaited too.
+    const stored = await eventually(async () => {
+      await exgate!.collector.flush();
+      const t = await exgate!.store.trades({ exchange: 'okx', symbol: 'BTC-USDT', kind: 'trade', limit: 20_000, order: 'asc' });
+      return t.length >= timeline.length && t;
+    }, { what: 'every print stored', timeoutMs: 30_000, intervalMs: 250 });
     expect(stored.map((t) => t.id)).toEqual(timeline.map((p) => p.id));
     const closed = candles.filter((c) => c.state !== 'forming');
     expect(closed.length).toBeGreaterThanOrEqual(candles.length - 1);

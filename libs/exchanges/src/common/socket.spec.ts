@@ -70,7 +70,9 @@ describe('FeedSocket reading a backlog', () => {
     expect(received).toEqual(Array.from({ length: FRAMES }, (_, i) => i));
     // Read whole, a chunk of the socket (64 KB) is some 700 of these frames, and more than a
     // chunk arrives at once (measured: about 1,200 a turn). Within the budget: 200, and fewer
-    // when the machine is slow.
-    expect(mostPerTurn).toBeLessThanOrEqual(READ_BUDGET_MS / FRAME_COST_MS + 1);
+    // when the machine is slow. On a loaded machine the 1 ms ticker can miss one turn (libuv
+    // schedules it from its cached loop time), so two turns' worth is the bound: still far below
+    // a backlog read whole.
+    expect(mostPerTurn).toBeLessThanOrEqual(2 * (READ_BUDGET_MS / FRAME_COST_MS) + 1);
   });
 });
