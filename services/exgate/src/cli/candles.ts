@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { CandleAggregator, type Candle, type IntervalId } from '@exgate/domain';
 import { sequenced, type ExchangeAdapter } from '@exgate/exchanges';
 import { klineJson } from '@exgate/api';
+import { LineSplitter } from './lines';
 
 export interface CandlesCommand {
   readonly adapter: Pick<ExchangeAdapter, 'parseFrame' | 'info'>;
@@ -29,6 +29,8 @@ export interface CandlesReport {
   readonly tooLate: number;
 }
 
+const CHUNK_BYTES = 1 << 20;
+
 export const CSV_HEADER =
   'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore';
 
@@ -44,7 +46,8 @@ export function csvRow(c: Candle): string {
 export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => void): Promise<CandlesReport> {
   const pending = new Map<number, Candle>();
   const rejected: Record<string, number> = {};
-  let engine: CandleAggregator | null = null;
+  // Set inside onLine: typed wide, or TypeScript narrows it to null for good.
+  let engine = null as CandleAggregator | null;
   let lines = 0;
   let prints = 0;
   let candles = 0;
@@ -69,20 +72,16 @@ export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => 
   };
 
   write(cmd.format === 'csv' ? `${CSV_HEADER}\n` : '{"kline":[\n');
-  const input = createReadStream(cmd.input, 'utf8');
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (line.trim() === '') continue;
+  const onLine = (line: string) => {
     lines++;
-    if (cmd.onProgress && (lines & 255) === 0) cmd.onProgress(input.bytesRead);
     const result = cmd.adapter.parseFrame(line, cmd.receivedAtMs);
     if (result.type === 'rejected') {
       rejected[result.rejection.kind] = (rejected[result.rejection.kind] ?? 0) + 1;
-      continue;
+      return;
     }
     if (result.type === 'control' || result.type === 'reconnect') {
       control++;
-      continue;
+      return;
     }
     for (const raw of result.trades) {
       const t = numbered ? sequenced(raw, lastId) : raw;
@@ -99,7 +98,14 @@ export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => 
       prints++;
     }
     if (engine && lines % 4096 === 0) settle(engine.watermarkMs - cmd.reorderWindowMs);
+  };
+  const input = createReadStream(cmd.input, { highWaterMark: CHUNK_BYTES });
+  const splitter = new LineSplitter(onLine);
+  for await (const chunk of input) {
+    splitter.push(chunk as Buffer);
+    cmd.onProgress?.(input.bytesRead);
   }
+  splitter.end();
   settle(Number.POSITIVE_INFINITY);
   const forming = engine?.forming(cmd.interval);
   if (forming) emit(forming);
@@ -107,3 +113,4 @@ export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => 
   if (cmd.format === 'json') write('\n]}\n');
   return { lines, prints, candles, rejected, control, tooLate: engine?.stats.tooLate ?? 0 };
 }
+
