@@ -331,11 +331,16 @@ class FieldSlots {
 }
 
 /**
- * `raw.startsWith(text, at)`, but as fast as the engine compares strings: startsWith with a
- * position is several times slower in V8 (measured on the trade frames: 160 ns against 40 ns).
+ * `raw.startsWith(text, at)`, but as fast as this engine goes: startsWith with a position is
+ * several times slower in V8 (measured on the trade frames: 160 ns against 40 ns for the 52-char
+ * head). Short texts are compared by character: a substring that short is a copy, garbage per frame.
  */
 function textAt(raw: string, text: string, at: number): boolean {
-  return raw.substring(at, at + text.length) === text;
+  const length = text.length;
+  if (length >= 13) return raw.substring(at, at + length) === text;
+  if (at + length > raw.length) return false;
+  for (let i = 0; i < length; i++) if (raw.charCodeAt(at + i) !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** A JSON string's content needing no unescaping: no backslash, no control character. */

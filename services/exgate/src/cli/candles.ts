@@ -1,7 +1,6 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { CandleAggregator, type Candle, type IntervalId } from '@exgate/domain';
 import { sequenced, type ExchangeAdapter } from '@exgate/exchanges';
-import { klineJson } from '@exgate/api';
 import { LineSplitter } from './lines';
 
 export interface CandlesCommand {
@@ -29,7 +28,8 @@ export interface CandlesReport {
   readonly tooLate: number;
 }
 
-const CHUNK_BYTES = 1 << 20;
+/** Small enough for a progress bar to move on a small file; larger chunks were not faster (measured). */
+const CHUNK_BYTES = 1 << 16;
 
 export const CSV_HEADER =
   'open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,taker_buy_quote_volume,ignore';
@@ -57,8 +57,10 @@ export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => 
   const numbered = cmd.adapter.info.capabilities.tradeIds === 'none';
   let lastId: number | undefined;
 
+  // The API's mapper, loaded only for JSON: the API library (fastify and all) is most of a CSV run's start-up.
+  const klineJson = cmd.format === 'json' ? (await import('@exgate/api')).klineJson : null;
   const emit = (c: Candle) => {
-    out.push(cmd.format === 'csv' ? csvRow(c) : `${candles === 0 ? '' : ',\n'}${JSON.stringify(klineJson(c))}`);
+    out.push(cmd.format === 'csv' ? csvRow(c) : `${candles === 0 ? '' : ',\n'}${JSON.stringify(klineJson!(c))}`);
     candles++;
   };
   const settle = (beforeMs: number) => {
@@ -99,11 +101,20 @@ export async function runCandles(cmd: CandlesCommand, write: (chunk: string) => 
     }
     if (engine && lines % 4096 === 0) settle(engine.watermarkMs - cmd.reorderWindowMs);
   };
-  const input = createReadStream(cmd.input, { highWaterMark: CHUNK_BYTES });
+  // One buffer read into again and again: a fresh one per chunk costs more in page faults and GC
+  // than the frames' parsing.
   const splitter = new LineSplitter(onLine);
-  for await (const chunk of input) {
-    splitter.push(chunk as Buffer);
-    cmd.onProgress?.(input.bytesRead);
+  const file = await open(cmd.input, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let bytesRead = 0;
+    for (let n = (await file.read(buffer, 0, CHUNK_BYTES, null)).bytesRead; n > 0; n = (await file.read(buffer, 0, CHUNK_BYTES, null)).bytesRead) {
+      bytesRead += n;
+      splitter.push(buffer.subarray(0, n));
+      cmd.onProgress?.(bytesRead);
+    }
+  } finally {
+    await file.close();
   }
   splitter.end();
   settle(Number.POSITIVE_INFINITY);
