@@ -15,7 +15,7 @@ export interface CliFigure {
 }
 
 /** A Binance USDⓈ-M trade-stream frame (combined-stream wrapper), as recorded off the socket. */
-function frame(t: Trade): string {
+export function frameOf(t: Trade): string {
   return `{"stream":"btcusdt@trade","data":{"e":"trade","E":${t.eventTimeMs},"T":${t.exchangeTimeMs},"s":"BTCUSDT","t":${t.id},`
     + `"p":"${t.price}","q":"${t.qty}","X":"${t.market ? 'MARKET' : 'INSURANCE_FUND'}","m":${t.isBuyerMaker}}}`;
 }
@@ -24,7 +24,7 @@ async function writeFrames(file: string, trades: readonly Trade[]): Promise<void
   const out = createWriteStream(file);
   const chunk: string[] = [];
   for (const t of trades) {
-    chunk.push(frame(t));
+    chunk.push(frameOf(t));
     if (chunk.length === 10_000) {
       if (!out.write(`${chunk.join('\n')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       chunk.length = 0;

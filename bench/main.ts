@@ -1,4 +1,6 @@
 /**
+ * npm run bench -- pipeline — the trade path end to end, embedded and distributed through Kafka,
+ *   beside the CLI (bench/pipeline.ts).
  * npm run bench -- history — genkline inside ClickHouse against the JS path and the CLI
  *   (bench/history.ts).
  * npm run bench — the candle engine on 1,000,000 generated prints, all 16 intervals, one core;
@@ -13,6 +15,7 @@ import { measureCli } from './cli';
 import { runCcxt } from './ccxt';
 import { runEngine } from './engine';
 import { runHistoryBench } from './history';
+import { runPipelineBench } from './pipeline';
 import { generateTrades } from './trades';
 import { verify } from './verify';
 
@@ -49,6 +52,7 @@ const rate = (count: number, ms: number) => (count / ms) * 1000;
 
 async function main(): Promise<void> {
   if (process.argv.slice(2).includes('history')) return runHistoryBench(quick);
+  if (process.argv.slice(2).includes('pipeline')) return runPipelineBench();
   const cpus = os.cpus();
   console.log('exgate candle engine benchmark');
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}, ${os.platform()} ${os.arch()}`);

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import { CompressionTypes, type Kafka } from 'kafkajs';
 import type { NatsConnection } from 'nats';
 import {
   CANDLES_TOPIC, TRADES_TOPIC, connectNats, createKafka, ensureTopics, FileKeyValueStore, KafkaCandleLogWriter, KafkaTradeLogReader,
@@ -49,7 +49,8 @@ export function namespaced(namespace: string) {
  * touch the logs (scheduler, api) pass `kafka: false` and connect nothing to Kafka.
  */
 export async function connectDistributedBus(
-  config: Pick<CommonEnv, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_PARTITIONS' | 'NATS_URL' | 'EXGATE_NAMESPACE'>,
+  config: Pick<CommonEnv, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_PARTITIONS' | 'NATS_URL' | 'EXGATE_NAMESPACE'>
+    & Partial<Pick<CommonEnv, 'KAFKA_COMPRESSION'>>,
   logger: Logger,
   name: string,
   options: { readonly kafka: boolean } = { kafka: true },
@@ -74,7 +75,9 @@ export async function connectDistributedBus(
   };
   return {
     kafka, nats, events,
-    tradeWriter: () => track(new KafkaTradeLogWriter({ kafka, topic: names.tradesTopic })),
+    tradeWriter: () => track(new KafkaTradeLogWriter({
+      kafka, topic: names.tradesTopic, compression: config.KAFKA_COMPRESSION === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+    })),
     tradeReader: (groupId, tuning = {}) => track(new KafkaTradeLogReader({
       kafka, groupId: names.group(groupId), logger, topic: names.tradesTopic, ...tuning,
     })),

@@ -16,6 +16,8 @@ export const commonEnv = z.object({
   KAFKA_BROKERS: env.list('127.0.0.1:19092'),
   KAFKA_CLIENT_ID: z.string().default('exgate'),
   KAFKA_PARTITIONS: env.int(12, 1),
+  /** Of trade batches on the trade topic; measured in docs/adr/0016-trade-path.md. */
+  KAFKA_COMPRESSION: z.enum(['none', 'gzip']).default('none'),
   /** Prefixes topics, consumer groups and KV buckets: several exgates (or test runs) share a cluster. */
   EXGATE_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/, 'lower-case letters, digits and -').default(''),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),

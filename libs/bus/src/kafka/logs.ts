@@ -12,6 +12,7 @@ import {
 } from '../ports';
 import { KafkaGroupReader, type KafkaReaderOptions } from './group-reader';
 import { KeyedKafkaWriter, type KafkaWriterOptions } from './keyed-writer';
+import { chunks, MAX_CANDLES_PER_MESSAGE, sendGroups, splitTradeBatch } from './split';
 
 type WriterOptions = Omit<KafkaWriterOptions, 'topic'> & { readonly topic?: string };
 
@@ -23,8 +24,13 @@ export class KafkaTradeLogWriter implements TradeLogWriter {
     this.writer = new KeyedKafkaWriter({ ...options, topic: options.topic ?? TRADES_TOPIC });
   }
 
-  publish(batches: readonly TradeBatch[]): Promise<void> {
-    return this.writer.send(batches.map((b) => ({ key: tradeBatchKey(b), value: tradeBatchCodec.encode(b) })));
+  /**
+   * Large batches go as several messages and several requests (split.ts), one after another: a
+   * failure part way makes the caller publish again, and the aggregator absorbs the duplicates.
+   */
+  async publish(batches: readonly TradeBatch[]): Promise<void> {
+    const messages = batches.flatMap((b) => splitTradeBatch(b)).map((b) => ({ key: tradeBatchKey(b), value: tradeBatchCodec.encode(b) }));
+    for (const group of sendGroups(messages)) await this.writer.send(group);
   }
 
   close(): Promise<void> {
@@ -56,9 +62,10 @@ export class KafkaCandleLogWriter implements CandleLogWriter {
     this.writer = new KeyedKafkaWriter({ ...options, topic: options.topic ?? CANDLES_TOPIC });
   }
 
-  publish(candles: readonly Candle[]): Promise<void> {
-    const messages = [...groupCandles(candles)].map(([key, group]) => ({ key, value: candleBatchCodec.encode(group) }));
-    return this.writer.send(messages);
+  /** In requests under the broker's limit (split.ts), one after another, as the trade writer. */
+  async publish(candles: readonly Candle[]): Promise<void> {
+    const messages = [...groupCandles(candles)].flatMap(([key, group]) => chunks(group, MAX_CANDLES_PER_MESSAGE).map((part) => ({ key, value: candleBatchCodec.encode(part) })));
+    for (const group of sendGroups(messages)) await this.writer.send(group);
   }
 
   close(): Promise<void> {
