@@ -6,6 +6,8 @@ import type { Trade } from '@exgate/domain';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI = path.join(REPO, 'services', 'exgate', 'src', 'cli.ts');
+/** What the image runs (npm run build): no TypeScript loader at start-up. */
+const COMPILED_CLI = path.join(REPO, 'dist', 'services', 'exgate', 'src', 'cli.js');
 
 export interface CliFigure {
   readonly command: string;
@@ -39,18 +41,20 @@ async function writeFrames(file: string, trades: readonly Trade[]): Promise<void
  * loading (tsx), reading and parsing every frame, the engine, writing the CSV (to /dev/null).
  * Null when the CLI is not there.
  */
-export async function measureCli(trades: readonly Trade[], interval = '1m'): Promise<CliFigure | null> {
-  if (!existsSync(CLI)) return null;
+export async function measureCli(trades: readonly Trade[], interval = '1m', compiled = false): Promise<CliFigure | null> {
+  const cli = compiled ? COMPILED_CLI : CLI;
+  if (!existsSync(cli)) return null;
   const file = path.join(os.tmpdir(), `exgate-bench-frames-${process.pid}.jsonl`);
   try {
     await writeFrames(file, trades);
-    const args = ['--import', 'tsx', CLI, 'candles', '--exchange', 'binance-usdm', '--input', file, '--interval', interval, '--format', 'csv'];
+    const loader = compiled ? [] : ['--import', 'tsx'];
+    const args = [...loader, cli, 'candles', '--exchange', 'binance-usdm', '--input', file, '--interval', interval, '--format', 'csv'];
     const started = performance.now();
     const result = spawnSync(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     const wallMs = performance.now() - started;
     if (result.status !== 0) throw new Error(`exgate candles exited ${result.status}: ${result.stderr}`);
     return {
-      command: `node --import tsx services/exgate/src/cli.ts candles --exchange binance-usdm --input FRAMES --interval ${interval} --format csv > /dev/null`,
+      command: `node ${compiled ? 'dist/services/exgate/src/cli.js' : '--import tsx services/exgate/src/cli.ts'} candles --exchange binance-usdm --input FRAMES --interval ${interval} --format csv > /dev/null`,
       lines: trades.length,
       wallMs,
       summary: result.stderr.trim().split('\n').pop() ?? '',

@@ -1,5 +1,5 @@
 /**
- * npm run bench -- pipeline [--prints N] [--only embedded|distributed] [--flush-ms N] [--compression none|gzip]
+ * npm run bench -- pipeline [--prints N] [--only embedded|distributed] [--flush-ms N] [--compression none|gzip] [--no-cli]
  *
  * The trade path end to end on the same frames as the CLI figure (Binance USDⓈ-M trade frames,
  * seeded), each print checked stored:
@@ -61,7 +61,7 @@ export async function runPipelineBench(): Promise<void> {
   console.log(`input: ${fmt(count)} Binance USDⓈ-M trade frames (seeded), ${fmt((await readFile(file)).length / 1e6)} MB`);
   try {
     const results: string[] = [];
-    const cli = await measureCli(trades);
+    const cli = process.argv.includes('--no-cli') ? null : await measureCli(trades);
     const cliRate = cli ? (cli.lines / cli.wallMs) * 1000 : null;
     if (cli) results.push(`CLI whole process:        ${fmt(cliRate!)} prints/s (${(cli.wallMs / 1000).toFixed(2)} s)\n  ${cli.command}`);
     if (only !== 'distributed') {
@@ -143,7 +143,8 @@ async function runDistributed(file: string, dir: string, count: number, lastId: 
     console.log(`  counted ${fmt(last)} prints`);
     await stop(collector);
     await stop(aggregator);
-    const store = await openStore({ kind: 'embedded', dataDir });
+    // Where openConfiguredStore put it (libs/platform/src/store.ts).
+    const store = await openStore({ kind: 'embedded', dataDir: path.join(dataDir, 'clickhouse'), database: 'exgate' });
     try {
       const stored = await store.lastTradeId(STREAM);
       if (stored !== lastId) throw new Error(`the aggregator's store ends at id ${stored}, the frames at ${lastId}`);
