@@ -161,8 +161,10 @@ async function runDistributed(file: string, dir: string, count: number, lastId: 
   }
 }
 
+/** BENCH_PROFILE_DIR=DIR: each service writes a CPU profile there when it stops (node --cpu-prof). */
 function service(name: 'collector' | 'aggregator', env: Readonly<Record<string, string>>): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'services', name, 'src', 'main.ts')], {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  return spawn(process.execPath, [...profile, '--import', 'tsx', path.join(REPO, 'services', name, 'src', 'main.ts')], {
     cwd: REPO, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
