@@ -6,6 +6,8 @@ import type { Trade } from '@exgate/domain';
 
 const REPO = path.resolve(__dirname, '..');
 const CLI = path.join(REPO, 'services', 'exgate', 'src', 'cli.ts');
+/** What the image runs (npm run build): no TypeScript loader at start-up. */
+const COMPILED_CLI = path.join(REPO, 'dist', 'services', 'exgate', 'src', 'cli.js');
 
 export interface CliFigure {
   readonly command: string;
@@ -15,7 +17,7 @@ export interface CliFigure {
 }
 
 /** A Binance USDⓈ-M trade-stream frame (combined-stream wrapper), as recorded off the socket. */
-function frame(t: Trade): string {
+export function frameOf(t: Trade): string {
   return `{"stream":"btcusdt@trade","data":{"e":"trade","E":${t.eventTimeMs},"T":${t.exchangeTimeMs},"s":"BTCUSDT","t":${t.id},`
     + `"p":"${t.price}","q":"${t.qty}","X":"${t.market ? 'MARKET' : 'INSURANCE_FUND'}","m":${t.isBuyerMaker}}}`;
 }
@@ -24,7 +26,7 @@ async function writeFrames(file: string, trades: readonly Trade[]): Promise<void
   const out = createWriteStream(file);
   const chunk: string[] = [];
   for (const t of trades) {
-    chunk.push(frame(t));
+    chunk.push(frameOf(t));
     if (chunk.length === 10_000) {
       if (!out.write(`${chunk.join('\n')}\n`)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
       chunk.length = 0;
@@ -39,18 +41,20 @@ async function writeFrames(file: string, trades: readonly Trade[]): Promise<void
  * loading (tsx), reading and parsing every frame, the engine, writing the CSV (to /dev/null).
  * Null when the CLI is not there.
  */
-export async function measureCli(trades: readonly Trade[], interval = '1m'): Promise<CliFigure | null> {
-  if (!existsSync(CLI)) return null;
+export async function measureCli(trades: readonly Trade[], interval = '1m', compiled = false): Promise<CliFigure | null> {
+  const cli = compiled ? COMPILED_CLI : CLI;
+  if (!existsSync(cli)) return null;
   const file = path.join(os.tmpdir(), `exgate-bench-frames-${process.pid}.jsonl`);
   try {
     await writeFrames(file, trades);
-    const args = ['--import', 'tsx', CLI, 'candles', '--exchange', 'binance-usdm', '--input', file, '--interval', interval, '--format', 'csv'];
+    const loader = compiled ? [] : ['--import', 'tsx'];
+    const args = [...loader, cli, 'candles', '--exchange', 'binance-usdm', '--input', file, '--interval', interval, '--format', 'csv'];
     const started = performance.now();
     const result = spawnSync(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     const wallMs = performance.now() - started;
     if (result.status !== 0) throw new Error(`exgate candles exited ${result.status}: ${result.stderr}`);
     return {
-      command: `node --import tsx services/exgate/src/cli.ts candles --exchange binance-usdm --input FRAMES --interval ${interval} --format csv > /dev/null`,
+      command: `node ${compiled ? 'dist/services/exgate/src/cli.js' : '--import tsx services/exgate/src/cli.ts'} candles --exchange binance-usdm --input FRAMES --interval ${interval} --format csv > /dev/null`,
       lines: trades.length,
       wallMs,
       summary: result.stderr.trim().split('\n').pop() ?? '',

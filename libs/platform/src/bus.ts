@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { CompressionTypes, type Admin, type Kafka } from 'kafkajs';
 import type { NatsConnection } from 'nats';
 import {
   CANDLE_TOPIC_CONFIGS, CANDLES_JSON_TOPIC, CANDLES_TOPIC, TRADES_TOPIC, connectNats, createKafka, ensureTopics, FileKeyValueStore,
@@ -47,7 +47,7 @@ export function namespaced(namespace: string) {
 }
 
 type BusConfig = Pick<CommonEnv, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_PARTITIONS' | 'NATS_URL' | 'EXGATE_NAMESPACE'> &
-  Partial<Pick<CommonEnv, 'KAFKA_CANDLES_JSON'>>;
+  Partial<Pick<CommonEnv, 'KAFKA_CANDLES_JSON' | 'KAFKA_COMPRESSION'>>;
 
 /**
  * Kafka for the logs (topics created if missing), NATS for events and KV. Services that never
@@ -82,7 +82,9 @@ export async function connectDistributedBus(
   };
   return {
     kafka, nats, events,
-    tradeWriter: () => track(new KafkaTradeLogWriter({ kafka, topic: names.tradesTopic })),
+    tradeWriter: () => track(new KafkaTradeLogWriter({
+      kafka, topic: names.tradesTopic, compression: config.KAFKA_COMPRESSION === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+    })),
     tradeReader: (groupId, tuning = {}) => track(new KafkaTradeLogReader({
       kafka, groupId: names.group(groupId), logger, topic: names.tradesTopic, ...tuning,
     })),

@@ -18,6 +18,8 @@ export const commonEnv = z.object({
   KAFKA_PARTITIONS: env.int(12, 1),
   /** Also publish candles as JSON to `exgate.candles-json.v2`, for consumers without protobuf. */
   KAFKA_CANDLES_JSON: env.bool(false),
+  /** Of trade batches on the trade topic; measured in docs/adr/0019-trade-path.md. */
+  KAFKA_COMPRESSION: z.enum(['none', 'gzip']).default('none'),
   /** Prefixes topics, consumer groups and KV buckets: several exgates (or test runs) share a cluster. */
   EXGATE_NAMESPACE: z.string().regex(/^[a-z0-9-]*$/, 'lower-case letters, digits and -').default(''),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),

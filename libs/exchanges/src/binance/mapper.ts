@@ -3,6 +3,7 @@ import { isInterval, type IntervalId } from '@exgate/domain';
 import { isPlainDecimal, isPositiveDecimal } from '../common/decimal';
 import { parseJson, reject, timestampProblem } from '../common/frame';
 import type { FrameRejection, FrameResult } from '../types';
+import { createFastTradeReader } from './fast-frame';
 import type { BinanceMarket } from './market';
 import {
   aggTradeEvent, combinedFrame, commandError, commandResult, klineEvent, tradeEvent,
@@ -14,8 +15,21 @@ import {
  * raw `trade` and `aggTrade` streams with or without the combined-stream wrapper, command answers,
  * and spot's `serverShutdown` notice (a planned disconnect: rotate now). Everything else is a typed
  * rejection the collector counts per kind.
+ *
+ * Trade frames as Binance sends them take the fast path (fast-frame.ts: no JSON.parse, no zod);
+ * whatever it does not accept goes through the full mapper, which also words every rejection.
  */
 export function createParseFrame(market: BinanceMarket): (raw: string, receivedAtMs: number) => FrameResult {
+  const fast = createFastTradeReader(market);
+  const full = createFullParseFrame(market);
+  return (raw, receivedAtMs) => {
+    const read = fast(raw, receivedAtMs);
+    return read ? { type: 'trades', trades: [read] } : full(raw, receivedAtMs);
+  };
+}
+
+/** The full mapper: JSON.parse, then the zod schemas. The fast path must agree with it. */
+export function createFullParseFrame(market: BinanceMarket): (raw: string, receivedAtMs: number) => FrameResult {
   return (raw, receivedAtMs) => {
     const unwrapped = unwrap(raw);
     if ('result' in unwrapped) return unwrapped.result;

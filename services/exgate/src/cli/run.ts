@@ -1,12 +1,17 @@
-import { backfillCommand } from './backfill-command';
-import { candlesCommand } from './candles-command';
 import { COMMANDS, mainHelp } from './help';
 import { usageError, type CliIo } from './io';
 
 type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 
-/** The commands by name; help.ts lists them for `exgate --help`. */
-const RUN: Readonly<Record<string, Command>> = { candles: candlesCommand, backfill: backfillCommand };
+/**
+ * The commands by name; help.ts lists them for `exgate --help`. Each is loaded when it runs:
+ * `backfill` brings the store and Kafka, whose loading alone took longer than `candles` needs
+ * for a day of frames.
+ */
+const RUN: Readonly<Record<string, () => Promise<Command>>> = {
+  candles: async () => (await import('./candles-command')).candlesCommand,
+  backfill: async () => (await import('./backfill-command')).backfillCommand,
+};
 
 const HELP_FLAGS = new Set(['-h', '--help']);
 
@@ -28,7 +33,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout.write(`${command.usage}\n`);
     return 0;
   }
-  const run = RUN[first];
-  if (!run) return usageError(io, `unknown command ${first}`, mainHelp());
-  return run(rest, io);
+  const load = RUN[first];
+  if (!load) return usageError(io, `unknown command ${first}`, mainHelp());
+  return (await load())(rest, io);
 }

@@ -1,0 +1,217 @@
+/**
+ * npm run bench -- pipeline [--prints N] [--only embedded|distributed] [--flush-ms N] [--compression none|gzip] [--no-cli]
+ *
+ * The trade path end to end on the same frames as the CLI figure (Binance USDⓈ-M trade frames,
+ * seeded), each print checked stored:
+ * - embedded: `npm start -- --replay FILE --speed max` as one process (startEmbedded in this one):
+ *   simulator → websocket → collector → in-memory log → aggregator → chdb.
+ * - distributed: the simulator here; the collector and the aggregator as their own processes
+ *   (their main.ts, configured by environment as in a pod); the real Kafka between them; the
+ *   aggregator's store chdb in its own data folder. Done when its metrics count every print; then
+ *   the store is opened and its last print checked.
+ * prints/s is over the stretch from the first print counted to the last (start-up left out, said
+ * apart); the CLI's figure on the same prints is printed beside.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { buckets, encodeRecord, subscriptionKey } from '@exgate/bus';
+import { requireExchange } from '@exgate/exchanges';
+import { connectDistributedBus } from '@exgate/platform';
+import { MetricsRegistry, parseConfig, silentLogger } from '@exgate/runtime';
+import { openStore } from '@exgate/store';
+import { embeddedEnv, startEmbedded } from '../services/exgate/src/embedded';
+import { frameOf, measureCli } from './cli';
+import { generateTrades } from './trades';
+
+const REPO = path.resolve(__dirname, '..');
+const TARGET_DISTRIBUTED = 150_000;
+const STREAM = { exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade' } as const;
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+
+interface PipelineFigure {
+  readonly prints: number;
+  /** From the first print counted to the last one stored. */
+  readonly flowMs: number;
+  /** From start (processes spawned, or startEmbedded called) to the last one stored. */
+  readonly wholeMs: number;
+}
+
+const rate = (f: PipelineFigure) => (f.prints / f.flowMs) * 1000;
+
+export async function runPipelineBench(): Promise<void> {
+  const count = Number(arg('prints') ?? 1_000_000);
+  const only = arg('only');
+  const cpus = os.cpus();
+  console.log('exgate trade path benchmark (npm run bench -- pipeline)');
+  console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}, ${os.platform()} ${os.arch()}`);
+  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes share these cores)`);
+  const { trades } = generateTrades(count);
+  const lastId = trades[trades.length - 1]!.id;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'exgate-bench-pipeline-'));
+  const file = path.join(dir, 'frames.jsonl');
+  await writeFile(file, `${trades.map(frameOf).join('\n')}\n`);
+  console.log(`input: ${fmt(count)} Binance USDⓈ-M trade frames (seeded), ${fmt((await readFile(file)).length / 1e6)} MB`);
+  try {
+    const results: string[] = [];
+    const cli = process.argv.includes('--no-cli') ? null : await measureCli(trades);
+    const cliRate = cli ? (cli.lines / cli.wallMs) * 1000 : null;
+    if (cli) results.push(`CLI whole process:        ${fmt(cliRate!)} prints/s (${(cli.wallMs / 1000).toFixed(2)} s)\n  ${cli.command}`);
+    if (only !== 'distributed') {
+      const embedded = await runEmbedded(file, dir, count, lastId);
+      results.push(`embedded pipeline:        ${fmt(rate(embedded))} prints/s (${(embedded.flowMs / 1000).toFixed(2)} s flowing, `
+        + `${(embedded.wholeMs / 1000).toFixed(2)} s with start-up)${cliRate ? `, ${(rate(embedded) / cliRate).toFixed(2)}× the CLI (target ≥ 0.5×)` : ''}`);
+    }
+    if (only !== 'embedded') {
+      const flushMs = arg('flush-ms') ?? '100';
+      const compression = arg('compression') ?? 'none';
+      const distributed = await runDistributed(file, dir, count, lastId, flushMs, compression);
+      results.push(`distributed pipeline:     ${fmt(rate(distributed))} prints/s (${(distributed.flowMs / 1000).toFixed(2)} s flowing, `
+        + `${(distributed.wholeMs / 1000).toFixed(2)} s with start-up; COLLECTOR_FLUSH_MS=${flushMs}, KAFKA_COMPRESSION=${compression}); `
+        + `target ≥ ${fmt(TARGET_DISTRIBUTED)} ${rate(distributed) >= TARGET_DISTRIBUTED ? 'MET' : 'NOT MET'}`
+        + `${cliRate ? `, ${(rate(distributed) / cliRate).toFixed(2)}× the CLI` : ''}`);
+    }
+    console.log(`\n${results.join('\n')}`);
+    console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function runEmbedded(file: string, dir: string, count: number, lastId: number): Promise<PipelineFigure> {
+  console.log('\nembedded: npm start -- --replay FILE --speed max (in this process)');
+  const metrics = new MetricsRegistry();
+  const config = parseConfig(embeddedEnv, {
+    EXGATE_BUS: 'memory', EXGATE_STORE: 'chdb', EXGATE_DATA_DIR: path.join(dir, 'embedded'), API_PORT: '0', API_HOST: '127.0.0.1',
+    BINANCE_USDM_STREAM: STREAM.kind, LOG_LEVEL: 'warn',
+  }, []);
+  const started = performance.now();
+  const exgate = await startEmbedded({ config, replay: { file, exchange: STREAM.exchange, speed: 'max' }, logger: silentLogger(), metrics });
+  try {
+    const counted = () => sumMetric(metrics.render(), 'exgate_aggregator_trades_total');
+    const firstAt = await waitFor(async () => (counted() > 0 ? performance.now() : null), 'the first print counted', 300_000);
+    await waitFor(async () => (counted() >= count ? true : null), `${fmt(count)} prints counted`, 900_000, progress(counted, count));
+    await waitFor(async () => ((await exgate.store.lastTradeId(STREAM)) === lastId ? true : null), 'the last print stored', 120_000);
+    const doneAt = performance.now();
+    console.log(`  counted ${fmt(counted())} prints; the last print (id ${lastId}) is stored`);
+    return { prints: count, flowMs: doneAt - firstAt, wholeMs: doneAt - started };
+  } finally {
+    await exgate.close();
+  }
+}
+
+async function runDistributed(file: string, dir: string, count: number, lastId: number, flushMs: string, compression: string): Promise<PipelineFigure> {
+  console.log(`\ndistributed: collector process → Kafka → aggregator process → chdb (COLLECTOR_FLUSH_MS=${flushMs}, KAFKA_COMPRESSION=${compression})`);
+  const namespace = `bench${Date.now().toString(36)}`;
+  const busEnv = {
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092', KAFKA_PARTITIONS: '4', NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    EXGATE_NAMESPACE: namespace, KAFKA_COMPRESSION: compression,
+  };
+  const frames = (await readFile(file, 'utf8')).split('\n');
+  const simulator = await requireExchange(STREAM.exchange).simulator.start({ frames, host: '127.0.0.1', restHistory: 'printed', pace: 'asap' });
+  const logger = silentLogger();
+  const bus = await connectDistributedBus(parseConfig(embeddedEnv, { ...busEnv, EXGATE_BUS: 'kafka' }, []), logger, 'bench');
+  const subscriptions = await bus.kv(buckets.subscriptions);
+  await subscriptions.put(subscriptionKey(STREAM.exchange, STREAM.symbol), encodeRecord({ exchange: STREAM.exchange, symbol: STREAM.symbol, interval: '1m', sinceMs: Date.now() }));
+  const dataDir = path.join(dir, 'aggregator');
+  const opsPort = await freePort();
+  const started = performance.now();
+  const aggregator = service('aggregator', { ...busEnv, EXGATE_STORE: 'chdb', EXGATE_DATA_DIR: dataDir, OPS_PORT: String(opsPort) });
+  const collector = service('collector', {
+    ...busEnv, OPS_PORT: String(await freePort()), BINANCE_USDM_WS_URL: simulator.wsBaseUrl, BINANCE_USDM_REST_URL: simulator.restBaseUrl,
+    BINANCE_USDM_STREAM: STREAM.kind, COLLECTOR_FLUSH_MS: flushMs,
+  });
+  try {
+    const counted = async () => {
+      try {
+        return sumMetric(await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text(), 'exgate_aggregator_trades_total');
+      } catch {
+        return 0; // not listening yet
+      }
+    };
+    let last = 0;
+    const firstAt = await waitFor(async () => (((last = await counted())) > 0 ? performance.now() : null), 'the first print counted', 300_000);
+    await waitFor(async () => (((last = await counted())) >= count ? true : null), `${fmt(count)} prints counted`, 900_000, progress(() => last, count));
+    const doneAt = performance.now();
+    console.log(`  counted ${fmt(last)} prints`);
+    await stop(collector);
+    await stop(aggregator);
+    // Where openConfiguredStore put it (libs/platform/src/store.ts).
+    const store = await openStore({ kind: 'embedded', dataDir: path.join(dataDir, 'clickhouse'), database: 'exgate' });
+    try {
+      const stored = await store.lastTradeId(STREAM);
+      if (stored !== lastId) throw new Error(`the aggregator's store ends at id ${stored}, the frames at ${lastId}`);
+      console.log(`  the last print (id ${lastId}) is stored`);
+    } finally {
+      await store.close();
+    }
+    return { prints: count, flowMs: doneAt - firstAt, wholeMs: doneAt - started };
+  } finally {
+    collector.kill('SIGKILL');
+    aggregator.kill('SIGKILL');
+    await bus.close();
+    await simulator.close();
+  }
+}
+
+/** BENCH_PROFILE_DIR=DIR: each service writes a CPU profile there when it stops (node --cpu-prof). */
+function service(name: 'collector' | 'aggregator', env: Readonly<Record<string, string>>): ChildProcess {
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  return spawn(process.execPath, [...profile, '--import', 'tsx', path.join(REPO, 'services', name, 'src', 'main.ts')], {
+    cwd: REPO, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+/** The sum of a counter over its labels, from Prometheus text. */
+function sumMetric(text: string, name: string): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith(name) && (line[name.length] === '{' || line[name.length] === ' ')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+function progress(counted: () => number, count: number): () => void {
+  let shown = 0;
+  return () => {
+    const tenth = Math.floor((counted() / count) * 10);
+    if (tenth > shown && tenth < 10) {
+      shown = tenth;
+      process.stdout.write(`  ${tenth * 10}%\n`);
+    }
+  };
+}
+
+async function waitFor<T>(probe: () => Promise<T | null>, what: string, timeoutMs: number, onPoll?: () => void): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== null) return value;
+    onPoll?.();
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
