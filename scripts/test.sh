@@ -43,7 +43,9 @@ esac
 # One plain closing line with the counts, whatever reporter ran.
 if [ -f "$results" ]; then
   node -e 'const r = require(process.argv[1]);
-    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' \
+    // A suite that fails to load counts no failed test: say so, or the line reads green.
+    const broken = r.numRuntimeErrorTestSuites ? `, ${r.numRuntimeErrorTestSuites} suites failed to run` : "";
+    console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped${broken}`);' \
     "$(pwd)/$results"
 fi
 exit "$code"
