@@ -161,9 +161,10 @@ async function runDistributed(file: string, dir: string, count: number, lastId: 
   }
 }
 
-/** BENCH_PROFILE_DIR=DIR: each service writes a CPU profile there when it stops (node --cpu-prof). */
+/** BENCH_PROFILE_DIR=DIR: each service writes CPU profiles to DIR/<service> when it stops (node --cpu-prof). */
 function service(name: 'collector' | 'aggregator', env: Readonly<Record<string, string>>): ChildProcess {
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  // A folder per service, names left to node: the loader's thread writes a profile of its own.
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_PROFILE_DIR, name)}`] : [];
   return spawn(process.execPath, [...profile, '--import', 'tsx', path.join(REPO, 'services', name, 'src', 'main.ts')], {
     cwd: REPO, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -40,18 +40,21 @@ export interface TradeDelivery {
 
 export interface TradeLogReader {
   /**
-   * Joins the consumer group and delivers messages one at a time (in log order per partition, so
-   * per stream key) until closed. The position advances (Kafka: offsets are committed) only after
-   * the handler's promise resolves: at-least-once; a message may come again after a crash or a
-   * rebalance, never be skipped. Undecodable messages are logged and skipped.
+   * Joins the consumer group and delivers messages in groups until closed: each group is
+   * consecutive messages of one partition, as fetched (Kafka: a fetched batch; memory: up to 1,000
+   * appended), in log order, so per stream key. A consumer writes a group to its store in one
+   * request: with hundreds of streams a message holds few prints, and a request per message was
+   * the cost (ADR 0018). The position advances (Kafka: offsets are committed) past a group only
+   * after the handler's promise resolves: at-least-once; a message may come again after a crash
+   * or a rebalance, never be skipped. Undecodable messages are logged and left out of the group.
    *
    * The returned promise settles when the reader stops — so don't await it at start-up (use
    * `hooks.onAssigned` to learn that the reader is live): it resolves after close(), and rejects
    * when the handler rejected (delivery stops; that message was not committed and is delivered
    * again to the next owner of its partition) or when the bus gave up (ExgateError BUS_UNAVAILABLE).
    */
-  run(handler: (delivery: TradeDelivery) => Promise<void>, hooks?: ReaderHooks): Promise<void>;
-  /** Lets the delivery in flight finish (and commit), calls onRevoked with what it owned, leaves the group. */
+  run(handler: (deliveries: readonly TradeDelivery[]) => Promise<void>, hooks?: ReaderHooks): Promise<void>;
+  /** Lets the group in flight finish (and commit), calls onRevoked with what it owned, leaves the group. */
   close(): Promise<void>;
 }
 

@@ -131,10 +131,13 @@ class Signal {
 /** Records a reader's deliveries. */
 class Inbox {
   readonly deliveries: TradeDelivery[] = [];
+  /** The groups as they were handed over. */
+  readonly groups: (readonly TradeDelivery[])[] = [];
   constructor(private readonly signal: Signal) {}
 
-  push(d: TradeDelivery): void {
-    this.deliveries.push(d);
+  push(group: readonly TradeDelivery[]): void {
+    this.groups.push(group);
+    this.deliveries.push(...group);
     this.signal.check();
   }
   batches(): TradeBatch[] {
@@ -183,7 +186,7 @@ describe.each([
     }
     const inbox = new Inbox(signal);
     const reader = log.reader(uniqueName('g'));
-    const done = reader.run(async (d) => inbox.push(d));
+    const done = reader.run(async (g) => inbox.push(g));
     await signal.until(() => inbox.deliveries.length >= btc.length + eth.length);
     await reader.close();
     await done;
@@ -197,27 +200,34 @@ describe.each([
     expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 
-  it('commits only what the handler finished: a failed batch comes again to the next reader of the group', async () => {
+  it('hands over what was fetched together as one group, and commits a group only once the handler finished it: a failed group comes again whole', async () => {
     const writer = log.writer();
-    await writer.publish(btc.slice(0, 6));
+    await writer.publish(btc.slice(0, 3));
     const group = uniqueName('g');
-    const failing = new Inbox(signal);
-    const first = log.reader(group);
-    const boom = new Error('store write failed');
-    const firstRun = first.run(async (d) => {
-      if (failing.deliveries.length === 3) throw boom;
-      failing.push(d);
-    });
-    await expect(firstRun).rejects.toBe(boom);
-    expect(failing.batches()).toEqual(btc.slice(0, 3));
+    const readThree = async () => {
+      const inbox = new Inbox(signal);
+      const reader = log.reader(group);
+      const run = reader.run(async (g) => inbox.push(g));
+      await signal.until(() => inbox.deliveries.length >= 3);
+      await reader.close();
+      await run;
+      return inbox.batches();
+    };
+    expect(await readThree()).toEqual(btc.slice(0, 3));
 
-    const second = new Inbox(signal);
-    const next = log.reader(group);
-    const nextRun = next.run(async (d) => second.push(d));
-    await signal.until(() => second.deliveries.length >= 3);
-    await next.close();
-    await nextRun;
-    expect(second.batches()).toEqual(btc.slice(3, 6));
+    await writer.publish(btc.slice(3, 6));
+    const failing = new Inbox(signal);
+    const second = log.reader(group);
+    const boom = new Error('store write failed');
+    const secondRun = second.run(async (g) => {
+      failing.push(g);
+      throw boom;
+    });
+    await expect(secondRun).rejects.toBe(boom);
+    // One group held all three (one stream, one partition, appended before the reader came).
+    expect(failing.groups.map((g) => g.map((d) => d.batch))).toEqual([btc.slice(3, 6)]);
+
+    expect(await readThree()).toEqual(btc.slice(3, 6));
   });
 
   it('splits the partitions between two readers of a group, which together see every batch exactly once', async () => {
@@ -227,10 +237,10 @@ describe.each([
     const ownA = ownership(signal);
     const ownB = ownership(signal);
     const readerA = log.reader(group);
-    const runA = readerA.run(async (d) => a.push(d), ownA.hooks);
+    const runA = readerA.run(async (g) => a.push(g), ownA.hooks);
     await signal.until(() => ownA.owned.size === PARTITIONS);
     const readerB = log.reader(group);
-    const runB = readerB.run(async (d) => b.push(d), ownB.hooks);
+    const runB = readerB.run(async (g) => b.push(g), ownB.hooks);
     const settled = () =>
       ownA.owned.size > 0 && ownB.owned.size > 0 && ownA.owned.size + ownB.owned.size === PARTITIONS &&
       [...ownA.owned].every((p) => !ownB.owned.has(p));
@@ -263,17 +273,17 @@ describe.each([
     let unblock!: () => void;
     const blocked = new Promise<void>((resolve) => (unblock = resolve));
     const readerA = log.reader(group);
-    const runA = readerA.run(async (d) => {
+    const runA = readerA.run(async (g) => {
       if (!entered) {
         entered = true;
         signal.check();
         await blocked;
       }
-      a.push(d);
+      a.push(g);
     });
     await signal.until(() => entered);
     const readerB = log.reader(group);
-    const runB = readerB.run(async (d) => b.push(d));
+    const runB = readerB.run(async (g) => b.push(g));
     await log.rebalanceStarted(group);
     unblock();
     await signal.until(() => a.deliveries.length + b.deliveries.length >= 4);
@@ -288,7 +298,7 @@ describe.each([
     const { owned, hooks } = ownership(signal);
     const revoked: number[][] = [];
     const reader = log.reader(uniqueName('g'));
-    const run = reader.run(async (d) => inbox.push(d), {
+    const run = reader.run(async (g) => inbox.push(g), {
       onAssigned: hooks.onAssigned,
       onRevoked: async (ps) => {
         revoked.push([...ps].sort());
@@ -307,7 +317,7 @@ describe.each([
     await log.writer().publish([btc[0]!]);
     const inbox = new Inbox(signal);
     const reader = log.reader(uniqueName('g'));
-    const run = reader.run(async (d) => inbox.push(d));
+    const run = reader.run(async (g) => inbox.push(g));
     await signal.until(() => inbox.deliveries.length >= 1);
     await reader.close();
     await run;

@@ -57,7 +57,7 @@ describe('the distributed bus on the real Kafka', () => {
 
     // Member B joins; it gets the uncommitted batch once the broker has given up on A.
     const readerB = b.tradeReader('aggregator', tuning);
-    const redelivered = first<TradeBatch>((deliver) => void readerB.run(async (d) => deliver(d.batch)).catch(() => undefined));
+    const redelivered = first<TradeBatch>((deliver) => void readerB.run(async ([d]) => deliver(d!.batch)).catch(() => undefined));
     expect(await redelivered).toEqual(batch);
     const handedOnAfterMs = Date.now() - frozenAt;
     // A heartbeated last at most a heartbeat interval (2 s) before it froze, so not before 4 s; and

@@ -118,7 +118,10 @@ async function warnUncompacted(admin: Admin, topics: readonly string[], logger: 
 /** One process: logs and events in memory, KV buckets as JSON files in the data folder. */
 export function createEmbeddedBus(dataDir: string): Bus & { readonly trades: MemoryTradeLog; readonly candles: MemoryCandleLog } {
   const trades = new MemoryTradeLog();
-  const candles = new MemoryCandleLog();
+  // Nothing in the process consumes candles from the log (the API follows the event bus), so it
+  // keeps only the newest few thousand per partition for a consumer that joins, not 100,000: a
+  // replay publishes hundreds of thousands, and holding them all was garbage-collection work.
+  const candles = new MemoryCandleLog({ maxRecordsPerPartition: 5_000 });
   const events = new MemoryEventBus();
   const open: KeyValueStore[] = [];
   return {

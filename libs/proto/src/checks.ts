@@ -35,9 +35,14 @@ export function wireInt(digits: string, field: string): number {
   return n;
 }
 
+/** A domain integer the wire can carry: non-negative and safe. */
+export function checkWireInt(n: number, field: string): void {
+  if (!Number.isSafeInteger(n) || n < 0) invalid(`${field} is not a non-negative safe integer: ${n}`);
+}
+
 /** A domain integer as the wire's decimal string. */
 export function toWireInt(n: number, field: string): string {
-  if (!Number.isSafeInteger(n) || n < 0) invalid(`${field} is not a non-negative safe integer: ${n}`);
+  checkWireInt(n, field);
   return String(n);
 }
 

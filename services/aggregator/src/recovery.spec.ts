@@ -14,6 +14,10 @@ const btc = fixturePrints('btcusdt-trade-stream.jsonl');
 const eth = fixturePrints('ethusdt-trade-stream.jsonl');
 /** Two real streams, 8 minutes across midnight, ~60 deliveries. */
 const batches = interleave(batchesOf(btc, 400), batchesOf(eth, 400));
+/** Messages per group the aggregator is handed: small, so that a write fails mid-stream. */
+const GROUP_SIZE = 2;
+/** The write that fails: about a third into the stream. */
+const FAILING_CALL = 10;
 const CONFIG = { intervals: INTERVALS, graceMs: 5_000, liveUpdates: false };
 /** The waits below cover a whole stream written through the real engine: generous, and polled often. */
 const WAIT = { timeoutMs: 20_000, intervalMs: 25 };
@@ -56,7 +60,7 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
 
   function instance(s: Scenario, store: MarketStore = s.store, candleLog: CandleLogWriter = s.candleLog.writer()): Aggregator {
     return createAggregator({
-      tradeLog: s.log.reader({ groupId: 'aggregator' }), store, candleLog, events: new MemoryEventBus(),
+      tradeLog: s.log.reader({ groupId: 'aggregator', groupSize: GROUP_SIZE }), store, candleLog, events: new MemoryEventBus(),
       clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), config: CONFIG,
     });
   }
@@ -83,18 +87,18 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
     expect(missing).toEqual([]);
   }
 
-  /** Ways an instance dies mid-stream (at the 25th call): where, and what it runs on. */
+  /** Ways an instance dies mid-stream (at the FAILING_CALLth call): where, and what it runs on. */
   const faults: [string, (s: Scenario) => { store: MarketStore; candleLog: CandleLogWriter; failed: () => boolean }][] = [
     ['killed before a batch wrote anything', (s) => {
-      const store = faultyStore(s.store, 'insertTrades', 25, true);
+      const store = faultyStore(s.store, 'insertTrades', FAILING_CALL, true);
       return { store, candleLog: s.candleLog.writer(), failed: () => store.failed };
     }],
     ['crashed between the trade insert and the candle upsert', (s) => {
-      const store = faultyStore(s.store, 'upsertCandles', 25, false);
+      const store = faultyStore(s.store, 'upsertCandles', FAILING_CALL, false);
       return { store, candleLog: s.candleLog.writer(), failed: () => store.failed };
     }],
     ['cut off from the candle topic with closed candles in hand', (s) => {
-      const candleLog = faultyCandleLog(s.candleLog.writer(), 25);
+      const candleLog = faultyCandleLog(s.candleLog.writer(), FAILING_CALL);
       return { store: s.store, candleLog, failed: () => candleLog.failed };
     }],
   ];
@@ -119,10 +123,11 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
   it('forgets a stream whose write failed: a tick after the failure stores no candle counting prints the store lacks', async () => {
     const s = await scenario('recovery_tick');
     await s.log.writer().publish(batches);
-    const store = faultyStore(s.store, 'insertTrades', 25, false);
+    const store = faultyStore(s.store, 'insertTrades', FAILING_CALL, false);
     const events = new MemoryEventBus();
+    // One message per group: a failed group forgets every stream in it, and here one must stay held.
     const abandoned = createAggregator({
-      tradeLog: s.log.reader({ groupId: 'aggregator' }), store, candleLog: s.candleLog.writer(), events,
+      tradeLog: s.log.reader({ groupId: 'aggregator', groupSize: 1 }), store, candleLog: s.candleLog.writer(), events,
       clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), config: CONFIG,
     });
     await abandoned.start();

@@ -55,8 +55,8 @@ describe('Kafka broker restart', () => {
     let allSeen!: () => void;
     const everything = new Promise<void>((resolve) => (allSeen = resolve));
     const reader = new KafkaTradeLogReader({ kafka, topic, groupId: uniqueName('g'), logger: silentLogger(), maxWaitTimeMs: 100 });
-    const reading = reader.run(async (d) => {
-      for (const t of d.batch.trades) seen.add(t.id);
+    const reading = reader.run(async (group) => {
+      for (const t of group.flatMap((d) => d.batch.trades)) seen.add(t.id);
       if (seen.size === 20) allSeen();
     });
 

@@ -25,6 +25,12 @@ export interface KafkaReaderOptions {
   readonly onMalformed?: (error: ExgateError, where: { partition: number; offset: string }) => void;
 }
 
+interface Delivery<V> {
+  /** At most this many messages per handler call. */
+  readonly groupSize: number;
+  readonly handler: (records: readonly KafkaRecord<V>[]) => Promise<void>;
+}
+
 export interface KafkaRecord<V> {
   readonly key: string;
   readonly value: V;
@@ -33,9 +39,9 @@ export interface KafkaRecord<V> {
 }
 
 /**
- * A consumer-group member with at-least-once delivery: one message at a time per partition, the
- * offset resolved after the handler resolved and committed at the end of each fetched batch (and
- * before any rebalance goes ahead). A handler that rejects stops the reader: nothing from that
+ * A consumer-group member with at-least-once delivery: one message at a time per partition (or a
+ * fetched batch at a time, runGroups), the offsets resolved after the handler resolved and
+ * committed at the end of each fetched batch (and before any rebalance goes ahead). A handler that rejects stops the reader: nothing from that
  * message on is committed, and the group delivers it again to whoever owns the partition next.
  *
  * `run` settles when the reader stops: it resolves after close() and rejects with the handler's
@@ -64,11 +70,24 @@ export class KafkaGroupReader<V> {
     this.log = options.logger.child({ component: 'kafka-reader', topic: this.topic, groupId: options.groupId });
   }
 
+  /** One message at a time: its offset is resolved as soon as its handler resolved. */
   run(handler: (record: KafkaRecord<V>) => Promise<void>, hooks: ReaderHooks = {}): Promise<void> {
+    return this.start({ groupSize: 1, handler: ([record]) => handler(record!) }, hooks);
+  }
+
+  /**
+   * The decodable messages of each fetched batch (one partition's, consecutive) at once, so the
+   * handler can write them to its store in one request; all their offsets resolve together.
+   */
+  runGroups(handler: (records: readonly KafkaRecord<V>[]) => Promise<void>, hooks: ReaderHooks = {}): Promise<void> {
+    return this.start({ groupSize: Infinity, handler }, hooks);
+  }
+
+  private start(delivery: Delivery<V>, hooks: ReaderHooks): Promise<void> {
     if (this.consumer) throw new Error('reader is already running');
     this.hooks = hooks;
     const outcome = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
-    this.launch(handler);
+    this.launch(delivery);
     return outcome;
   }
 
@@ -77,7 +96,7 @@ export class KafkaGroupReader<V> {
    * group coordinator while a broker restarts); the reader then starts a new consumer with
    * backoff rather than stop consuming until someone restarts the process.
    */
-  private launch(handler: (record: KafkaRecord<V>) => Promise<void>): void {
+  private launch(delivery: Delivery<V>): void {
     const o = this.options;
     const sessionTimeout = o.sessionTimeoutMs ?? 30_000;
     const consumer = o.kafka.consumer({
@@ -96,7 +115,7 @@ export class KafkaGroupReader<V> {
       this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
       this.membershipChanged([]);
       if (e.payload.restart || this.stopping || this.failure !== undefined) return;
-      this.relaunch(consumer, handler);
+      this.relaunch(consumer, delivery);
     });
     const start = async () => {
       await consumer.connect();
@@ -104,7 +123,7 @@ export class KafkaGroupReader<V> {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.eachBatch(payload, handler),
+        eachBatch: (payload) => this.eachBatch(payload, delivery),
       });
     };
     // A consumer that cannot start at all (no broker answers) ends the reader with BUS_UNAVAILABLE;
@@ -112,14 +131,14 @@ export class KafkaGroupReader<V> {
     this.started = start().catch((e: unknown) => this.fail(kafkaError(`cannot consume ${this.topic}`, e)));
   }
 
-  private relaunch(dead: Consumer, handler: (record: KafkaRecord<V>) => Promise<void>): void {
+  private relaunch(dead: Consumer, delivery: Delivery<V>): void {
     const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(this.relaunches++, 5));
     setTimeout(() => {
       void (async () => {
         await dead.disconnect().catch(() => undefined);
         if (this.stopping || this.failure !== undefined) return;
         this.log.warn({ attempt: this.relaunches, delayMs }, 'starting a new consumer');
-        this.launch(handler);
+        this.launch(delivery);
       })();
     }, delayMs).unref();
   }
@@ -129,23 +148,26 @@ export class KafkaGroupReader<V> {
     return this.stopping;
   }
 
-  private async eachBatch(p: EachBatchPayload, handler: (record: KafkaRecord<V>) => Promise<void>): Promise<void> {
+  private async eachBatch(p: EachBatchPayload, delivery: Delivery<V>): Promise<void> {
     await this.membership;
     const { batch } = p;
     const commit = () => p.commitOffsetsIfNecessary(p.uncommittedOffsets());
-    for (const message of batch.messages) {
+    for (let i = 0; i < batch.messages.length; i += delivery.groupSize) {
       if (!p.isRunning() || p.isStale() || this.stopping || this.failure !== undefined) break;
+      const messages = batch.messages.slice(i, i + delivery.groupSize);
       try {
-        const value = this.decodeOrSkip(message.value, batch.partition, message.offset);
-        if (value !== undefined) {
-          await handler({ key: message.key?.toString('utf8') ?? '', value, partition: batch.partition, offset: message.offset });
+        const records: KafkaRecord<V>[] = [];
+        for (const message of messages) {
+          const value = this.decodeOrSkip(message.value, batch.partition, message.offset);
+          if (value !== undefined) records.push({ key: message.key?.toString('utf8') ?? '', value, partition: batch.partition, offset: message.offset });
         }
+        if (records.length > 0) await delivery.handler(records);
       } catch (e) {
         p.pause();
         this.fail(e);
         break;
       }
-      p.resolveOffset(message.offset);
+      p.resolveOffset(messages[messages.length - 1]!.offset);
       try {
         await p.heartbeat();
       } catch (e) {

@@ -43,8 +43,8 @@ describe('trades topic messages', () => {
       await writer.publish([backlog]);
       const got: TradeDelivery[] = [];
       await new Promise<void>((resolve, reject) => {
-        reader.run(async (d) => {
-          got.push(d);
+        reader.run(async (group) => {
+          got.push(...group);
           if (got.reduce((n, x) => n + x.batch.trades.length, 0) >= PRINTS) resolve();
         }).catch(reject);
       });

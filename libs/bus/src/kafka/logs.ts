@@ -42,8 +42,8 @@ export class KafkaTradeLogReader implements TradeLogReader {
     this.reader = new KafkaGroupReader({ ...options, topic: options.topic ?? TRADES_TOPIC }, tradeBatchCodec.decode);
   }
 
-  run(handler: (delivery: TradeDelivery) => Promise<void>, hooks?: ReaderHooks): Promise<void> {
-    return this.reader.run((r) => handler({ batch: r.value, partition: r.partition, lastOffset: r.offset }), hooks);
+  run(handler: (deliveries: readonly TradeDelivery[]) => Promise<void>, hooks?: ReaderHooks): Promise<void> {
+    return this.reader.runGroups((records) => handler(records.map((r) => ({ batch: r.value, partition: r.partition, lastOffset: r.offset }))), hooks);
   }
 
   close(): Promise<void> {

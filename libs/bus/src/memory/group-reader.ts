@@ -1,17 +1,21 @@
 import type { ReaderHooks } from '../ports';
 import type { Group, GroupMember, LogRecord, PartitionedLog } from './partitioned-log';
 
+/** Consecutive records of one partition handed over at once, as a Kafka fetch would. */
+export const DEFAULT_GROUP_SIZE = 1_000;
+
 /**
  * One consumer of a PartitionedLog in a group: delivers the records of its partitions one at a
- * time, round-robin across partitions, in offset order within each, and commits a record only
- * after the handler resolved. `run` settles when the reader stops: resolves after close(),
+ * time (or up to `groupSize` consecutive ones of a partition, runGroups), round-robin across
+ * partitions, in offset order within each, and commits records only after the handler resolved. `run` settles when the reader stops: resolves after close(),
  * rejects with the handler's error (nothing of that record committed; the group re-delivers it).
  */
 export class MemoryGroupReader<V> implements GroupMember {
   private readonly group: Group<V>;
   private readonly assigned = new Set<number>();
   private hooks: ReaderHooks = {};
-  private handler: ((record: LogRecord<V>) => Promise<void>) | undefined;
+  private handler: ((records: readonly LogRecord<V>[]) => Promise<void>) | undefined;
+  private groupSize = 1;
   private inFlight: { partition: number; done: Promise<void> } | undefined;
   private stopping = false;
   private failure: unknown = undefined;
@@ -28,8 +32,17 @@ export class MemoryGroupReader<V> implements GroupMember {
   }
 
   run(handler: (record: LogRecord<V>) => Promise<void>, hooks: ReaderHooks = {}): Promise<void> {
+    return this.start(1, ([record]) => handler(record!), hooks);
+  }
+
+  runGroups(handler: (records: readonly LogRecord<V>[]) => Promise<void>, hooks: ReaderHooks = {}, groupSize = DEFAULT_GROUP_SIZE): Promise<void> {
+    return this.start(groupSize, handler, hooks);
+  }
+
+  private start(groupSize: number, handler: (records: readonly LogRecord<V>[]) => Promise<void>, hooks: ReaderHooks): Promise<void> {
     if (this.handler) throw new Error('reader is already running');
     this.handler = handler;
+    this.groupSize = groupSize;
     this.hooks = hooks;
     const result = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
     this.finished = this.group.join(this).then(() => this.loop());
@@ -73,17 +86,18 @@ export class MemoryGroupReader<V> implements GroupMember {
 
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      const record = this.next();
-      if (!record) {
+      const records = this.next();
+      if (records.length === 0) {
         await this.idle();
         continue;
       }
+      const last = records[records.length - 1]!;
       let release!: () => void;
-      this.inFlight = { partition: record.partition, done: new Promise<void>((r) => (release = r)) };
+      this.inFlight = { partition: last.partition, done: new Promise<void>((r) => (release = r)) };
       try {
-        await this.handler!(record);
+        await this.handler!(records);
         // A partition released mid-delivery is still ours until `done`: committing is right.
-        this.group.commit(record.partition, record.offset + 1);
+        this.group.commit(last.partition, last.offset + 1);
       } catch (e) {
         this.fail(e);
       } finally {
@@ -100,17 +114,22 @@ export class MemoryGroupReader<V> implements GroupMember {
     else this.settle!.resolve();
   }
 
-  private next(): LogRecord<V> | undefined {
+  private next(): LogRecord<V>[] {
     const partitions = [...this.assigned].sort((a, b) => a - b);
     for (let i = 0; i < partitions.length; i++) {
       const p = partitions[(this.cursor + i) % partitions.length]!;
-      const record = this.log.read(p, this.group.position(p));
-      if (record) {
+      const from = this.group.position(p);
+      const records: LogRecord<V>[] = [];
+      for (let record = this.log.read(p, from); record; record = this.log.read(p, from + records.length)) {
+        records.push(record);
+        if (records.length === this.groupSize) break;
+      }
+      if (records.length > 0) {
         this.cursor = (this.cursor + i + 1) % partitions.length;
-        return record;
+        return records;
       }
     }
-    return undefined;
+    return [];
   }
 
   private async idle(): Promise<void> {

@@ -45,4 +45,13 @@ describe('PartitionedLog retention', () => {
     expect(log.read(0, 150)?.value).toBe('v150');
     expect(log.read(0, 149)).toBeUndefined();
   });
+
+  it('keeps offsets and values right across many drops at the cap, one append at a time (the array is compacted on the way)', () => {
+    const log = new PartitionedLog<string>({ partitions: 1, maxRecordsPerPartition: 100 });
+    for (let i = 0; i < 5000; i++) log.append([{ key: 'k', value: `v${i}` }]);
+    expect(log.bounds(0)).toEqual({ start: 4900, end: 5000 });
+    expect(log.read(0, 4899)).toBeUndefined();
+    for (const offset of [4900, 4950, 4999]) expect(log.read(0, offset)).toEqual({ key: 'k', value: `v${offset}`, partition: 0, offset });
+    expect(log.read(0, 5000)).toBeUndefined();
+  });
 });

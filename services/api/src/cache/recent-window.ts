@@ -1,7 +1,25 @@
-/** An item with its /v1 JSON, serialized once when it enters the cache instead of per request. */
+/** An item with its /v1 JSON, serialized at most once instead of per request. */
 export interface Cached<T> {
   readonly item: T;
   readonly json: string;
+}
+
+/**
+ * Serialized when first read, not when it enters the window: a forming candle is replaced many
+ * times a second, and a replay at full speed closes thousands of candles a second that no one
+ * may read before they are replaced or evicted.
+ */
+class Entry<T> implements Cached<T> {
+  private text: string | undefined;
+
+  constructor(
+    readonly item: T,
+    private readonly spec: WindowSpec<T>,
+  ) {}
+
+  get json(): string {
+    return (this.text ??= this.spec.json(this.item));
+  }
 }
 
 /** What a window needs to know of its items. */
@@ -101,9 +119,10 @@ export class RecentWindow<T> {
     const here = this.entries[i];
     if (here && this.spec.key(here.item) === key) {
       if (!this.spec.replaces(item, here.item)) return false;
-      this.entries[i] = { item, json: this.spec.json(item) };
+      this.entries[i] = new Entry(item, this.spec);
     } else {
-      this.entries.splice(i, 0, { item, json: this.spec.json(item) });
+      if (i === this.entries.length) this.entries.push(new Entry(item, this.spec));
+      else this.entries.splice(i, 0, new Entry(item, this.spec));
     }
     this.revision++;
     return true;

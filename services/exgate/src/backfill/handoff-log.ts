@@ -7,7 +7,7 @@ import type { TradeDelivery, TradeLogReader } from '@exgate/bus';
  * failed write fails the download at the page that caused it.
  */
 export class HandoffLog implements TradeLogReader {
-  private handler: ((delivery: TradeDelivery) => Promise<void>) | null = null;
+  private handler: ((deliveries: readonly TradeDelivery[]) => Promise<void>) | null = null;
   private readonly started: Promise<void>;
   private start!: () => void;
   private finish: (() => void) | null = null;
@@ -19,7 +19,7 @@ export class HandoffLog implements TradeLogReader {
     });
   }
 
-  run(handler: (delivery: TradeDelivery) => Promise<void>): Promise<void> {
+  run(handler: (deliveries: readonly TradeDelivery[]) => Promise<void>): Promise<void> {
     this.handler = handler;
     this.start();
     return new Promise((resolve) => {
@@ -29,7 +29,7 @@ export class HandoffLog implements TradeLogReader {
 
   async deliver(batch: TradeBatch): Promise<void> {
     await this.started;
-    await this.handler!({ batch, partition: 0, lastOffset: String(this.offset++) });
+    await this.handler!([{ batch, partition: 0, lastOffset: String(this.offset++) }]);
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,8 @@ export class SymbolPlayer<P extends Timed = Timed> {
     readonly timeline: readonly P[],
     private readonly pace: Pace,
     private readonly emit: (print: P) => void,
+    /** Runs one turn's emits, e.g. with the sockets corked so its frames leave in one write. */
+    private readonly burst: (run: () => void) => void = (run) => run(),
   ) {
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;
@@ -91,15 +93,19 @@ export class SymbolPlayer<P extends Timed = Timed> {
   private tick(): void {
     this.timer = null;
     if (this.paused) return;
+    this.burst(() => this.emitDue());
+    this.schedule();
+  }
+
+  private emitDue(): void {
     if (this.pace === 'asap') {
       for (let n = 0; n < ASAP_BATCH && !this.done && !this.paused; n++) this.emit(this.timeline[this.cursor++]!);
-    } else {
-      const nowEventMs = this.eventAnchorMs + (Date.now() - this.wallAnchorMs) * this.pace.speed;
-      while (!this.done && !this.paused && this.timeline[this.cursor]!.eventTimeMs <= nowEventMs) {
-        this.emit(this.timeline[this.cursor++]!);
-      }
+      return;
     }
-    this.schedule();
+    const nowEventMs = this.eventAnchorMs + (Date.now() - this.wallAnchorMs) * this.pace.speed;
+    while (!this.done && !this.paused && this.timeline[this.cursor]!.eventTimeMs <= nowEventMs) {
+      this.emit(this.timeline[this.cursor++]!);
+    }
   }
 
   private cancel(): void {
