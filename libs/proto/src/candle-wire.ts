@@ -1,5 +1,6 @@
 import { isInterval, type Candle, type CandleState } from '@exgate/domain';
 import { checkWireInt, decimal, ident, invalid } from './checks';
+import { intSize, putInt, putString, stringSize } from './wire';
 
 /**
  * exgate.v1.Candle ↔ bytes by hand, for the one message a replay sends hundreds of thousands of a
@@ -20,44 +21,6 @@ const STATE_OF: readonly (CandleState | undefined)[] = [undefined, 'forming', 'c
 
 /** Strings of fields 6–13, in field order. */
 const DECIMALS = ['open', 'high', 'low', 'close', 'volume', 'quoteVolume', 'takerBuyVolume', 'takerBuyQuoteVolume'] as const;
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(out: Uint8Array, at: number, n: number): number {
-  while (n >= 128) {
-    out[at++] = (n % 128) | 128;
-    n = Math.floor(n / 128);
-  }
-  out[at++] = n;
-  return at;
-}
-
-/** ASCII only: the checks passed before guarantee it (identifiers are printable ASCII, decimals digits). */
-function writeAscii(out: Uint8Array, at: number, text: string): number {
-  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
-  return at;
-}
-
-/** Tag bytes of fields 1–19 (wire type 2 for strings, 0 for integers), as the generated encoder writes them. */
-const TAG: readonly number[][] = Array.from({ length: 20 }, (_, field) => {
-  const type = (field >= 1 && field <= 3) || (field >= 6 && field <= 13) ? 2 : 0;
-  const tag = field * 8 + type;
-  return tag < 128 ? [tag] : [(tag % 128) | 128, Math.floor(tag / 128)];
-});
-
-function tagged(out: Uint8Array, at: number, field: number): number {
-  const tag = TAG[field]!;
-  out[at++] = tag[0]!;
-  if (tag.length > 1) out[at++] = tag[1]!;
-  return at;
-}
 
 /**
  * The candle's bytes, once its values passed the same checks as the generated path (in the same
@@ -82,10 +45,9 @@ export function writeCandle(c: Candle): Uint8Array {
     + intSize(4, c.openTimeMs) + intSize(5, c.closeTimeMs);
   for (let i = 0; i < DECIMALS.length; i++) size += stringSize(6 + i, c[DECIMALS[i]!]);
   size += intSize(14, c.tradeCount);
-  if (c.firstTradeId !== null) size += TAG[15]!.length + varintSize(c.firstTradeId);
-  if (c.lastTradeId !== null) size += TAG[16]!.length + varintSize(c.lastTradeId);
-  if (c.gapFree) size += TAG[17]!.length + 1;
-  size += TAG[18]!.length + 1 + intSize(19, c.version);
+  if (c.firstTradeId !== null) size += intSize(15, c.firstTradeId, true);
+  if (c.lastTradeId !== null) size += intSize(16, c.lastTradeId, true);
+  size += intSize(17, c.gapFree ? 1 : 0) + intSize(18, state) + intSize(19, c.version);
 
   // Plain calls, no closures: the tsx loader wraps every closure made per call in a naming helper.
   const out = new Uint8Array(size);
@@ -96,31 +58,12 @@ export function writeCandle(c: Candle): Uint8Array {
   at = putInt(out, at, 5, c.closeTimeMs);
   for (let i = 0; i < DECIMALS.length; i++) at = putString(out, at, 6 + i, c[DECIMALS[i]!]);
   at = putInt(out, at, 14, c.tradeCount);
-  if (c.firstTradeId !== null) at = writeVarint(out, tagged(out, at, 15), c.firstTradeId);
-  if (c.lastTradeId !== null) at = writeVarint(out, tagged(out, at, 16), c.lastTradeId);
-  if (c.gapFree) at = putInt(out, at, 17, 1);
+  if (c.firstTradeId !== null) at = putInt(out, at, 15, c.firstTradeId, true);
+  if (c.lastTradeId !== null) at = putInt(out, at, 16, c.lastTradeId, true);
+  at = putInt(out, at, 17, c.gapFree ? 1 : 0);
   at = putInt(out, at, 18, state);
   putInt(out, at, 19, c.version);
   return out;
-}
-
-function stringSize(field: number, s: string): number {
-  return s.length === 0 ? 0 : TAG[field]!.length + varintSize(s.length) + s.length;
-}
-
-function intSize(field: number, n: number): number {
-  return n === 0 ? 0 : TAG[field]!.length + varintSize(n);
-}
-
-/** Not written when empty, as the generated encoder. */
-function putString(out: Uint8Array, at: number, field: number, s: string): number {
-  if (s.length === 0) return at;
-  return writeAscii(out, writeVarint(out, tagged(out, at, field), s.length), s);
-}
-
-/** Not written when zero, as the generated encoder. */
-function putInt(out: Uint8Array, at: number, field: number, n: number): number {
-  return n === 0 ? at : writeVarint(out, tagged(out, at, field), n);
 }
 
 /** Reads varints off bytes, from `at`. */

@@ -2,6 +2,7 @@ import { streamKey } from '@exgate/domain';
 import type { TimeRange, Trade, TradeBatch, TradeKind } from '@exgate/domain';
 import * as pb from './gen/exgate/v1/bus';
 import { decimal, decoding, encoding, fromWireEnum, ident, invalid, toWireInt, wireInt } from './checks';
+import { sourceId, writeTradeBatch } from './trade-wire';
 
 const KIND_TO_WIRE: Readonly<Record<TradeKind, pb.TradeKind>> = {
   trade: pb.TradeKind.TRADE_KIND_TRADE,
@@ -14,10 +15,17 @@ const KIND_TO_WIRE: Readonly<Record<TradeKind, pb.TradeKind>> = {
  * watermark or reports a gap.
  */
 export function encodeTradeBatch(batch: TradeBatch): Uint8Array {
+  return encoding('TradeBatch', () => writeTradeBatch(batch, streamOf));
+}
+
+const streamOf = (x: { exchange: string; symbol: string; kind: string }) => `${streamKey(x.exchange, x.symbol)}:${x.kind}`;
+
+/** The generated encoder alone: what the hand-written one (trade-wire.ts) is held equal to. */
+export function generatedEncodeTradeBatch(batch: TradeBatch): Uint8Array {
   return encoding('TradeBatch', () => {
-    const key = `${streamKey(batch.exchange, batch.symbol)}:${batch.kind}`;
+    const key = streamOf(batch);
     for (const t of batch.trades) {
-      const other = `${streamKey(t.exchange, t.symbol)}:${t.kind}`;
+      const other = streamOf(t);
       if (other !== key) invalid(`a batch holds one stream: ${key} and ${other} are mixed`);
     }
     return pb.TradeBatch.encode({
@@ -62,12 +70,6 @@ function tradeToWire(t: Trade): pb.Trade {
     receivedAtMs: toWireInt(t.receivedAtMs, 'receivedAtMs'),
     sourceId: t.sourceId === undefined ? '' : sourceId(t.sourceId),
   };
-}
-
-/** An exchange's own trade id: printable, short (UUIDs, 64-bit numbers). */
-function sourceId(value: string): string {
-  if (value === '' || value.length > 64 || !/^[\x21-\x7e]+$/.test(value)) invalid(`sourceId is not an exchange trade id: ${JSON.stringify(value.slice(0, 80))}`);
-  return value;
 }
 
 function tradeFromWire(exchange: string, symbol: string, kind: TradeKind, t: pb.Trade): Trade {

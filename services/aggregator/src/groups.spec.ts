@@ -6,7 +6,7 @@ import { INTERVALS } from '@exgate/domain';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore, type MarketStore } from '@exgate/store';
 import { eventually } from '@exgate/testing';
-import { createAggregator } from './aggregator';
+import { createAggregator, PRINTS_PER_WRITE } from './aggregator';
 import { batchesOf, fixturePrints, interleave, storedDifferences } from './testing/recovery';
 
 const btc = fixturePrints('btcusdt-trade-stream.jsonl');
@@ -42,7 +42,7 @@ describe('aggregator: one store write per group of messages (real ClickHouse eng
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('writes the messages handed over together, of two streams, with one insert of prints and one of candles, and the candles equal a recomputation', async () => {
+  it('writes the messages handed over together, of two streams, in as few inserts as the bound on their size allows, and the candles equal a recomputation', async () => {
     const log = new MemoryTradeLog({ partitions: 1 });
     const batches = interleave(batchesOf(btc, 400), batchesOf(eth, 400));
     expect(batches.length).toBeGreaterThan(40);
@@ -58,7 +58,10 @@ describe('aggregator: one store write per group of messages (real ClickHouse eng
     await eventually(() => log.log.group('aggregator').committedOffset(0) === batches.length, { what: 'every message committed' });
     await aggregator.stop();
 
-    expect(calls).toEqual({ insertTrades: 1, upsertCandles: 1 });
+    // One insert per PRINTS_PER_WRITE prints, and one candle write with each, not two per message.
+    const parts = Math.ceil((btc.length + eth.length) / PRINTS_PER_WRITE);
+    expect(parts).toBeLessThan(batches.length / 10);
+    expect(calls).toEqual({ insertTrades: parts, upsertCandles: parts });
     expect(await storedDifferences(store, btc, INTERVALS)).toEqual([]);
     expect(await storedDifferences(store, eth, INTERVALS)).toEqual([]);
   }, 60_000);

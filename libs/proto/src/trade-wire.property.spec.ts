@@ -1,0 +1,62 @@
+import fc from 'fast-check';
+import type { Trade, TradeBatch } from '@exgate/domain';
+import { decodeTradeBatch, encodeTradeBatch, generatedEncodeTradeBatch } from './trade-codec';
+
+/** What a call gives: its bytes, or its error's code and words. */
+function outcome(call: () => Uint8Array): unknown {
+  try {
+    return { bytes: Buffer.from(call()).toString('hex') };
+  } catch (e) {
+    const err = e as { code?: string; message: string };
+    return { error: err.code, message: err.message };
+  }
+}
+
+const decimalText = fc.oneof(
+  fc.bigInt({ min: 0n, max: 10n ** 18n }).map(String),
+  fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 9n }), fc.bigInt({ min: 0n, max: 10n ** 8n })).map(([i, f]) => `${i}.${f}`),
+);
+const safeInt = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 300 }), fc.maxSafeNat());
+const stream = fc.record({
+  exchange: fc.constantFrom('binance-usdm', 'bybit', 'x'),
+  symbol: fc.constantFrom('BTCUSDT', 'ETH-PERP', 'A'),
+  kind: fc.constantFrom('trade' as const, 'aggTrade' as const),
+});
+const trade = (s: { exchange: string; symbol: string; kind: Trade['kind'] }): fc.Arbitrary<Trade> => fc.record({
+  id: safeInt, firstTradeId: safeInt, lastTradeId: safeInt, price: decimalText, qty: decimalText,
+  isBuyerMaker: fc.boolean(), market: fc.boolean(), exchangeTimeMs: safeInt, eventTimeMs: safeInt, receivedAtMs: safeInt,
+  sourceId: fc.option(fc.constantFrom('b3f1c2d4-0000-4e5f-9a9b-1234567890ab', '18446744073709551615', 'x'), { nil: undefined }),
+}).map((t) => ({ ...s, ...t, ...(t.sourceId === undefined ? { sourceId: undefined } : {}) }) as Trade);
+const range = fc.tuple(safeInt, safeInt).map(([a, b]) => ({ fromMs: Math.min(a, b), toMs: Math.max(a, b) }));
+const batch: fc.Arbitrary<TradeBatch> = stream.chain((s) => fc.record({
+  trades: fc.array(trade(s), { maxLength: 6 }),
+  watermarkMs: fc.option(safeInt, { nil: null }),
+  gap: fc.option(range, { nil: null }),
+}).map((b) => ({ ...s, ...b })));
+/** Values the wire refuses (or a batch that mixes streams): the same error from both encoders. */
+const refused: fc.Arbitrary<TradeBatch> = fc.tuple(batch, fc.nat(), fc.constantFrom(
+  { exchange: '' }, { symbol: ' x' }, { kind: 'quote' }, { watermarkMs: -1 }, { gap: { fromMs: 5, toMs: 4 } }, { gap: { fromMs: -1, toMs: 4 } },
+  { trade: { id: -1 } }, { trade: { lastTradeId: 2 ** 53 } }, { trade: { price: '1e3' } }, { trade: { qty: '' } },
+  { trade: { receivedAtMs: 0.5 } }, { trade: { sourceId: '' } }, { trade: { sourceId: 'a b' } }, { trade: { symbol: 'OTHER' } },
+)).map(([b, at, bad]) => {
+  if (!('trade' in bad)) return { ...b, ...bad } as TradeBatch;
+  const trades = b.trades.length === 0 ? [] : b.trades.map((t, i) => (i === at % b.trades.length ? { ...t, ...bad.trade } : t));
+  return { ...b, trades } as TradeBatch;
+});
+
+describe('the hand-written TradeBatch encoder, held to the generated one', () => {
+  it('writes the very bytes the generated encoder writes, which decode to the batch', () => {
+    fc.assert(fc.property(batch, (b) => {
+      const bytes = encodeTradeBatch(b);
+      expect(Buffer.from(bytes).equals(Buffer.from(generatedEncodeTradeBatch(b)))).toBe(true);
+      const back = decodeTradeBatch(bytes);
+      expect(back).toEqual({ ...b, trades: b.trades.map(({ sourceId, ...t }) => (sourceId === undefined ? t : { ...t, sourceId })) });
+    }), { numRuns: 2000 });
+  });
+
+  it('refuses what the generated encoder refuses, with the same error', () => {
+    fc.assert(fc.property(refused, (b) => {
+      expect(outcome(() => encodeTradeBatch(b))).toEqual(outcome(() => generatedEncodeTradeBatch(b)));
+    }), { numRuns: 2000 });
+  });
+});

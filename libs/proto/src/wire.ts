@@ -1,0 +1,63 @@
+/**
+ * Protobuf's wire format, written by hand for the messages sent most (candle-wire.ts and
+ * trade-wire.ts say why): varints of safe integers, ASCII strings (the codecs' checks admit no
+ * other text), and the generated encoder's rule that a field at its default is not written.
+ */
+
+const VARINT = 0;
+const LEN = 2;
+
+export function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 128) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
+}
+
+export function writeVarint(out: Uint8Array, at: number, n: number): number {
+  while (n >= 128) {
+    out[at++] = (n % 128) | 128;
+    n = Math.floor(n / 128);
+  }
+  out[at++] = n;
+  return at;
+}
+
+function writeAscii(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
+  return at;
+}
+
+/** A tag (field × 8 + wire type) is one byte below field 16, two up to field 2047. */
+export const tagSize = (field: number): number => (field < 16 ? 1 : 2);
+
+/** A string field's size; nothing when empty. */
+export function stringSize(field: number, s: string): number {
+  return s.length === 0 ? 0 : tagSize(field) + varintSize(s.length) + s.length;
+}
+
+/** An integer field's size; nothing when zero, unless `always` (an optional field that is set). */
+export function intSize(field: number, n: number, always = false): number {
+  return n === 0 && !always ? 0 : tagSize(field) + varintSize(n);
+}
+
+/** An embedded message's size, from its content's: written even when empty, as a set field is. */
+export function messageSize(field: number, contentSize: number): number {
+  return tagSize(field) + varintSize(contentSize) + contentSize;
+}
+
+export function putString(out: Uint8Array, at: number, field: number, s: string): number {
+  if (s.length === 0) return at;
+  return writeAscii(out, writeVarint(out, writeVarint(out, at, field * 8 + LEN), s.length), s);
+}
+
+export function putInt(out: Uint8Array, at: number, field: number, n: number, always = false): number {
+  return n === 0 && !always ? at : writeVarint(out, writeVarint(out, at, field * 8 + VARINT), n);
+}
+
+/** The tag and length of an embedded message; its fields follow. */
+export function putMessageHeader(out: Uint8Array, at: number, field: number, contentSize: number): number {
+  return writeVarint(out, writeVarint(out, at, field * 8 + LEN), contentSize);
+}
