@@ -1,0 +1,82 @@
+/**
+ * npm run bench -- frames (or npx tsx bench/fast-frames.ts) — CPU time per frame of each
+ * exchange's mapper with its fast path (after) beside its full mapper, JSON.parse and zod (before),
+ * in the same process, runs alternating, on the exchange's recorded frames (each file's lines
+ * played over and over up to ~200,000 frames) and on the real Binance capture re-encoded in the
+ * exchange's shape. Best of 5 after a warm-up each; CPU time (user + system) of this process: the
+ * machine is shared, so give the load average with any figure.
+ */
+import os from 'node:os';
+import { fixtureLines } from '@exgate/testing';
+import type { FrameResult } from '../libs/exchanges/src/types';
+import * as bybit from '../libs/exchanges/src/bybit/mapper';
+import { bybitFramesFromBinance } from '../libs/exchanges/src/bybit/simulator/reencode';
+
+const FRAMES = 200_000;
+const RUNS = 5;
+
+type Mapper = (raw: string, receivedAtMs: number) => FrameResult;
+
+interface Case {
+  readonly name: string;
+  readonly frames: readonly string[];
+  readonly before: Mapper;
+  readonly after: Mapper;
+}
+
+const binanceLines = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl');
+const received = Date.now();
+
+const cases: Case[] = [
+  {
+    name: 'bybit recorded (tardis 2023-04-05 + doc example)',
+    frames: [...fixtureLines('bybit', 'tardis-node-mappers-test-trade-messages.jsonl'), ...fixtureLines('bybit', 'doc-example-publicTrade-linear.json')],
+    before: bybit.parseFrameFull, after: bybit.parseFrame,
+  },
+  {
+    name: 'bybit re-encoded Binance capture (linear)',
+    frames: bybitFramesFromBinance(binanceLines, { category: 'linear' }),
+    before: (raw, at) => bybit.parseFrameFull(raw, at, 'linear'), after: (raw, at) => bybit.parseFrame(raw, at, 'linear'),
+  },
+];
+
+/** `FRAMES` frames through `map` (the list played over and over); CPU µs per frame and the trades read. */
+function cpuPerFrame(frames: readonly string[], map: Mapper): { usPerFrame: number; trades: number } {
+  let trades = 0;
+  const cpu = process.cpuUsage();
+  for (let k = 0; k < FRAMES; k++) {
+    const result = map(frames[k % frames.length]!, received);
+    if (result.type === 'trades') trades += result.trades.length;
+  }
+  const used = process.cpuUsage(cpu);
+  return { usPerFrame: (used.user + used.system) / FRAMES, trades };
+}
+
+function compare(c: Case): void {
+  const best = { before: Number.POSITIVE_INFINITY, after: Number.POSITIVE_INFINITY };
+  let trades = { before: 0, after: 0 };
+  cpuPerFrame(c.frames, c.before);
+  cpuPerFrame(c.frames, c.after);
+  for (let run = 0; run < RUNS; run++) {
+    const before = cpuPerFrame(c.frames, c.before);
+    const after = cpuPerFrame(c.frames, c.after);
+    best.before = Math.min(best.before, before.usPerFrame);
+    best.after = Math.min(best.after, after.usPerFrame);
+    trades = { before: before.trades, after: after.trades };
+  }
+  if (trades.before !== trades.after) throw new Error(`${c.name}: ${trades.before} trades before, ${trades.after} after`);
+  const perFrame = (trades.after / FRAMES).toFixed(2);
+  console.log(`  ${c.name.padEnd(52)} ${best.before.toFixed(2).padStart(7)} µs  ${best.after.toFixed(2).padStart(7)} µs  ${(best.before / best.after).toFixed(2).padStart(5)}×   ${perFrame} trades/frame`);
+}
+
+export function runFastFramesBench(): void {
+  const cpus = os.cpus();
+  console.log('Trade frames: CPU µs per frame, full mapper (JSON.parse + zod) before, with the fast path after');
+  console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`${FRAMES.toLocaleString('en-US')} frames a run, best of ${RUNS}, runs alternating\n`);
+  console.log(`  ${'input'.padEnd(52)} ${'before'.padStart(10)} ${'after'.padStart(10)}  speed-up`);
+  for (const c of cases) compare(c);
+  console.log(`\nload at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}
+
+if (require.main === module) runFastFramesBench();
