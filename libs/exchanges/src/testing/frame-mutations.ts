@@ -151,12 +151,42 @@ export function wellFormedFrames(wellFormed: fc.Arbitrary<JsonInput>): fc.Arbitr
   return wellFormed.map((frame) => print(toNode(frame), -1, ''));
 }
 
+/** A mapper's answer, or null when the fast path alone gives none (it only accepts). */
+type Answer = (raw: string) => { readonly type: string } | null;
+
+export interface FastPathCase {
+  /** The mapper with its fast path, and the full mapper (JSON.parse and zod) it must agree with. */
+  readonly mapper: Answer;
+  readonly full: Answer;
+  /** The answer of the fast path alone (`{ type: 'trades', … }`), or null where it does not accept. */
+  readonly fastOnly: Answer;
+  readonly wellFormed: fc.Arbitrary<JsonInput>;
+  readonly options: MutationOptions;
+}
+
 /**
- * The property: frame after frame, the mapper with its fast path answers exactly (deep, strict:
- * same trades, same rejection and words) what the full mapper answers.
+ * The two properties of a fast path. `agrees`: frame after frame, the mapper with its fast path
+ * answers exactly (deep, strict: same trades, same rejection and words) what the full mapper
+ * answers. `takesFastPath`: every well-formed frame the full mapper accepts is taken by the fast
+ * path alone, with the same answer (the fast path is not silently bypassed).
  */
-export function sameAnswers(mapper: (raw: string) => unknown, full: (raw: string) => unknown, frames: fc.Arbitrary<string>): fc.IProperty<[string[]]> {
-  return fc.property(fc.array(frames, { minLength: 1, maxLength: 20 }), (raws) => {
-    for (const raw of raws) assert.deepStrictEqual(mapper(raw), full(raw), raw);
+export function fastPathProperties(c: FastPathCase): { agrees: fc.IProperty<[string[]]>; takesFastPath: fc.IProperty<[string]> } {
+  const agrees = fc.property(fc.array(mutatedFrames(c.wellFormed, c.options), { minLength: 1, maxLength: 20 }), (raws) => {
+    for (const raw of raws) assert.deepStrictEqual(c.mapper(raw), c.full(raw), raw);
   });
+  const accepted = wellFormedFrames(c.wellFormed).filter((raw) => c.full(raw)?.type === 'trades');
+  const takesFastPath = fc.property(accepted, (raw) => assert.deepStrictEqual(c.fastOnly(raw), c.full(raw), raw));
+  return { agrees, takesFastPath };
+}
+
+/** The two properties as jest tests of the enclosing `describe`. */
+export function itAgreesWithFullMapper(c: FastPathCase): void {
+  const { agrees, takesFastPath } = fastPathProperties(c);
+  it('on every generated frame, the same answer (the same trades, or the same rejection in the same words)', () => fc.assert(agrees, { numRuns: 400 }));
+  it('takes the fast path for every well-formed frame the full mapper accepts, with the same trades', () => fc.assert(takesFastPath, { numRuns: 200 }));
+}
+
+/** The fast path's trades as the mapper answers them; null stays null. */
+export function trades<T>(read: readonly T[] | null): { readonly type: 'trades'; readonly trades: readonly T[] } | null {
+  return read && { type: 'trades', trades: read };
 }
