@@ -11,6 +11,8 @@ import { fixtureLines } from '@exgate/testing';
 import type { FrameResult } from '../libs/exchanges/src/types';
 import * as bybit from '../libs/exchanges/src/bybit/mapper';
 import { bybitFramesFromBinance } from '../libs/exchanges/src/bybit/simulator/reencode';
+import * as intx from '../libs/exchanges/src/coinbase-intx/mapper';
+import { intxFramesFromBinance } from '../libs/exchanges/src/coinbase-intx/simulator/reencode';
 import { isSwap } from '../libs/exchanges/src/okx/constants';
 import type { Listings } from '../libs/exchanges/src/okx/listing';
 import * as okx from '../libs/exchanges/src/okx/mapper';
@@ -57,6 +59,19 @@ const cases: Case[] = [
     name: 'okx re-encoded Binance capture (trades-all)',
     frames: okxFramesFromBinance(binanceLines),
     before: (raw, at) => okx.parseFrameFull(raw, at, okxListings), after: (raw, at) => okx.parseFrame(raw, at, okxListings),
+  },
+  {
+    name: 'coinbase-intx recorded (nautilus, tardis, doc examples)',
+    frames: [
+      ...fixtureLines('coinbase-intx', 'nautilus-ws_match.json'), ...fixtureLines('coinbase-intx', 'tardis-node-mappers-test-trade-messages.jsonl'),
+      ...fixtureLines('coinbase-intx', 'doc-examples.jsonl'),
+    ],
+    before: intx.parseFrameFull, after: intx.parseFrame,
+  },
+  {
+    name: 'coinbase-intx re-encoded Binance capture (MATCH)',
+    frames: intxFramesFromBinance(binanceLines),
+    before: intx.parseFrameFull, after: intx.parseFrame,
   },
 ];
 
