@@ -13,6 +13,8 @@ import * as bybit from '../libs/exchanges/src/bybit/mapper';
 import { bybitFramesFromBinance } from '../libs/exchanges/src/bybit/simulator/reencode';
 import * as intx from '../libs/exchanges/src/coinbase-intx/mapper';
 import { intxFramesFromBinance } from '../libs/exchanges/src/coinbase-intx/simulator/reencode';
+import * as hotbit from '../libs/exchanges/src/hotbit/mapper';
+import { hotbitFramesFromBinance } from '../libs/exchanges/src/hotbit/simulator/recording';
 import { isSwap } from '../libs/exchanges/src/okx/constants';
 import type { Listings } from '../libs/exchanges/src/okx/listing';
 import * as okx from '../libs/exchanges/src/okx/mapper';
@@ -72,6 +74,16 @@ const cases: Case[] = [
     name: 'coinbase-intx re-encoded Binance capture (MATCH)',
     frames: intxFramesFromBinance(binanceLines),
     before: intx.parseFrameFull, after: intx.parseFrame,
+  },
+  {
+    name: 'hotbit recorded (documentation examples, 2 deals.update)',
+    frames: fixtureLines('hotbit', 'doc-examples.jsonl'),
+    before: hotbit.parseFrameFull, after: hotbit.parseFrame,
+  },
+  {
+    name: 'hotbit re-encoded Binance capture (deals.update)',
+    frames: hotbitFramesFromBinance(binanceLines),
+    before: hotbit.parseFrameFull, after: hotbit.parseFrame,
   },
 ];
 
