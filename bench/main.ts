@@ -2,6 +2,8 @@
  * npm run bench -- api — the API's read routes under load beside a bare node http server (bench/api.ts).
  * npm run bench -- pipeline — the trade path end to end, embedded and distributed through Kafka,
  *   beside the CLI (bench/pipeline.ts).
+ * npm run bench -- frames — CPU per trade frame of each exchange's mapper, its fast path beside
+ *   JSON.parse and zod (bench/fast-frames.ts).
  * npm run bench -- history — genkline inside ClickHouse against the JS path and the CLI
  *   (bench/history.ts).
  * npm run bench — the candle engine on 1,000,000 generated prints, all 16 intervals, one core;
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
   if (process.argv.slice(2).includes('api')) return runApiBench(quick);
   if (process.argv.slice(2).includes('series')) return (await import('./series')).runSeriesBench(quick);
   if (process.argv.slice(2).includes('pipeline')) return runPipelineBench();
+  if (process.argv.slice(2).includes('frames')) return (await import('./fast-frames')).runFastFramesBench();
   const cpus = os.cpus();
   console.log('exgate candle engine benchmark');
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}, ${os.platform()} ${os.arch()}`);

@@ -1,4 +1,5 @@
 import type { Trade } from '@exgate/domain';
+import { decimalAt, POSITIVE_DECIMAL as POSITIVE } from '../common/decimal';
 import { EARLIEST_PLAUSIBLE_MS, MAX_FUTURE_SKEW_MS } from '../common/frame';
 import type { BinanceMarket } from './market';
 
@@ -391,36 +392,4 @@ function streamMatches(raw: string, from: number, to: number, sStart: number, sE
     if ((c >= 65 && c <= 90 ? c + 32 : c) !== raw.charCodeAt(from + k)) return false;
   }
   return true;
-}
-
-const NOT_PLAIN = 0;
-const ZERO = 1;
-const POSITIVE = 2;
-
-/** As isPlainDecimal / isPositiveDecimal (common/decimal.ts), in place: /^(0|[1-9]\d*)(\.\d+)?$/, ≤ 40 chars. */
-function decimalAt(raw: string, from: number, to: number): number {
-  if (to - from > 40 || to === from) return NOT_PLAIN;
-  let i = from;
-  let positive = false;
-  const lead = raw.charCodeAt(i);
-  if (lead === 48) {
-    i++;
-  } else {
-    while (i < to) {
-      const c = raw.charCodeAt(i);
-      if (c < 48 || c > 57) break;
-      i++;
-    }
-    if (i === from) return NOT_PLAIN;
-    positive = true;
-  }
-  if (i < to) {
-    if (raw.charCodeAt(i) !== 46 || i + 1 === to) return NOT_PLAIN;
-    for (i++; i < to; i++) {
-      const c = raw.charCodeAt(i);
-      if (c < 48 || c > 57) return NOT_PLAIN;
-      if (c !== 48) positive = true;
-    }
-  }
-  return positive ? POSITIVE : ZERO;
 }

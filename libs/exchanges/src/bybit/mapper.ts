@@ -2,8 +2,12 @@ import type { Trade } from '@exgate/domain';
 import { isPlainDecimal, isPositiveDecimal } from '../common/decimal';
 import { parseJson, reject, timestampProblem } from '../common/frame';
 import type { FrameRejection, FrameResult } from '../types';
-import { COUNTS_IN_CANDLES, EXCHANGE_ID, exgateSymbol, symbolPatternOf, type Category } from './constants';
+import { exgateSymbol, symbolPatternOf, type Category } from './constants';
 import { commandAnswer, tradeItem, tradePush, type TradeItem } from './schemas';
+import { fastTrades } from './fast-frame';
+import { bybitTrade } from './trade';
+
+export { bybitTrade, countsInCandles, type BybitPrint } from './trade';
 
 const TOPIC_PREFIX = 'publicTrade.';
 
@@ -16,7 +20,18 @@ const TOPIC_PREFIX = 'publicTrade.';
 export function parseFrame(raw: string, receivedAtMs: number, category?: Category): FrameResult {
   const parsed = parseJson(raw);
   if (!parsed.ok) return reject('invalid_json', parsed.error, raw);
-  const value = parsed.value;
+  // Pushes as Bybit sends them take the fast path (fast-frame.ts: no zod); the full mapper decides the rest.
+  const trades = fastTrades(parsed.value, receivedAtMs, category);
+  return trades ? { type: 'trades', trades } : fromValue(parsed.value, raw, receivedAtMs, category);
+}
+
+/** The full mapper: JSON.parse, then the zod schemas. The fast path must agree with it. */
+export function parseFrameFull(raw: string, receivedAtMs: number, category?: Category): FrameResult {
+  const parsed = parseJson(raw);
+  return parsed.ok ? fromValue(parsed.value, raw, receivedAtMs, category) : reject('invalid_json', parsed.error, raw);
+}
+
+function fromValue(value: unknown, raw: string, receivedAtMs: number, category: Category | undefined): FrameResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return reject('schema', 'frame is not a JSON object', raw);
   if (!('topic' in value)) return control(value, raw);
   const push = tradePush.safeParse(value);
@@ -79,44 +94,11 @@ function itemProblem(item: TradeItem, wire: string, category: Category, ts: numb
   return valuesProblem(item.p, item.v, { T: item.T, ts }, receivedAtMs);
 }
 
-/** Whether a print counts in candles, by the rule in COUNTS_IN_CANDLES. */
-export function countsInCandles(blockTrade: boolean, rpiTrade: boolean): boolean {
-  return (!blockTrade || COUNTS_IN_CANDLES.blockTrade) && (!rpiTrade || COUNTS_IN_CANDLES.rpiTrade);
-}
-
 function toTrade(item: TradeItem, category: Category, ts: number, receivedAtMs: number): Trade {
   return bybitTrade({
     symbol: exgateSymbol(category, item.s), sourceId: item.i, price: item.p, size: item.v, takerSide: item.S,
     blockTrade: item.BT ?? false, rpiTrade: item.RPI ?? false, tradeTimeMs: item.T, eventTimeMs: ts, receivedAtMs,
   });
-}
-
-export interface BybitPrint {
-  readonly symbol: string;
-  readonly sourceId: string;
-  readonly price: string;
-  readonly size: string;
-  readonly takerSide: 'Buy' | 'Sell';
-  readonly blockTrade: boolean;
-  readonly rpiTrade: boolean;
-  readonly tradeTimeMs: number;
-  readonly eventTimeMs: number;
-  readonly receivedAtMs: number;
-}
-
-/**
- * Bybit's ids carry no order and exceed 2^53 (UUIDs on linear, 19 digits on spot): `id` is 0
- * here and the shared feed numbers prints on arrival; the exchange's id travels as `sourceId`.
- */
-export function bybitTrade(p: BybitPrint): Trade {
-  return {
-    exchange: EXCHANGE_ID, symbol: p.symbol, kind: 'trade', id: 0, sourceId: p.sourceId, firstTradeId: 0, lastTradeId: 0,
-    price: p.price, qty: p.size,
-    // `S` is the taker's side: a taker sell means the buyer made the market.
-    isBuyerMaker: p.takerSide === 'Sell',
-    market: countsInCandles(p.blockTrade, p.rpiTrade),
-    exchangeTimeMs: p.tradeTimeMs, eventTimeMs: p.eventTimeMs, receivedAtMs: p.receivedAtMs,
-  };
 }
 
 function describe(issues: readonly { path: PropertyKey[]; message: string }[]): string {

@@ -1,9 +1,12 @@
-import type { Trade } from '@exgate/domain';
 import { isPlainDecimal, isPositiveDecimal } from '../common/decimal';
 import { parseJson, reject, timestampProblem } from '../common/frame';
 import type { FrameRejection, FrameResult } from '../types';
-import { COUNTS_IN_CANDLES, EXCHANGE_ID, MATCH_CHANNEL, SYMBOL_PATTERN } from './constants';
+import { MATCH_CHANNEL, SYMBOL_PATTERN } from './constants';
+import { fastMatch } from './fast-frame';
 import { matchMessage, rejectMessage, subscriptionsSnapshot, type MatchMessage } from './schemas';
+import { toTrade } from './trade';
+
+export { toTrade } from './trade';
 
 /** ISO-8601 UTC as INTX writes it: `2023-05-10T14:58:47.002Z` (fraction optional, up to ns). */
 const ISO_UTC = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z$/;
@@ -25,7 +28,19 @@ export function isoMs(text: string): number | null {
 export function parseFrame(raw: string, receivedAtMs: number): FrameResult {
   const parsed = parseJson(raw);
   if (!parsed.ok) return reject('invalid_json', parsed.error, raw);
-  const value = parsed.value;
+  // MATCH messages as INTX sends them take the fast path (fast-frame.ts: no zod); the full mapper decides the rest.
+  const trade = fastMatch(parsed.value, receivedAtMs);
+  if (trade) return { type: 'trades', trades: [trade], sequence: { stream: MATCH_CHANNEL, value: (parsed.value as MatchMessage).sequence } };
+  return fromValue(parsed.value, raw, receivedAtMs);
+}
+
+/** The full mapper: JSON.parse, then the zod schemas. The fast path must agree with it. */
+export function parseFrameFull(raw: string, receivedAtMs: number): FrameResult {
+  const parsed = parseJson(raw);
+  return parsed.ok ? fromValue(parsed.value, raw, receivedAtMs) : reject('invalid_json', parsed.error, raw);
+}
+
+function fromValue(value: unknown, raw: string, receivedAtMs: number): FrameResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return reject('schema', 'frame is not a JSON object', raw);
   const { channel, type } = value as { channel?: unknown; type?: unknown };
   if (type === 'REJECT') return refusal(value, raw);
@@ -68,22 +83,6 @@ function matchProblem(m: MatchMessage, receivedAtMs: number): Pick<FrameRejectio
   if (time === null) return { kind: 'absurd_timestamp', reason: `time "${m.time.slice(0, 40)}" is not ISO-8601 UTC` };
   const problem = timestampProblem(time, receivedAtMs, 'time');
   return problem ? { kind: 'absurd_timestamp', reason: problem } : null;
-}
-
-/**
- * INTX's match ids are snowflake-like and exceed 2^53: `id` is 0 and the shared feed numbers
- * prints on arrival; `match_id` travels as `sourceId`.
- */
-export function toTrade(m: MatchMessage, timeMs: number, receivedAtMs: number): Trade {
-  return {
-    exchange: EXCHANGE_ID, symbol: m.product_id, kind: 'trade', id: 0, sourceId: m.match_id, firstTradeId: 0, lastTradeId: 0,
-    price: m.trade_price, qty: m.trade_qty,
-    // `aggressor_side` is the taker's: a taker sell means the buyer made the market. An opening
-    // fill has no aggressor; it is not a taker buy.
-    isBuyerMaker: m.aggressor_side !== 'BUY',
-    market: m.aggressor_side !== 'OPENING_FILL' || COUNTS_IN_CANDLES.openingFill,
-    exchangeTimeMs: timeMs, eventTimeMs: timeMs, receivedAtMs,
-  };
 }
 
 function describe(issues: readonly { path: PropertyKey[]; message: string }[]): string {

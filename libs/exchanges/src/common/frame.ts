@@ -35,3 +35,8 @@ export function timestampProblem(ms: number, receivedAtMs: number, field: string
   if (ms > receivedAtMs + MAX_FUTURE_SKEW_MS) return `${field}=${ms} is more than 1 h after the receive time ${receivedAtMs}`;
   return null;
 }
+
+/** timestampProblem(ms, …) === null, without the words: for the fast paths, which never reject. */
+export function isPlausibleMs(ms: number, receivedAtMs: number): boolean {
+  return ms >= EARLIEST_PLAUSIBLE_MS && ms <= receivedAtMs + MAX_FUTURE_SKEW_MS;
+}

@@ -2,9 +2,11 @@ import type { Trade } from '@exgate/domain';
 import { isPlainDecimal, isPositiveDecimal } from '../common/decimal';
 import { parseJson, reject, timestampProblem } from '../common/frame';
 import type { FrameRejection, FrameResult } from '../types';
-import { EXCHANGE_ID, SYMBOL_PATTERN } from './constants';
+import { SYMBOL_PATTERN } from './constants';
+import { fastDeals } from './fast-frame';
 import { dealsUpdate, hotbitResponse, type HotbitDeal } from './schemas';
 import { msFromSecondsText, timeTexts } from './time';
+import { dealTrade } from './trade';
 
 /** Pushes of streams exgate does not collect: counted as another stream, not as malformed. */
 const OTHER_PUSHES = new Set([
@@ -19,7 +21,18 @@ const OTHER_PUSHES = new Set([
 export function parseFrame(raw: string, receivedAtMs: number): FrameResult {
   const parsed = parseJson(raw);
   if (!parsed.ok) return reject('invalid_json', parsed.error, raw);
-  const value = parsed.value;
+  // Pushes as HotBit sends them take the fast path (fast-frame.ts: no zod); the full mapper decides the rest.
+  const trades = fastDeals(parsed.value, raw, receivedAtMs);
+  return trades ? { type: 'trades', trades } : fromValue(parsed.value, raw, receivedAtMs);
+}
+
+/** The full mapper: JSON.parse, then the zod schemas. The fast path must agree with it. */
+export function parseFrameFull(raw: string, receivedAtMs: number): FrameResult {
+  const parsed = parseJson(raw);
+  return parsed.ok ? fromValue(parsed.value, raw, receivedAtMs) : reject('invalid_json', parsed.error, raw);
+}
+
+function fromValue(value: unknown, raw: string, receivedAtMs: number): FrameResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return reject('schema', 'frame is not a JSON object', raw);
   if ('method' in value) return parsePush(value as { method: unknown; id?: unknown }, raw, receivedAtMs);
   const answer = hotbitResponse.safeParse(value);
@@ -64,17 +77,7 @@ export function tradesFromDeals(market: string, deals: readonly HotbitDeal[], te
     if (!Number.isSafeInteger(d.id)) return { kind: 'schema', reason: `deal id ${d.id} is beyond 2^53` };
     const problem = valueProblem(d, texts[i]!, receivedAtMs);
     if (problem) return problem;
-    const ms = msFromSecondsText(texts[i]!)!;
-    trades.push({
-      exchange: EXCHANGE_ID, symbol: market, kind: 'trade', id: d.id, firstTradeId: d.id, lastTradeId: d.id,
-      price: d.price, qty: d.amount,
-      // `type` is the taker's side: a taker sale hit a resting bid, so the buyer was the maker.
-      isBuyerMaker: d.type === 'sell',
-      // ViaBTC has no trade types: every deal is in its klines.
-      market: true,
-      // Pushes carry no event time of their own.
-      exchangeTimeMs: ms, eventTimeMs: ms, receivedAtMs,
-    });
+    trades.push(dealTrade(market, d, msFromSecondsText(texts[i]!)!, receivedAtMs));
   }
   return trades;
 }

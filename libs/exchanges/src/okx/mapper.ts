@@ -1,14 +1,14 @@
-import Decimal from 'decimal.js';
 import type { Trade, TradeKind } from '@exgate/domain';
 import { isPlainDecimal, isPositiveDecimal } from '../common/decimal';
 import { parseJson, reject, timestampProblem } from '../common/frame';
 import type { FrameRejection, FrameResult } from '../types';
-import { COUNTS_IN_CANDLES, EXCHANGE_ID, isSwap, SYMBOL_PATTERN, TRADES, TRADES_ALL } from './constants';
-import { EPOCH_SPAN, idOf, NO_LISTINGS, type Listing, type Listings } from './listing';
+import { isSwap, SYMBOL_PATTERN, TRADES, TRADES_ALL } from './constants';
+import { EPOCH_SPAN, NO_LISTINGS, type Listing, type Listings } from './listing';
 import { eventFrame, tradeItem, tradePush, type TradeItem } from './schemas';
+import { fastTrades } from './fast-frame';
+import { okxTrade } from './trade';
 
-/** Enough digits for any size × contract value, exactly. */
-const Exact = Decimal.clone({ precision: 80 });
+export { baseSize, countsInCandles, okxTrade, type OkxPrint } from './trade';
 
 /**
  * Pure: one OKX v5 websocket frame → what it carries. Never throws. `listings` says what REST
@@ -21,7 +21,19 @@ export function parseFrame(raw: string, receivedAtMs: number, listings: Listings
   if (raw === 'pong') return { type: 'control', detail: 'pong' };
   const parsed = parseJson(raw);
   if (!parsed.ok) return reject('invalid_json', parsed.error, raw);
-  const value = parsed.value;
+  // Pushes as OKX sends them take the fast path (fast-frame.ts: no zod); the full mapper decides the rest.
+  const trades = fastTrades(parsed.value, receivedAtMs, listings);
+  return trades ? { type: 'trades', trades } : fromValue(parsed.value, raw, receivedAtMs, listings);
+}
+
+/** The full mapper: JSON.parse, then the zod schemas. The fast path must agree with it. */
+export function parseFrameFull(raw: string, receivedAtMs: number, listings: Listings = NO_LISTINGS): FrameResult {
+  if (raw === 'pong') return { type: 'control', detail: 'pong' };
+  const parsed = parseJson(raw);
+  return parsed.ok ? fromValue(parsed.value, raw, receivedAtMs, listings) : reject('invalid_json', parsed.error, raw);
+}
+
+function fromValue(value: unknown, raw: string, receivedAtMs: number, listings: Listings): FrameResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return reject('schema', 'frame is not a JSON object', raw);
   if ('event' in value) return control(value, raw);
   const push = tradePush.safeParse(value);
@@ -84,44 +96,6 @@ function itemProblem(item: TradeItem, instId: string, listing: Listing | undefin
   if (tradeId < 1 || tradeId >= EPOCH_SPAN) return { kind: 'schema', reason: `tradeId ${item.tradeId} is outside 1..2^40` };
   if (count < 1 || count > tradeId) return { kind: 'schema', reason: `count ${item.count ?? ''} does not fit tradeId ${item.tradeId}` };
   return valuesProblem(item.px, item.sz, Number(item.ts), receivedAtMs);
-}
-
-/** Whether a print counts in candles, by the rule in COUNTS_IN_CANDLES. */
-export function countsInCandles(source: '0' | '1' | undefined): boolean {
-  return source !== '1' || COUNTS_IN_CANDLES.elpOrder;
-}
-
-/** Size in base units: spot sizes are, linear swap sizes are contracts of `ctVal` base each. */
-export function baseSize(sz: string, ctVal: string | undefined): string {
-  return ctVal === undefined ? sz : new Exact(sz).mul(ctVal).toFixed();
-}
-
-export interface OkxPrint {
-  readonly instId: string;
-  readonly tradeId: string;
-  readonly px: string;
-  readonly sz: string;
-  readonly side: 'buy' | 'sell';
-  readonly ts: string;
-  readonly count?: string;
-  readonly source?: '0' | '1';
-}
-
-/** One fill (or, from `trades`, one aggregate of `count` fills) as exgate's Trade. */
-export function okxTrade(p: OkxPrint, kind: TradeKind, listing: Listing, receivedAtMs: number): Trade {
-  const last = Number(p.tradeId);
-  const count = p.count === undefined ? 1 : Number(p.count);
-  const time = Number(p.ts);
-  return {
-    exchange: EXCHANGE_ID, symbol: p.instId, kind,
-    id: idOf(listing.epoch, last), sourceId: p.tradeId,
-    firstTradeId: idOf(listing.epoch, last - count + 1), lastTradeId: idOf(listing.epoch, last),
-    price: p.px, qty: baseSize(p.sz, isSwap(p.instId) ? listing.ctVal : undefined),
-    // `side` is the taker's: a taker sell means the buyer made the market.
-    isBuyerMaker: p.side === 'sell',
-    market: countsInCandles(p.source),
-    exchangeTimeMs: time, eventTimeMs: time, receivedAtMs,
-  };
 }
 
 function describe(issues: readonly { path: PropertyKey[]; message: string }[]): string {

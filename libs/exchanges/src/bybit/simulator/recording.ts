@@ -1,21 +1,15 @@
 import type { SimTrade } from '../../common/simulator/core';
 import { exgateSymbol, LINEAR_SYMBOL, type Category } from '../constants';
+import type { BybitPrint } from '../trade';
 
 /** One fill of a recorded push, as the simulated exchange keeps it. */
-export interface BybitSimPrint extends SimTrade {
+export interface BybitSimPrint extends SimTrade, Omit<BybitPrint, 'symbol' | 'eventTimeMs' | 'receivedAtMs'> {
   readonly kind: 'trade';
   readonly category: Category;
   /** Bybit's spelling (`BTCUSDT`); `symbol` is exgate's (`BTCUSDT-SPOT` for spot). */
   readonly wire: string;
   /** The fill exactly as recorded (`T s S v p L i BT RPI seq`). */
   readonly item: Readonly<Record<string, unknown>>;
-  readonly sourceId: string;
-  readonly price: string;
-  readonly size: string;
-  readonly takerSide: 'Buy' | 'Sell';
-  readonly blockTrade: boolean;
-  readonly rpiTrade: boolean;
-  readonly tradeTimeMs: number;
   /** Index of its push in the recording. */
   readonly frame: number;
   readonly lastOfFrame: boolean;
