@@ -115,7 +115,7 @@ async function runDistributed(file: string, dir: string, count: number, lastId: 
     EXGATE_NAMESPACE: namespace, KAFKA_COMPRESSION: compression,
   };
   const frames = (await readFile(file, 'utf8')).split('\n');
-  const simulator = await requireExchange(STREAM.exchange).simulator.start({ frames, host: '127.0.0.1', restHistory: 'printed', pace: 'asap' });
+  const simulator = await (await requireExchange(STREAM.exchange).loadSimulator()).start({ frames, host: '127.0.0.1', restHistory: 'printed', pace: 'asap' });
   const logger = silentLogger();
   const bus = await connectDistributedBus(parseConfig(embeddedEnv, { ...busEnv, EXGATE_BUS: 'kafka' }, []), logger, 'bench');
   const subscriptions = await bus.kv(buckets.subscriptions);

@@ -76,10 +76,11 @@ export async function createRun(plan: RunPlan, options: RunOptions): Promise<Run
     NATS_URL: natsUrl(), EXGATE_NAMESPACE: namespace,
   };
   // The recorded Binance prints, in the exchange's own frames; symbol by symbol, to learn its spelling.
+  const simulator = await exchange.module.loadSimulator();
   const frames: string[] = [];
   const spelled = new Map<string, string>();
   for (const [binanceSymbol, lines] of Object.entries(plan.recordings)) {
-    const own = exchange.module.simulator.fromBinance(lines);
+    const own = simulator.fromBinance(lines);
     const [first] = truthOf(exchange, own).keys();
     if (first === undefined) throw new Error(`${exchange.id}: no print of ${binanceSymbol} survived the re-encoding`);
     spelled.set(binanceSymbol, first);
@@ -87,7 +88,7 @@ export async function createRun(plan: RunPlan, options: RunOptions): Promise<Run
   }
   const truth = truthOf(exchange, frames);
   const symbols = [...spelled.values()];
-  const sim = (await exchange.module.simulator.start({
+  const sim = (await simulator.start({
     frames, host: '127.0.0.1', pace: { speed: plan.speed }, restHistory: 'printed',
   })) as SimulatorControl;
   // Held until every symbol is subscribed, then played from one instant: the symbols keep one clock.

@@ -138,9 +138,10 @@ export async function createManyRun(o: ManyOptions): Promise<ManyRun> {
 
 /** Its simulator, held paused (every symbol of every exchange starts on one clock once all are subscribed). */
 async function startExchange(exchange: FaultExchange, binanceLines: readonly string[], pace: Pace): Promise<SeriesExchange> {
-  const frames = exchange.module.simulator.fromBinance(binanceLines);
+  const simulator = await exchange.module.loadSimulator();
+  const frames = simulator.fromBinance(binanceLines);
   const truth = truthOf(exchange, frames);
-  const sim = (await exchange.module.simulator.start({ frames, host: '127.0.0.1', pace, restHistory: 'printed' })) as SimulatorControl;
+  const sim = (await simulator.start({ frames, host: '127.0.0.1', pace, restHistory: 'printed' })) as SimulatorControl;
   sim.pause();
   const symbols = [...truth.keys()];
   return {

@@ -83,11 +83,11 @@ describe.each(EXCHANGES.map((m) => [m.info.id, m] as const))('exchange module %s
     }), { numRuns: 300 });
   });
 
-  it("re-encodes real Binance prints as its own frames, which its mapper reads back to the same prints", () => {
+  it("re-encodes real Binance prints as its own frames, which its mapper reads back to the same prints", async () => {
     const binance = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').slice(0, 300);
     const source = binance.map((l) => (JSON.parse(l) as { data: { p: string; q: string; T: number; X?: string } }).data).filter((d) => d.X === undefined || d.X === 'MARKET');
     const adapter = module.create({ clock: systemClock, logger: silentLogger() });
-    const trades = module.simulator.fromBinance(binance).flatMap((frame) => {
+    const trades = (await module.loadSimulator()).fromBinance(binance).flatMap((frame) => {
       const r = adapter.parseFrame(frame, source.at(-1)!.T + 1000);
       return r.type === 'trades' ? r.trades : [];
     });
@@ -100,7 +100,7 @@ describe.each(EXCHANGES.map((m) => [m.info.id, m] as const))('exchange module %s
   });
 
   it('starts a simulator that plays nothing when given nothing, and closes', async () => {
-    const sim = await module.simulator.start({ frames: [], host: '127.0.0.1' });
+    const sim = await (await module.loadSimulator()).start({ frames: [], host: '127.0.0.1' });
     try {
       expect(sim.wsBaseUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/);
       expect(sim.restBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);

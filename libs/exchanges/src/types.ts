@@ -13,8 +13,12 @@ export interface ExchangeModule {
   /** Its own settings under its own prefix, merged into every service's strict schema. */
   readonly env: ExchangeEnv;
   create(options: AdapterOptions): ExchangeAdapter;
-  /** A local exchange speaking the real protocol from recorded frames: `--replay` and tests. */
-  readonly simulator: SimulatorModule;
+  /**
+   * A local exchange speaking the real protocol from recorded frames: `--replay` and tests. Loaded
+   * when asked for: the simulators (a websocket server, recordings, decimal.js) are a third of the
+   * library, and `exgate candles` or a collector never start one.
+   */
+  loadSimulator(): Promise<SimulatorModule>;
 }
 
 /** What every exchange adapter provides: the pure mapper, live feeds, REST history. */

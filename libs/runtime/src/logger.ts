@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { isatty } from 'node:tty';
 import pino from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
 
@@ -30,11 +31,19 @@ export function createLogger(options: LoggerOptions): Logger {
   }
   // In this thread and synchronous: a terminal is slow enough that order and the last lines
   // before an exit matter more than throughput. The service name is the logger's `name` already.
-  return pino(settings, pretty({
+  return pino(settings, loadPretty()({
     destination: fd, sync: true, colorize: isatty(fd), singleLine: true,
     translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,name,component',
     messageFormat: '{if component}{component}: {end}{msg}',
   }));
+}
+
+/**
+ * pino-pretty and its dependencies, loaded only for a terminal: every service and `exgate candles`
+ * import this module, and loading them cost more start-up than pino itself (ADR 0019).
+ */
+function loadPretty(): typeof PinoPretty {
+  return createRequire(__filename)('pino-pretty') as typeof PinoPretty;
 }
 
 /** For tests: a logger that writes nothing. */

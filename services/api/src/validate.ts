@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { ExgateError } from '@exgate/errors';
-import { InvalidScheduleError, parseSchedule, type IntervalId, type Schedule } from '@exgate/domain';
+import { InvalidScheduleError, type IntervalId, type Schedule } from '@exgate/domain';
+import { parseSchedule } from '@exgate/domain/schedule';
 import type { ExchangeInfo } from '@exgate/exchanges';
 import type { ApiDeps } from './deps';
 import { invalidArgument, quote } from './errors';

@@ -60,7 +60,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   if (o.replay) {
     const module = requireExchange(o.replay.exchange);
     const id = module.info.id;
-    simulator = await module.simulator.start({
+    simulator = await (await module.loadSimulator()).start({
       frames: (await readFile(o.replay.file, 'utf8')).split('\n'), host: '127.0.0.1', restHistory: 'printed',
       pace: o.replay.speed === 'max' ? 'asap' : { speed: o.replay.speed },
     });

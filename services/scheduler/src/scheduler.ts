@@ -1,5 +1,6 @@
 import { decodeScheduleRecord, subjects, type EventBus, type KeyValueStore, type ScheduleRecord, type Unsubscribe } from '@exgate/bus';
-import { InvalidScheduleError, nextFireMs, parseSchedule, type Schedule } from '@exgate/domain';
+import { InvalidScheduleError, type Schedule } from '@exgate/domain';
+import { nextFireMs, parseSchedule } from '@exgate/domain/schedule';
 import { ExgateError, errorMessage } from '@exgate/errors';
 import { encodeTick } from '@exgate/proto';
 import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';

@@ -7,7 +7,6 @@ import { createParseFrame } from './mapper';
 import type { BinanceMarket } from './market';
 import { binanceProtocol } from './protocol';
 import { BinanceRest } from './rest';
-import { binanceSimulatorModule } from './simulator';
 
 export interface BinanceModuleOptions {
   readonly aliases: readonly string[];
@@ -70,6 +69,6 @@ export function binanceModule(market: BinanceMarket, o: BinanceModuleOptions): E
         }),
       };
     },
-    simulator: binanceSimulatorModule(market),
+    loadSimulator: async () => (await import('./simulator')).binanceSimulatorModule(market),
   };
 }

@@ -6,7 +6,6 @@ import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, SPOT_SUFFIX, SYMBO
 import { BybitFeed } from './feed';
 import { parseFrame } from './mapper';
 import { BybitRest } from './rest';
-import { bybitSimulator } from './simulator';
 
 export const bybitInfo: ExchangeInfo = {
   id: EXCHANGE_ID,
@@ -46,7 +45,7 @@ export const bybit: ExchangeModule = {
       rest: new BybitRest({ clock: options.clock, logger: options.logger, baseUrl: options.restBaseUrl, timeoutMs: options.restTimeoutMs }),
     };
   },
-  simulator: bybitSimulator,
+  loadSimulator: async () => (await import('./simulator')).bybitSimulator,
 };
 
 export { BybitRest, type BybitRestOptions } from './rest';

@@ -5,7 +5,6 @@ import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, SPELLING, SYMBOL_P
 import { completeCredentials, IntxFeed } from './feed';
 import { parseFrame } from './mapper';
 import { IntxRest } from './rest';
-import { intxSimulator } from './simulator';
 
 export const coinbaseIntxInfo: ExchangeInfo = {
   id: EXCHANGE_ID,
@@ -49,7 +48,7 @@ export const coinbaseIntx: ExchangeModule = {
       }),
     };
   },
-  simulator: intxSimulator,
+  loadSimulator: async () => (await import('./simulator')).intxSimulator,
 };
 
 export { IntxRest, type IntxRestOptions } from './rest';

@@ -1,4 +1,5 @@
-import WebSocket from 'ws';
+import { createRequire } from 'node:module';
+import type WebSocket from 'ws';
 import type { TradeKind } from '@exgate/domain';
 import { errorMessage } from '@exgate/errors';
 import type { Clock } from '@exgate/runtime';
@@ -61,6 +62,14 @@ interface Pending {
 }
 
 /**
+ * ws (and its native helpers) loaded with the first connection, not with the exchange registry:
+ * `exgate candles` opens none, and loading it was a tenth of that command's start-up (ADR 0019).
+ */
+function loadWs(): typeof WebSocket {
+  return createRequire(__filename)('ws') as typeof WebSocket;
+}
+
+/**
  * One websocket to an exchange: heartbeats as the protocol wants them (ping frames or an
  * application message), silence detection, commands matched to their answers, and an outgoing
  * rate below the exchange's limit. Answers ws pings itself (the ws library does).
@@ -94,7 +103,7 @@ export class FeedSocket {
     private readonly events: SocketEvents,
   ) {
     this.openedAtMs = clock.nowMs();
-    this.ws = new WebSocket(url, { handshakeTimeout: t.connectTimeoutMs, perMessageDeflate: false });
+    this.ws = new (loadWs())(url, { handshakeTimeout: t.connectTimeoutMs, perMessageDeflate: false });
     this.ws.on('open', () => {
       this.armSilence();
       this.pingTimer = setInterval(() => this.ping(), t.pingIntervalMs);
@@ -118,7 +127,7 @@ export class FeedSocket {
   }
 
   get isOpen(): boolean {
-    return !this.failed && !this.closing && this.ws.readyState === WebSocket.OPEN;
+    return !this.failed && !this.closing && this.ws.readyState === this.ws.OPEN;
   }
 
   /** Sends the protocol's subscribe/unsubscribe message; resolves when every awaited answer came. */
@@ -145,7 +154,7 @@ export class FeedSocket {
     if (this.failed || this.closing) return;
     this.closing = true;
     this.finish(new Error('socket closed'));
-    if (this.ws.readyState === WebSocket.CONNECTING) this.ws.terminate();
+    if (this.ws.readyState === this.ws.CONNECTING) this.ws.terminate();
     else this.ws.close(1000);
   }
 

@@ -6,7 +6,6 @@ import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, HOTBIT_CANDLES, HOTBIT_INTERVALS, LIM
 import { parseFrame } from './mapper';
 import { hotbitProtocol } from './protocol';
 import { HotbitRest } from './rest';
-import { hotbitSimulator } from './simulator';
 
 /**
  * HotBit (spot), defunct since 2023-05-22: exgate speaks its documented protocol (ViaBTC's) and
@@ -49,7 +48,7 @@ export const hotbit: ExchangeModule = {
       rest: new HotbitRest({ clock: options.clock, logger: options.logger, baseUrl: options.restBaseUrl, timeoutMs: options.restTimeoutMs }),
     };
   },
-  simulator: hotbitSimulator,
+  loadSimulator: async () => (await import('./simulator')).hotbitSimulator,
 };
 
 export { HotbitRest, type HotbitRestOptions } from './rest';

@@ -4,7 +4,6 @@ import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, OKX_CANDLES, SPELL
 import { OkxFeed } from './feed';
 import { parseFrame } from './mapper';
 import { OkxRest } from './rest';
-import { okxSimulator } from './simulator';
 
 export const okxInfo: ExchangeInfo = {
   id: EXCHANGE_ID,
@@ -47,7 +46,7 @@ export const okx: ExchangeModule = {
       rest,
     };
   },
-  simulator: okxSimulator,
+  loadSimulator: async () => (await import('./simulator')).okxSimulator,
 };
 
 export { OkxRest, type OkxRestOptions } from './rest';
