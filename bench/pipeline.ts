@@ -1,5 +1,5 @@
 /**
- * npm run bench -- pipeline [--prints N] [--only embedded|distributed] [--flush-ms N] [--compression none|gzip] [--no-cli]
+ * npm run bench -- pipeline [--prints N] [--span-hours H] [--only embedded|distributed] [--flush-ms N] [--compression none|gzip] [--no-cli]
  *
  * The trade path end to end on the same frames as the CLI figure (Binance USDⓈ-M trade frames,
  * seeded), each print checked stored:
@@ -10,7 +10,10 @@
  *   aggregator's store chdb in its own data folder. Done when its metrics count every print; then
  *   the store is opened and its last print checked.
  * prints/s is over the stretch from the first print counted to the last (start-up left out, said
- * apart); the CLI's figure on the same prints is printed beside.
+ * apart); the CLI's figure on the same prints is printed beside. The prints span 2¾ days unless
+ * `--span-hours` says otherwise: every interval rolls, but at 4 prints a second there are about
+ * as many 1s candles as prints (237,600 of them), and the pipeline stores and publishes every
+ * candle; `--span-hours 3` is BTCUSDT futures' density on an ordinary day (~90 prints a second).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -53,12 +56,15 @@ export async function runPipelineBench(): Promise<void> {
   console.log('exgate trade path benchmark (npm run bench -- pipeline)');
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}, ${os.platform()} ${os.arch()}`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes share these cores)`);
-  const { trades } = generateTrades(count);
+  const spanHours = arg('span-hours');
+  const { trades, fromMs, toMs } = generateTrades(count, undefined, spanHours === undefined ? undefined : Number(spanHours) * 3_600_000);
   const lastId = trades[trades.length - 1]!.id;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'exgate-bench-pipeline-'));
   const file = path.join(dir, 'frames.jsonl');
   await writeFile(file, `${trades.map(frameOf).join('\n')}\n`);
-  console.log(`input: ${fmt(count)} Binance USDⓈ-M trade frames (seeded), ${fmt((await readFile(file)).length / 1e6)} MB`);
+  const seconds = (toMs - fromMs) / 1000;
+  console.log(`input: ${fmt(count)} Binance USDⓈ-M trade frames (seeded), ${fmt((await readFile(file)).length / 1e6)} MB, `
+    + `over ${(seconds / 3600).toFixed(1)} h of exchange time (${fmt(count / seconds)} prints a second; ~${fmt(seconds)} 1s candles)`);
   try {
     const results: string[] = [];
     const cli = process.argv.includes('--no-cli') ? null : await measureCli(trades);

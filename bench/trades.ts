@@ -31,11 +31,13 @@ const SPAN_MS = 2.75 * 86_400_000;
  * Prices are "63943.90"-style (scale 2, a few with 1 or 3 decimals), quantities "0.003"-style
  * (scale 3, a few with up to 8 decimals or none): the engine must cope with scales changing.
  * A few prints are insurance-fund fills (market = false), which count for nothing.
+ * `spanMs`: how long they take (default 2¾ days). At the default, 1,000,000 prints are 4 a second,
+ * so most 1s candles hold one print or none; BTCUSDT futures prints 50–200 a second.
  */
-export function generateTrades(count: number, seed = 20240330): GeneratedTrades {
+export function generateTrades(count: number, seed = 20240330, spanMs = SPAN_MS): GeneratedTrades {
   const random = prng(seed);
   const burstProbability = 0.55;
-  const meanGapMs = SPAN_MS / (count * (1 - burstProbability));
+  const meanGapMs = spanMs / (count * (1 - burstProbability));
   const trades: Trade[] = new Array<Trade>(count);
   let timeMs = BENCH_START_MS;
   let tick = 630_000; // price in 0.1 steps
