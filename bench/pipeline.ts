@@ -16,7 +16,7 @@
  * candle; `--span-hours 3` is BTCUSDT futures' density on an ordinary day (~90 prints a second).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,7 +26,7 @@ import { connectDistributedBus } from '@exgate/platform';
 import { MetricsRegistry, parseConfig, silentLogger } from '@exgate/runtime';
 import { openStore } from '@exgate/store';
 import { embeddedEnv, startEmbedded } from '../services/exgate/src/embedded';
-import { frameOf, measureCli } from './cli';
+import { frameOf, measureCli, type CliFigure } from './cli';
 import { generateTrades } from './trades';
 
 const REPO = path.resolve(__dirname, '..');
@@ -49,6 +49,17 @@ interface PipelineFigure {
 
 const rate = (f: PipelineFigure) => (f.prints / f.flowMs) * 1000;
 
+/** Writes the frames file and measures the CLI on it; the prints are not kept. */
+async function prepare(count: number, file: string, spanHours: string | undefined): Promise<{ lastId: number; cli: CliFigure | null }> {
+  const { trades, fromMs, toMs } = generateTrades(count, undefined, spanHours === undefined ? undefined : Number(spanHours) * 3_600_000);
+  await writeFile(file, `${trades.map(frameOf).join('\n')}\n`);
+  const seconds = (toMs - fromMs) / 1000;
+  console.log(`input: ${fmt(count)} Binance USDⓈ-M trade frames (seeded), ${fmt((await stat(file)).size / 1e6)} MB, `
+    + `over ${(seconds / 3600).toFixed(1)} h of exchange time (${fmt(count / seconds)} prints a second; ~${fmt(seconds)} 1s candles)`);
+  const cli = process.argv.includes('--no-cli') ? null : await measureCli(trades);
+  return { lastId: trades[trades.length - 1]!.id, cli };
+}
+
 export async function runPipelineBench(): Promise<void> {
   const count = Number(arg('prints') ?? 1_000_000);
   const only = arg('only');
@@ -56,18 +67,13 @@ export async function runPipelineBench(): Promise<void> {
   console.log('exgate trade path benchmark (npm run bench -- pipeline)');
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}, ${os.platform()} ${os.arch()}`);
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (other processes share these cores)`);
-  const spanHours = arg('span-hours');
-  const { trades, fromMs, toMs } = generateTrades(count, undefined, spanHours === undefined ? undefined : Number(spanHours) * 3_600_000);
-  const lastId = trades[trades.length - 1]!.id;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'exgate-bench-pipeline-'));
   const file = path.join(dir, 'frames.jsonl');
-  await writeFile(file, `${trades.map(frameOf).join('\n')}\n`);
-  const seconds = (toMs - fromMs) / 1000;
-  console.log(`input: ${fmt(count)} Binance USDⓈ-M trade frames (seeded), ${fmt((await readFile(file)).length / 1e6)} MB, `
-    + `over ${(seconds / 3600).toFixed(1)} h of exchange time (${fmt(count / seconds)} prints a second; ~${fmt(seconds)} 1s candles)`);
+  // The prints live only while the file is written and the CLI measured: a million Trade objects
+  // held through the embedded run would be old-generation heap that `npm start` does not have.
+  const { lastId, cli } = await prepare(count, file, arg('span-hours'));
   try {
     const results: string[] = [];
-    const cli = process.argv.includes('--no-cli') ? null : await measureCli(trades);
     const cliRate = cli ? (cli.lines / cli.wallMs) * 1000 : null;
     if (cli) results.push(`CLI whole process:        ${fmt(cliRate!)} prints/s (${(cli.wallMs / 1000).toFixed(2)} s)\n  ${cli.command}`);
     if (only !== 'distributed') {
@@ -171,7 +177,8 @@ async function runDistributed(file: string, dir: string, count: number, lastId: 
 function service(name: 'collector' | 'aggregator', env: Readonly<Record<string, string>>): ChildProcess {
   // A folder per service, names left to node: the loader's thread writes a profile of its own.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_PROFILE_DIR, name)}`] : [];
-  return spawn(process.execPath, [...profile, '--import', 'tsx', path.join(REPO, 'services', name, 'src', 'main.ts')], {
+  // The image's heap setting (Dockerfile, ADR 0019).
+  return spawn(process.execPath, [...profile, '--max-semi-space-size=64', '--import', 'tsx', path.join(REPO, 'services', name, 'src', 'main.ts')], {
     cwd: REPO, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
