@@ -16,6 +16,7 @@
  * candle; `--span-hours 3` is BTCUSDT futures' density on an ordinary day (~90 prints a second).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -176,7 +177,9 @@ async function runDistributed(file: string, dir: string, count: number, lastId: 
 /** BENCH_PROFILE_DIR=DIR: each service writes CPU profiles to DIR/<service> when it stops (node --cpu-prof). */
 function service(name: 'collector' | 'aggregator', env: Readonly<Record<string, string>>): ChildProcess {
   // A folder per service, names left to node: the loader's thread writes a profile of its own.
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_PROFILE_DIR, name)}`] : [];
+  const profileDir = process.env.BENCH_PROFILE_DIR ? path.join(process.env.BENCH_PROFILE_DIR, name) : null;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   // The image's heap setting (Dockerfile, ADR 0019).
   return spawn(process.execPath, [...profile, '--max-semi-space-size=64', '--import', 'tsx', path.join(REPO, 'services', name, 'src', 'main.ts')], {
     cwd: REPO, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
