@@ -1,14 +1,8 @@
 import { isInterval } from '@exgate/domain';
-import type { Candle, CandleState } from '@exgate/domain';
+import type { Candle } from '@exgate/domain';
 import * as pb from './gen/exgate/v1/bus';
-import { readCandle, writeCandle } from './candle-wire';
+import { readCandle, STATE_TO_WIRE, writeCandle } from './candle-wire';
 import { decimal, decoding, encoding, fromWireEnum, ident, invalid, toWireInt, wireInt } from './checks';
-
-const STATE_TO_WIRE: Readonly<Record<CandleState, pb.CandleState>> = {
-  forming: pb.CandleState.CANDLE_STATE_FORMING,
-  closed: pb.CandleState.CANDLE_STATE_CLOSED,
-  corrected: pb.CandleState.CANDLE_STATE_CORRECTED,
-};
 
 /** The bytes the generated encoder writes, written by hand (candle-wire.ts says why). */
 export function encodeCandle(candle: Candle): Uint8Array {

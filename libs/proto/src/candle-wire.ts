@@ -1,4 +1,5 @@
 import { isInterval, type Candle, type CandleState } from '@exgate/domain';
+import * as pb from './gen/exgate/v1/bus';
 import { checkWireInt, decimal, ident, invalid } from './checks';
 import { intSize, putInt, putString, stringSize } from './wire';
 
@@ -16,8 +17,14 @@ import { intSize, putInt, putString, stringSize } from './wire';
  * generated path accepts.
  */
 
-export const STATE_NUMBER: Readonly<Record<CandleState, number>> = { forming: 1, closed: 2, corrected: 3 };
-const STATE_OF: readonly (CandleState | undefined)[] = [undefined, 'forming', 'closed', 'corrected'];
+/** The wire's CandleState of each domain state (the codec's table too). */
+export const STATE_TO_WIRE: Readonly<Record<CandleState, pb.CandleState>> = {
+  forming: pb.CandleState.CANDLE_STATE_FORMING,
+  closed: pb.CandleState.CANDLE_STATE_CLOSED,
+  corrected: pb.CandleState.CANDLE_STATE_CORRECTED,
+};
+const STATE_OF: readonly (CandleState | undefined)[] = [];
+for (const [state, wire] of Object.entries(STATE_TO_WIRE) as [CandleState, number][]) (STATE_OF as (CandleState | undefined)[])[wire] = state;
 
 /** Strings of fields 6–13, in field order. */
 const DECIMALS = ['open', 'high', 'low', 'close', 'volume', 'quoteVolume', 'takerBuyVolume', 'takerBuyQuoteVolume'] as const;
@@ -36,7 +43,7 @@ export function writeCandle(c: Candle): Uint8Array {
   checkWireInt(c.tradeCount, 'tradeCount');
   if (c.firstTradeId !== null) checkWireInt(c.firstTradeId, 'firstTradeId');
   if (c.lastTradeId !== null) checkWireInt(c.lastTradeId, 'lastTradeId');
-  const state = STATE_NUMBER[c.state];
+  const state = STATE_TO_WIRE[c.state];
   if (state === undefined) invalid(`state has no known value: ${String(c.state)}`);
   checkWireInt(c.version, 'version');
 

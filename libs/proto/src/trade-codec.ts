@@ -2,12 +2,7 @@ import { streamKey } from '@exgate/domain';
 import type { TimeRange, Trade, TradeBatch, TradeKind } from '@exgate/domain';
 import * as pb from './gen/exgate/v1/bus';
 import { decimal, decoding, encoding, fromWireEnum, ident, invalid, toWireInt, wireInt } from './checks';
-import { sourceId, writeTradeBatch } from './trade-wire';
-
-const KIND_TO_WIRE: Readonly<Record<TradeKind, pb.TradeKind>> = {
-  trade: pb.TradeKind.TRADE_KIND_TRADE,
-  aggTrade: pb.TradeKind.TRADE_KIND_AGG_TRADE,
-};
+import { KIND_TO_WIRE, sourceId, writeTradeBatch } from './trade-wire';
 
 /**
  * One stream's batch: every trade must belong to the batch's exchange, symbol and kind (a mixed

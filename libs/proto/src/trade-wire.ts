@@ -1,4 +1,5 @@
 import type { Trade, TradeBatch, TradeKind } from '@exgate/domain';
+import * as pb from './gen/exgate/v1/bus';
 import { checkWireInt, decimal, ident, invalid } from './checks';
 import { intSize, messageSize, putInt, putMessageHeader, putString, stringSize } from './wire';
 
@@ -10,7 +11,11 @@ import { intSize, messageSize, putInt, putMessageHeader, putString, stringSize }
  * and the same checks in the same order, so the same error for a value the wire cannot carry.
  */
 
-export const KIND_NUMBER: Readonly<Record<TradeKind, number>> = { trade: 1, aggTrade: 2 };
+/** The wire's TradeKind of each domain kind (the codec's table too). */
+export const KIND_TO_WIRE: Readonly<Record<TradeKind, pb.TradeKind>> = {
+  trade: pb.TradeKind.TRADE_KIND_TRADE,
+  aggTrade: pb.TradeKind.TRADE_KIND_AGG_TRADE,
+};
 
 /** An exchange's own trade id: printable, short (UUIDs, 64-bit numbers). */
 export function sourceId(value: string): string {
@@ -60,7 +65,7 @@ export function writeTradeBatch(batch: TradeBatch, streamOf: (t: { exchange: str
   }
   ident(batch.exchange, 'exchange');
   ident(batch.symbol, 'symbol');
-  const kind = KIND_NUMBER[batch.kind] ?? invalid(`kind has no known value: ${String(batch.kind)}`);
+  const kind = KIND_TO_WIRE[batch.kind] ?? invalid(`kind has no known value: ${String(batch.kind)}`);
   const sizes = new Array<number>(batch.trades.length);
   let size = stringSize(1, batch.exchange) + stringSize(2, batch.symbol) + intSize(3, kind);
   for (let i = 0; i < batch.trades.length; i++) {
