@@ -4,5 +4,6 @@ export { isPlainDecimal, isPositiveDecimal } from './common/decimal';
 /** HotBit's frame schemas and time texts, for the HotBit dialect as well as the adapter. */
 export * as hotbitWire from './hotbit/wire';
 export { sequenced } from './common/feed';
+export { loadSocketLibrary } from './common/socket';
 export { credentialEnv } from './common/env';
 export { concatenated, splitConcatenated, type Market, type SymbolSpelling } from './common/symbols';

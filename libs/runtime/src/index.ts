@@ -6,3 +6,4 @@ export * from './ops-server';
 export * from './lifecycle';
 export * from './retry';
 export * from './process-metrics';
+export * from './turn-budget';

@@ -3,7 +3,7 @@ import type { CandleLogWriter, EventBus, TradeDelivery, TradeLogReader, Unsubscr
 import { LIVE_TRADES_PER_MESSAGE, subjects } from '@exgate/bus';
 import { errorMessage } from '@exgate/errors';
 import { decodeTick, encodeCandle, encodeTradeBatch } from '@exgate/proto';
-import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
+import { TurnBudget, type Clock, type Logger, type MetricsRegistry } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
 import { SerialQueue } from './serial-queue';
 import { Streams, type StreamState } from './streams';
@@ -12,6 +12,11 @@ import { Streams, type StreamState } from './streams';
 export const PRINTS_PER_WRITE = 10_000;
 /** Candle rows per store insert at most (about 20 ms of building and sending them here). */
 export const CANDLES_PER_WRITE = 2_000;
+/**
+ * How long a group's batches are applied before the event loop gets a turn: a fetched group of
+ * 500 streams applied in one go held it for 60–140 ms (`npm run bench -- series`, ADR 0018).
+ */
+const TURN_BUDGET_MS = 10;
 
 export interface AggregatorConfig {
   readonly intervals: readonly IntervalId[];
@@ -120,8 +125,10 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       pending.trades = [];
       pending.changed.clear();
     };
+    const budget = new TurnBudget(TURN_BUDGET_MS);
     await guarded(touched, async () => {
       for (const { batch, partition } of deliveries) {
+        await budget.pass();
         const state = await streams.of(batch, partition);
         touched.add(state);
         apply(state, batch);

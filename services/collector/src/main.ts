@@ -1,4 +1,5 @@
 import { buckets } from '@exgate/bus';
+import { loadSocketLibrary } from '@exgate/exchanges';
 import { env } from '@exgate/runtime';
 import { commonEnv, connectDistributedBus, createAdapters, runService } from '@exgate/platform';
 import { kvCheckpoints } from './checkpoints';
@@ -12,6 +13,7 @@ const schema = commonEnv.extend({
 
 runService('collector', schema, 'COLLECTOR_', async ({ config, logger, metrics, clock }) => {
   const bus = await connectDistributedBus(config, logger, 'collector');
+  loadSocketLibrary(); // now, not with the first subscription (socket.ts)
   const collector = createCollector({
     exchanges: createAdapters(config, clock, logger),
     tradeLog: bus.tradeWriter(),

@@ -6,7 +6,7 @@ import { apiConfigFromEnv, apiEnv, createApi, createApiDeps } from '@exgate/api'
 import { buckets, encodeRecord, subscriptionKey, type KeyValueStore } from '@exgate/bus';
 import { createCollector, storeCheckpoints, type Collector } from '@exgate/collector';
 import { INTERVALS } from '@exgate/domain';
-import { requireExchange, resolveExchange, type ExchangeSettings, type ExchangeSimulator } from '@exgate/exchanges';
+import { loadSocketLibrary, requireExchange, resolveExchange, type ExchangeSettings, type ExchangeSimulator } from '@exgate/exchanges';
 import { commonEnv, createAdapters, createEmbeddedBus, storeReady } from '@exgate/platform';
 import { env, systemClock, type Clock, type Logger, type MetricsRegistry } from '@exgate/runtime';
 import { createScheduler, soleLeader, type Scheduler } from '@exgate/scheduler';
@@ -81,6 +81,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   const clock: Clock = systemClock;
 
   const adapters = createAdapters({ ...config, EXGATE_EXCHANGES: exchanges }, clock, logger, overrides);
+  loadSocketLibrary(); // now, not with the first subscription (socket.ts)
   const subscriptions = await bus.kv(buckets.subscriptions);
   const schedules = await bus.kv(buckets.schedules);
   await seedPulls(subscriptions, pulls, clock, logger);

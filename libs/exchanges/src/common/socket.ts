@@ -64,8 +64,10 @@ interface Pending {
 /**
  * ws (and its native helpers) loaded with the first connection, not with the exchange registry:
  * `exgate candles` opens none, and loading it was a tenth of that command's start-up (ADR 0019).
+ * A service that will connect loads it at start instead (`loadSocketLibrary`): loaded with the
+ * first of 500 subscriptions, it held the collector's event loop for 50 ms (ADR 0018).
  */
-function loadWs(): typeof WebSocket {
+export function loadSocketLibrary(): typeof WebSocket {
   return createRequire(__filename)('ws') as typeof WebSocket;
 }
 
@@ -103,7 +105,7 @@ export class FeedSocket {
     private readonly events: SocketEvents,
   ) {
     this.openedAtMs = clock.nowMs();
-    this.ws = new (loadWs())(url, { handshakeTimeout: t.connectTimeoutMs, perMessageDeflate: false });
+    this.ws = new (loadSocketLibrary())(url, { handshakeTimeout: t.connectTimeoutMs, perMessageDeflate: false });
     this.ws.on('open', () => {
       this.armSilence();
       this.pingTimer = setInterval(() => this.ping(), t.pingIntervalMs);
