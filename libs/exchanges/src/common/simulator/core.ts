@@ -202,6 +202,8 @@ export class SimServer {
   restBaseUrl = '';
   private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private readonly server: Server;
+  /** The sockets under the websockets, as the upgrade handed them over (ws keeps its own private). */
+  private readonly upgraded = new Set<Socket>();
 
   constructor(handlers: SimServerHandlers) {
     this.server = createServer((req, res) => {
@@ -211,7 +213,11 @@ export class SimServer {
       });
     });
     this.server.on('upgrade', (req, socket: Socket, head) => {
-      const accepted = handlers.upgrade(req, (onSocket) => this.wss.handleUpgrade(req, socket, head, onSocket));
+      const accepted = handlers.upgrade(req, (onSocket) => {
+        this.upgraded.add(socket);
+        socket.once('close', () => this.upgraded.delete(socket));
+        this.wss.handleUpgrade(req, socket, head, onSocket);
+      });
       if (!accepted) socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
     });
   }
@@ -230,14 +236,10 @@ export class SimServer {
   /**
    * Runs `run` with every client's socket corked, so the frames it sends leave in one write per
    * socket, as an exchange's frames arrive coalesced under load, not in a system call each (a
-   * replay at full speed spent a third of its CPU in those). `ws` keeps the socket private.
+   * replay at full speed spent a third of its CPU in those).
    */
   corked(run: () => void): void {
-    const sockets: Socket[] = [];
-    for (const client of this.wss.clients) {
-      const socket = (client as unknown as { _socket?: Socket })._socket;
-      if (socket && !socket.destroyed) sockets.push(socket);
-    }
+    const sockets = [...this.upgraded].filter((socket) => !socket.destroyed);
     for (const socket of sockets) socket.cork();
     try {
       run();
