@@ -100,7 +100,7 @@ const object = (fields: readonly Field[], space: number) =>
 
 const STREAMS = [(s: string, e: string) => `${s.toLowerCase()}@${e}`, () => 'ethusdt@trade', (s: string) => `${s.toLowerCase()}@bookTicker`, (s: string) => s.toLowerCase()];
 
-const SYMBOLS = fc.constantFrom('BTCUSDT', 'ETHUSDT', 'CTKUSDT', 'btcusdt', 'BTC/USDT', 'X');
+const SYMBOLS = fc.constantFrom('BTCUSDT', 'ETHUSDT', 'CTKUSDT', 'btcusdt', 'BTC/USDT', 'X', '');
 
 function rendered(fields: Field[], d: Damage, symbol: string, wrapper: number, tail: string): string {
   const { fields: data, space } = damaged(fields, d);

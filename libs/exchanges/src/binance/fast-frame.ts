@@ -15,7 +15,8 @@ export function createFastTradeReader(market: BinanceMarket): (raw: string, rece
   const slots = new FieldSlots();
   const layouts: Layout[] = [];
   let nextLayout = 0;
-  let lastSymbol = '';
+  // null, not '': an empty symbol is a value to check, not the one checked last.
+  let lastSymbol: string | null = null;
 
   /** Tier 1: the frame has the layout of one already accepted: one match of its pattern, then the values are read. */
   const byLayout = (raw: string, receivedAtMs: number): Trade | null => {
@@ -54,7 +55,7 @@ export function createFastTradeReader(market: BinanceMarket): (raw: string, rece
     const event = isTrade ? 'trade' : 'aggTrade';
     if (streamStart >= 0 && !streamMatches(raw, streamStart, streamEnd, sStart, sEnd, event)) return null;
     let symbol = lastSymbol;
-    if (!(sEnd - sStart === symbol.length && textAt(raw, symbol, sStart))) {
+    if (symbol === null || !(sEnd - sStart === symbol.length && textAt(raw, symbol, sStart))) {
       symbol = raw.slice(sStart, sEnd);
       if (!market.symbolPattern.test(symbol)) return null;
       lastSymbol = symbol;

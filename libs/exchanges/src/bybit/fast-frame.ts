@@ -23,7 +23,8 @@ export function fastTrades(value: unknown, receivedAtMs: number, category: Categ
   // As the full mapper: a push read on its own is linear when it carries `L` (derivatives only).
   const market = category ?? (first.L === undefined ? 'spot' : 'linear');
   const trades: Trade[] = [];
-  let checkedSymbol = '';
+  // null, not '': an empty symbol is a value to check, not a value already checked.
+  let checkedSymbol: string | null = null;
   for (let n = 0; n < data.length; n++) {
     const item: unknown = data[n];
     if (!isRecord(item)) return null;
