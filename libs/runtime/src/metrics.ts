@@ -15,12 +15,23 @@ interface Metric {
   render(): string[];
 }
 
+/** One series of a counter, its labels rendered once: for counts made per frame or per print. */
+export interface CounterSeries {
+  inc(by?: number): void;
+}
+
 export class Counter implements Metric {
   private readonly values = new Map<string, number>();
   constructor(readonly name: string, readonly help: string) {}
   inc(labels: Labels = {}, by = 1): void {
     const key = labelKey(labels);
     this.values.set(key, (this.values.get(key) ?? 0) + by);
+  }
+  /** The series of these labels. Rendering and sorting the labels costs more than the count itself. */
+  labels(labels: Labels): CounterSeries {
+    const key = labelKey(labels);
+    const values = this.values;
+    return { inc: (by = 1) => void values.set(key, (values.get(key) ?? 0) + by) };
   }
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;

@@ -5,6 +5,7 @@ describe('TurnBudget', () => {
     const until = performance.now() + ms;
     while (performance.now() < until);
   };
+  const immediate = () => new Promise<void>((resolve) => setImmediate(resolve));
 
   it('resolves without yielding while the budget lasts', async () => {
     const budget = new TurnBudget(1_000);
@@ -14,16 +15,28 @@ describe('TurnBudget', () => {
     expect(immediateRan).toBe(false);
   });
 
-  it('yields to the event loop once the budget is spent, then starts a new one', async () => {
+  it('yields to the event loop once the turn spent the budget, then starts a new turn', async () => {
     const budget = new TurnBudget(50);
     const order: string[] = [];
+    await budget.pass();
     setImmediate(() => order.push('immediate'));
     busy(60);
     await budget.pass();
     order.push('after the first yield');
     setImmediate(() => order.push('second immediate'));
     await budget.pass();
-    order.push('no yield: a new budget');
-    expect(order).toEqual(['immediate', 'after the first yield', 'no yield: a new budget']);
+    order.push('no yield: a new turn');
+    expect(order).toEqual(['immediate', 'after the first yield', 'no yield: a new turn']);
+  });
+
+  it('is one budget for all who share it, and a new one in the next turn', async () => {
+    const shared = new TurnBudget(50);
+    expect(shared.lasts()).toBe(true); // one socket reads…
+    busy(60);
+    expect(shared.lasts()).toBe(false); // …and another finds this turn's budget spent
+    await immediate();
+    expect(shared.lasts()).toBe(true);
+    busy(20);
+    expect(shared.lasts()).toBe(true);
   });
 });

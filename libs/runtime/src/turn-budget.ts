@@ -1,17 +1,34 @@
 /**
- * Keeps a long loop from holding the event loop: `await budget.pass()` between steps yields once
- * (a setImmediate: timers, sockets and Kafka heartbeats run meanwhile) when the loop has run
- * `budgetMs` since it started or last yielded, and resolves at once otherwise. The time read is
- * the process's own monotonic clock: this paces the loop, it measures nothing the data depends on.
+ * A time budget per turn of the event loop, so that long work leaves room for timers, sockets and
+ * Kafka heartbeats. A turn starts with the first call in it and ends when the event loop next
+ * runs its immediates. One budget may be shared: all sockets of a process read under one, so
+ * together they hold the loop no longer than it allows. The time read is the process's own
+ * monotonic clock: this paces work, it measures nothing the data depends on.
  */
 export class TurnBudget {
-  private startedAtMs = performance.now();
+  private startedAtMs: number | null = null;
 
   constructor(private readonly budgetMs: number) {}
 
+  /** True while this turn's budget lasts (the first call of a turn starts it). */
+  lasts(): boolean {
+    const now = performance.now();
+    if (this.startedAtMs === null) {
+      this.startedAtMs = now;
+      setImmediate(() => {
+        this.startedAtMs = null;
+      });
+      return true;
+    }
+    return now - this.startedAtMs < this.budgetMs;
+  }
+
+  /**
+   * For a loop of awaited steps: resolves at once while the budget lasts, and otherwise yields once
+   * (a setImmediate), after which the next call starts a new turn.
+   */
   async pass(): Promise<void> {
-    if (performance.now() - this.startedAtMs < this.budgetMs) return;
+    if (this.lasts()) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
-    this.startedAtMs = performance.now();
   }
 }

@@ -77,6 +77,22 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     // Every print, once stored, goes out live in id order (messages of at most 2,000 prints).
     expect(liveTrades.map((t) => t.id)).toEqual(prints.map((t) => t.id));
     expect(liveTrades[0]).toEqual(prints[0]);
+    const counted = metrics.counter('exgate_aggregator_trades_total', '');
+    expect(counted.get({ outcome: 'applied' })).toBe(prints.length);
+    expect(counted.get({ outcome: 'duplicate' })).toBe(0);
+    // Counted once stored, published a moment later: the two meet.
+    const closedMinutes = () => published.filter((c) => c.interval === '1m' && c.state === 'closed').length;
+    const countedMinutes = () => metrics.counter('exgate_aggregator_candles_total', '').get({ interval: '1m', state: 'closed' });
+    await eventually(() => countedMinutes() > 0 && countedMinutes() === closedMinutes(), { what: 'closed minutes counted as published' });
+  });
+
+  it('counts prints delivered again as duplicates', async () => {
+    const counted = metrics.counter('exgate_aggregator_trades_total', '');
+    const before = counted.get({ outcome: 'duplicate' });
+    await trades.writer().publish([batch(prints.slice(0, 100))]);
+    await eventually(consumed, { what: 'the replayed message handled' });
+    expect(counted.get({ outcome: 'duplicate' }) - before).toBe(100);
+    expect(counted.get({ outcome: 'applied' })).toBe(prints.length);
   });
 
   it('changes nothing when the same batches are delivered again (at-least-once replay)', async () => {

@@ -1,9 +1,9 @@
-import type { IntervalId, Trade, TradeBatch } from '@exgate/domain';
+import type { IngestOutcome, IntervalId, Trade, TradeBatch } from '@exgate/domain';
 import type { CandleLogWriter, EventBus, TradeDelivery, TradeLogReader, Unsubscribe } from '@exgate/bus';
 import { LIVE_TRADES_PER_MESSAGE, subjects } from '@exgate/bus';
 import { errorMessage } from '@exgate/errors';
 import { decodeTick, encodeCandle, encodeTradeBatch } from '@exgate/proto';
-import { TurnBudget, type Clock, type Logger, type MetricsRegistry } from '@exgate/runtime';
+import { TurnBudget, type Clock, type Counter, type CounterSeries, type Logger, type MetricsRegistry } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
 import { SerialQueue } from './serial-queue';
 import { Streams, type StreamState } from './streams';
@@ -70,6 +70,15 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
     // (time() * 1000 - max by (exchange, symbol)), across replicas and while a feed is down.
     watermark: deps.metrics.gauge('exgate_aggregator_watermark_ms', 'Newest collector watermark per stream: every print up to this exchange time (ms since the epoch) is in'),
   };
+  // Counted per print: each outcome's series is taken once, its labels rendered once.
+  const byOutcome = outcomeSeries(m.trades);
+  const byCandle = new Map<string, CounterSeries>();
+  const candleSeries = (interval: IntervalId, state: string): CounterSeries => {
+    const key = `${interval} ${state}`;
+    let series = byCandle.get(key);
+    if (!series) byCandle.set(key, (series = m.candles.labels({ interval, state })));
+    return series;
+  };
   const streams = new Streams(deps.store, config, logger, deps.metrics);
   const queue = new SerialQueue();
   let unsubscribeTicks: Unsubscribe | undefined;
@@ -80,24 +89,24 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
    * Closed candles go to the topic before the store: once the store has them, a restored engine
    * counts them as published and would not send them again.
    */
-  async function persist(states: readonly StreamState[]): Promise<void> {
+  async function persist(states: readonly StreamState[], budget = new TurnBudget(TURN_BUDGET_MS)): Promise<void> {
     const closed = states.flatMap((s) => s.emitted.splice(0, s.emitted.length));
     const forming = states.flatMap((s) => s.engine.formingAll());
     if (closed.length > 0) await deps.candleLog.publish(closed);
     // Forming rows first: a closed row (higher version) always wins after it.
     const rows = [...forming, ...closed];
-    // In parts, the event loop free between them: 500 streams' forming candles (8,000 rows)
-    // built and sent in one turn stalled it for 100 ms (ADR 0018). Live updates follow the part
-    // the store has.
+    // In parts, the event loop free between them once the turn's budget is spent: 500 streams'
+    // forming candles (8,000 rows) built and sent in one turn stalled it for 100 ms (ADR 0018).
+    // Live updates follow the part the store has.
     for (let i = 0; i < rows.length; i += CANDLES_PER_WRITE) {
-      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      await budget.pass();
       const part = rows.slice(i, i + CANDLES_PER_WRITE);
       await deps.store.upsertCandles(part);
       if (config.liveUpdates) {
         for (const c of part) deps.events.publish(subjects.candle(c.exchange, c.symbol, c.interval), encodeCandle(c));
       }
     }
-    for (const c of closed) m.candles.inc({ interval: c.interval, state: c.state });
+    for (const c of closed) candleSeries(c.interval, c.state).inc();
   }
 
   /** Runs a write for these streams; if it fails their engines are ahead of the store: forget them. */
@@ -119,13 +128,13 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
   async function onGroup(deliveries: readonly TradeDelivery[]): Promise<void> {
     const pending = { trades: [] as Trade[], changed: new Set<StreamState>() };
     const touched = new Set<StreamState>();
+    const budget = new TurnBudget(TURN_BUDGET_MS);
     const write = async () => {
       if (pending.trades.length > 0) await deps.store.insertTrades(pending.trades);
-      if (pending.changed.size > 0) await persist([...pending.changed]);
+      if (pending.changed.size > 0) await persist([...pending.changed], budget);
       pending.trades = [];
       pending.changed.clear();
     };
-    const budget = new TurnBudget(TURN_BUDGET_MS);
     await guarded(touched, async () => {
       for (const { batch, partition } of deliveries) {
         await budget.pass();
@@ -165,7 +174,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
   function apply(state: StreamState, batch: TradeBatch): void {
     // The gap first: prints after a loss must not close the buckets it covers as complete.
     if (batch.gap) state.engine.markGap(batch.gap.fromMs, batch.gap.toMs);
-    for (const t of batch.trades) m.trades.inc({ outcome: state.engine.ingest(t) });
+    for (const t of batch.trades) byOutcome[state.engine.ingest(t)].inc();
     if (batch.watermarkMs !== null) {
       state.watermarkMs = Math.max(state.watermarkMs ?? batch.watermarkMs, batch.watermarkMs);
       state.engine.advanceTo(batch.watermarkMs);
@@ -244,4 +253,9 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       await queue.idle();
     },
   };
+}
+
+function outcomeSeries(trades: Counter): Record<IngestOutcome, CounterSeries> {
+  const of = (outcome: IngestOutcome) => trades.labels({ outcome });
+  return { applied: of('applied'), corrected: of('corrected'), duplicate: of('duplicate'), too_late: of('too_late') };
 }

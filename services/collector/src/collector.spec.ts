@@ -65,11 +65,15 @@ describe('collector (simulated Binance, real protocol)', () => {
   it('delivers every aggTrade once, in id order, with no gap', async () => {
     sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 50 } });
     const bus = recorder();
-    const { collector } = await setup(bus.writer, sim);
+    const { collector, metrics } = await setup(bus.writer, sim);
     const printed = await untilDelivered(collector, sim, bus.ids);
     await collector.stop();
     expect(bus.ids()).toEqual(printed);
     expect(bus.batches.every((b) => b.gap === null && b.kind === 'aggTrade')).toBe(true);
+    const rendered = metrics.render();
+    expect(rendered).toContain(`exgate_collector_trades_total{exchange="binance-usdm",symbol="BTCUSDT"} ${printed.length}`);
+    expect(rendered).toContain(`exgate_collector_published_total{exchange="binance-usdm",symbol="BTCUSDT"} ${printed.length}`);
+    expect(rendered).not.toMatch(/exgate_collector_stream_events_total\{/);
   });
 
   it('fetches a hole in the ids from REST before anything after it, so the bus sees no gap', async () => {

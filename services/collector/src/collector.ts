@@ -2,7 +2,7 @@ import { streamKey, parseStreamKey, type Trade, type TradeBatch } from '@exgate/
 import { errorMessage } from '@exgate/errors';
 import type { ExchangeAdapter, FeedStatus, FrameRejection, TradeFeed } from '@exgate/exchanges';
 import { decodeSubscriptionRecord, upgradeSubscriptionKeys, type KeyValueStore, type TradeLogWriter, type Unsubscribe } from '@exgate/bus';
-import type { Clock, Logger, MetricsRegistry } from '@exgate/runtime';
+import type { Clock, CounterSeries, Logger, MetricsRegistry } from '@exgate/runtime';
 import type { Checkpoints } from './checkpoints';
 import { CollectedStream, type StreamEvent } from './stream';
 
@@ -39,6 +39,12 @@ export interface Collector {
   readonly streams: ReadonlyMap<string, CollectedStream>;
 }
 
+interface Arrival {
+  readonly received: CounterSeries;
+  readonly published: CounterSeries;
+  waiting: number;
+}
+
 interface FeedState {
   readonly feed: TradeFeed;
   /** Connections that are up (one feed may hold several). */
@@ -62,6 +68,8 @@ export function createCollector(deps: CollectorDeps): Collector {
   const streams = new Map<string, CollectedStream>();
   /** Created once per stream, even when prints and a subscription race to create it. */
   const opening = new Map<string, Promise<CollectedStream>>();
+  /** Per stream: its counts of prints, and how many deliveries wait for it to open. */
+  const arrivals = new Map<string, Arrival>();
   const rejectionKindsLogged = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | null = null;
@@ -112,17 +120,48 @@ export function createCollector(deps: CollectorDeps): Collector {
     return state;
   }
 
+  /** Called per frame: most carry one symbol, handed on as they are. */
   function onTrades(exchange: string, trades: readonly Trade[]): void {
+    const symbol = trades[0]?.symbol;
+    if (symbol === undefined) return;
+    if (trades.every((t) => t.symbol === symbol)) {
+      deliver(exchange, symbol, trades);
+      return;
+    }
     const bySymbol = new Map<string, Trade[]>();
     for (const t of trades) {
       const list = bySymbol.get(t.symbol);
       if (list) list.push(t);
       else bySymbol.set(t.symbol, [t]);
     }
-    for (const [symbol, list] of bySymbol) {
-      tradesIn.inc({ exchange, symbol }, list.length);
-      void streamFor(exchange, symbol).then((s) => s.receive(list));
+    for (const [s, list] of bySymbol) deliver(exchange, s, list);
+  }
+
+  function arrivalOf(key: string, exchange: string, symbol: string): Arrival {
+    let arrival = arrivals.get(key);
+    if (!arrival) {
+      arrival = { received: tradesIn.labels({ exchange, symbol }), published: published.labels({ exchange, symbol }), waiting: 0 };
+      arrivals.set(key, arrival);
     }
+    return arrival;
+  }
+
+  function deliver(exchange: string, symbol: string, trades: readonly Trade[]): void {
+    const key = streamKey(exchange, symbol);
+    const arrival = arrivalOf(key, exchange, symbol);
+    arrival.received.inc(trades.length);
+    // Straight to an open stream, unless earlier prints still wait for it to open: they go first.
+    const open = streams.get(key);
+    if (open && arrival.waiting === 0) {
+      open.receive(trades);
+      return;
+    }
+    const waiting = arrival;
+    waiting.waiting += 1;
+    void streamFor(exchange, symbol).then((s) => {
+      waiting.waiting -= 1;
+      s.receive(trades);
+    });
   }
 
   function onStatus(exchange: string, status: FeedStatus): void {
@@ -191,7 +230,8 @@ export function createCollector(deps: CollectorDeps): Collector {
     const saved: Promise<void>[] = [];
     for (const t of taken) {
       t.commit();
-      published.inc({ exchange: t.batch.exchange, symbol: t.batch.symbol }, t.batch.trades.length);
+      const { exchange, symbol } = t.batch;
+      arrivalOf(streamKey(exchange, symbol), exchange, symbol).published.inc(t.batch.trades.length);
       const last = t.batch.trades[t.batch.trades.length - 1];
       if (last) saved.push(deps.checkpoints.put(t.stream, { kind: t.stream.kind, lastId: last.id, lastTimeMs: last.exchangeTimeMs }));
     }

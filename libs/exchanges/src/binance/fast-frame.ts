@@ -103,7 +103,8 @@ const MAX_LAYOUTS = 8;
  * text. Every fixed part (stream, event, symbol, `X`, field order) is in the texts, checked once.
  */
 interface Layout {
-  readonly texts: readonly string[];
+  /** The lengths of the fixed texts around the values (the pattern holds the texts themselves). */
+  readonly textLengths: Int32Array;
   /** Per value: its slot (-1: a field zod ignores) and its kind (INT, BOOL, or STR for p, q, nq). */
   readonly slots: Int8Array;
   readonly kinds: Uint8Array;
@@ -271,7 +272,10 @@ class FieldSlots {
       from = this.valueEnd[v]!;
     }
     texts.push(raw.slice(from));
-    return { texts, slots: Int8Array.from(slots), kinds: Uint8Array.from(kinds), pattern: layoutPattern(texts, slots, kinds), event, symbol, market };
+    return {
+      textLengths: Int32Array.from(texts, (t) => t.length), slots: Int8Array.from(slots), kinds: Uint8Array.from(kinds),
+      pattern: layoutPattern(texts, slots, kinds), event, symbol, market,
+    };
   }
 
   /**
@@ -283,8 +287,8 @@ class FieldSlots {
    */
   readValues(raw: string, layout: Layout): boolean {
     if (!layout.pattern.test(raw)) return false;
-    const { texts, slots, kinds } = layout;
-    let at = texts[0]!.length;
+    const { textLengths, slots, kinds } = layout;
+    let at = textLengths[0]!;
     for (let v = 0; v < slots.length; v++) {
       const slot = slots[v]!;
       switch (kinds[v]) {
@@ -310,7 +314,7 @@ class FieldSlots {
           this.end[slot] = at;
         }
       }
-      at += texts[v + 1]!.length;
+      at += textLengths[v + 1]!;
     }
     return true;
   }

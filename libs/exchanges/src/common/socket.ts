@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type WebSocket from 'ws';
 import type { TradeKind } from '@exgate/domain';
 import { errorMessage } from '@exgate/errors';
-import type { Clock } from '@exgate/runtime';
+import { TurnBudget, type Clock } from '@exgate/runtime';
 import type { FrameRejection } from '../types';
 import { rejection } from './frame';
 import type { FeedProtocol } from './protocol';
@@ -15,21 +15,7 @@ import type { FeedProtocol } from './protocol';
  */
 export const READ_BUDGET_MS = 10;
 
-const readingTurn = {
-  startedAtMs: null as number | null,
-  /** True while this turn's budget lasts. */
-  take(): boolean {
-    const now = performance.now();
-    if (this.startedAtMs === null) {
-      this.startedAtMs = now;
-      setImmediate(() => {
-        this.startedAtMs = null;
-      });
-      return true;
-    }
-    return now - this.startedAtMs < READ_BUDGET_MS;
-  },
-};
+const readingTurn = new TurnBudget(READ_BUDGET_MS);
 
 /** The exchange answered a command with an error (as opposed to the connection failing). */
 export class CommandRejected extends Error {}
@@ -185,7 +171,7 @@ export class FeedSocket {
   private read(): void {
     this.reading = true;
     while (this.next < this.backlog.length) {
-      if (!readingTurn.take()) {
+      if (!readingTurn.lasts()) {
         this.ws.pause();
         setImmediate(() => {
           this.ws.resume();
