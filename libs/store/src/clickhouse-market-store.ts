@@ -1,7 +1,7 @@
 import type { Candle, Trade, TradeKind } from '@exgate/domain';
 import { ExgateError } from '@exgate/errors';
 import { historyCandles } from './history/history-reader';
-import type { CandleQuery, HistoryQuery, HistoryTotals, MarketStore, SqlDriver, StreamRef, TradeQuery } from './ports';
+import type { CandleQuery, HistoryQuery, HistoryTotals, MarketStore, NewestTradesQuery, SqlDriver, StreamRef, TradeQuery } from './ports';
 import { fromNullableUInt64, toTimeMs, toUInt } from './ints';
 import {
   CANDLE_COLUMNS, candleToRow, checkInterval, checkKind, rowToCandle, rowToTrade, TRADE_COLUMNS, tradeToRow,
@@ -117,6 +117,21 @@ export class ClickHouseMarketStore implements MarketStore {
     const stream = { exchange: query.exchange, symbol: query.symbol, kind };
     const trades = rows.map((r) => rowToTrade(stream, r));
     return query.order === 'desc' ? trades.reverse() : trades;
+  }
+
+  async newestTrades(query: NewestTradesQuery): Promise<Trade[]> {
+    const kind = checkKind(query.kind);
+    if (query.symbols.length === 0) return [];
+    const rows = await this.driver.query<TradeRow & { symbol: string }>(
+      `SELECT symbol, ${TRADE_COLUMNS}
+       FROM ${this.database}.trades FINAL
+       WHERE exchange = {exchange:String} AND kind = {kind:String} AND symbol IN {symbols:Array(String)}
+       ORDER BY symbol, id DESC
+       LIMIT 1 BY symbol
+       ${READ_SETTINGS}`,
+      { exchange: query.exchange, kind, symbols: [...query.symbols] },
+    );
+    return rows.map((r) => rowToTrade({ exchange: query.exchange, symbol: r.symbol, kind }, r));
   }
 
   history(query: HistoryQuery): AsyncGenerator<Candle, HistoryTotals> {

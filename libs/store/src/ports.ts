@@ -44,6 +44,12 @@ export interface TradeQuery {
   readonly order: 'asc' | 'desc';
 }
 
+export interface NewestTradesQuery {
+  readonly exchange: string;
+  readonly kind: TradeKind;
+  readonly symbols: readonly string[];
+}
+
 /** Candles computed from the stored trades of one stream (docs/candles.md, computed on request). */
 export interface HistoryQuery {
   readonly exchange: string;
@@ -95,6 +101,12 @@ export interface MarketStore {
    * Returns (when iterated to its end or its limit) how many prints went in.
    */
   history(query: HistoryQuery): AsyncGenerator<Candle, HistoryTotals>;
+  /**
+   * The newest stored print (highest id) of each of these streams of one exchange and kind, as
+   * `trades` with `order: 'desc', limit: 1` answers it for each; a stream with none is absent.
+   * One read for many streams: what a restore asks first (ADR 0018).
+   */
+  newestTrades(query: NewestTradesQuery): Promise<Trade[]>;
   /** Highest stored id of a stream, or null: where the collector resumes after a restart. */
   lastTradeId(stream: StreamRef): Promise<number | null>;
   /** Streams that have stored trades. */

@@ -136,9 +136,10 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       pending.changed.clear();
     };
     await guarded(touched, async () => {
+      const newest = await streams.newestOf(deliveries.map((d) => d.batch));
       for (const { batch, partition } of deliveries) {
         await budget.pass();
-        const state = await streams.of(batch, partition);
+        const state = await streams.of(batch, partition, newest);
         touched.add(state);
         apply(state, batch);
         for (const t of batch.trades) pending.trades.push(t);

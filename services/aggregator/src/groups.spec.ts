@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { MemoryCandleLog, MemoryEventBus, MemoryTradeLog } from '@exgate/bus';
-import { INTERVALS } from '@exgate/domain';
+import { INTERVALS, type TradeBatch } from '@exgate/domain';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore, type MarketStore } from '@exgate/store';
 import { eventually } from '@exgate/testing';
@@ -12,20 +12,38 @@ import { batchesOf, fixturePrints, interleave, storedDifferences } from './testi
 const btc = fixturePrints('btcusdt-trade-stream.jsonl');
 const eth = fixturePrints('ethusdt-trade-stream.jsonl');
 
-/** The store, counting the aggregator's writes. */
-function counting(store: MarketStore): { store: MarketStore; calls: Record<'insertTrades' | 'upsertCandles', number> } {
-  const calls = { insertTrades: 0, upsertCandles: 0 };
+type Counted = 'insertTrades' | 'upsertCandles' | 'trades' | 'candles' | 'newestTrades';
+
+/** The store, counting the aggregator's writes and reads. */
+function counting(store: MarketStore): { store: MarketStore; calls: Record<Counted, number> } {
+  const calls = { insertTrades: 0, upsertCandles: 0, trades: 0, candles: 0, newestTrades: 0 };
   const proxy = new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (prop === 'insertTrades' || prop === 'upsertCandles') calls[prop]++;
+        if (typeof prop === 'string' && prop in calls) calls[prop as Counted]++;
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
   });
   return { store: proxy, calls };
+}
+
+/** All batches appended before an aggregator reads them (one partition, one group), then aggregated; the store's calls. */
+async function aggregateAll(store: MarketStore, batches: readonly TradeBatch[]): Promise<Record<Counted, number>> {
+  const log = new MemoryTradeLog({ partitions: 1 });
+  await log.writer().publish(batches);
+  const { store: watched, calls } = counting(store);
+  const aggregator = createAggregator({
+    tradeLog: log.reader({ groupId: 'aggregator' }), store: watched, candleLog: new MemoryCandleLog().writer(), events: new MemoryEventBus(),
+    clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
+    config: { intervals: INTERVALS, graceMs: 5_000, liveUpdates: false },
+  });
+  await aggregator.start();
+  await eventually(() => log.log.group('aggregator').committedOffset(0) === batches.length, { what: 'every message committed' });
+  await aggregator.stop();
+  return calls;
 }
 
 describe('aggregator: one store write per group of messages (real ClickHouse engine)', () => {
@@ -43,26 +61,29 @@ describe('aggregator: one store write per group of messages (real ClickHouse eng
   });
 
   it('writes the messages handed over together, of two streams, in as few inserts as the bound on their size allows, and the candles equal a recomputation', async () => {
-    const log = new MemoryTradeLog({ partitions: 1 });
     const batches = interleave(batchesOf(btc, 400), batchesOf(eth, 400));
     expect(batches.length).toBeGreaterThan(40);
-    // All appended before the aggregator reads: one partition, one group.
-    await log.writer().publish(batches);
-    const { store: watched, calls } = counting(store);
-    const aggregator = createAggregator({
-      tradeLog: log.reader({ groupId: 'aggregator' }), store: watched, candleLog: new MemoryCandleLog().writer(), events: new MemoryEventBus(),
-      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
-      config: { intervals: INTERVALS, graceMs: 5_000, liveUpdates: false },
-    });
-    await aggregator.start();
-    await eventually(() => log.log.group('aggregator').committedOffset(0) === batches.length, { what: 'every message committed' });
-    await aggregator.stop();
+    const calls = await aggregateAll(store, batches);
 
     // One insert per PRINTS_PER_WRITE prints, and one candle write with each, not two per message.
     const parts = Math.ceil((btc.length + eth.length) / PRINTS_PER_WRITE);
     expect(parts).toBeLessThan(batches.length / 10);
-    expect(calls).toEqual({ insertTrades: parts, upsertCandles: parts });
+    // And the two new streams were restored with one read for both: nothing stored, nothing more to read.
+    expect(calls).toEqual({ insertTrades: parts, upsertCandles: parts, newestTrades: 1, trades: 0, candles: 0 });
     expect(await storedDifferences(store, btc, INTERVALS)).toEqual([]);
     expect(await storedDifferences(store, eth, INTERVALS)).toEqual([]);
   }, 60_000);
+
+  it('restarted on a store that holds streams, reads their newest prints in one query and goes on exactly', async () => {
+    // Streams of their own in the shared store (one engine folder per process).
+    const [b, e] = [btc, eth].map((prints) => prints.map((t) => ({ ...t, exchange: 'restart-ex' })));
+    const [bHalf, eHalf] = [Math.floor(b!.length / 2), Math.floor(e!.length / 2)];
+    await aggregateAll(store, interleave(batchesOf(b!.slice(0, bHalf), 400), batchesOf(e!.slice(0, eHalf), 400)));
+    const calls = await aggregateAll(store, interleave(batchesOf(b!.slice(bHalf), 400), batchesOf(e!.slice(eHalf), 400)));
+    expect(calls.newestTrades).toBe(1);
+    // Each restore still reads its candles and forming prints; only the first question was shared.
+    expect(calls.candles).toBeGreaterThan(0);
+    expect(await storedDifferences(store, b!, INTERVALS)).toEqual([]);
+    expect(await storedDifferences(store, e!, INTERVALS)).toEqual([]);
+  }, 90_000);
 });

@@ -1,6 +1,6 @@
 import {
   CandleAggregator, compareDecimalStrings, planSnapshot,
-  type Candle, type CandleAggregatorOptions, type IntervalId, type SnapshotAnswer, type SnapshotRead,
+  type Candle, type CandleAggregatorOptions, type IntervalId, type SnapshotAnswer, type SnapshotRead, type Trade,
 } from '@exgate/domain';
 import type { MarketStore, StreamRef } from '@exgate/store';
 
@@ -21,18 +21,28 @@ export interface Restored {
 
 /**
  * The stream's engine as it stood after the last batch whose candles reached the store, rebuilt
- * from stored candles and the prints of the forming root bucket (docs/adr/0007).
+ * from stored candles and the prints of the forming root bucket (docs/adr/0007). `newest`, when
+ * given, answers the plan's first question (the stream's newest stored print) without a read.
  */
-export async function restoreEngine(store: MarketStore, stream: StreamRef, options: CandleAggregatorOptions): Promise<Restored> {
+export async function restoreEngine(store: MarketStore, stream: StreamRef, options: CandleAggregatorOptions, newest?: Trade | null): Promise<Restored> {
   let reads = 0;
   let candlesRead = 0;
   let tradesRead = 0;
+  // The stream's newest stored print, when it was read together with other streams' (null: none).
+  let known = newest;
   const plan = planSnapshot(options);
   let step = plan.next();
   while (!step.done) {
-    const answer = await perform(store, stream, step.value);
-    reads++;
-    if (step.value.type === 'candles') candlesRead += answer.length;
+    const read = step.value;
+    let answer: SnapshotAnswer;
+    if (known !== undefined && read.type === 'edgeTrade' && read.newest) {
+      answer = known === null ? [] : [known];
+      known = undefined;
+    } else {
+      answer = await perform(store, stream, read);
+      reads++;
+    }
+    if (read.type === 'candles') candlesRead += answer.length;
     else tradesRead += answer.length;
     step = plan.next(answer);
   }

@@ -94,6 +94,23 @@ export function tradeContract(ctx: ContractContext): void {
     expect(streams).toContainEqual({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade' });
   });
 
+  it("gives the newest print of many streams in one read, each as that stream's own newest, and nothing for a stream without prints", async () => {
+    const exchange = 'newest-ex';
+    const symbols = ['AAAUSDT', 'BBBUSDT', 'CCCUSDT'];
+    await ctx.store.insertTrades([
+      synthetic(exchange, 5, { symbol: 'AAAUSDT' }), synthetic(exchange, 9, { symbol: 'AAAUSDT', price: '0.000000000000000001' }),
+      synthetic(exchange, 3, { symbol: 'BBBUSDT' }), synthetic(exchange, 9_007_199_254_740_991, { symbol: 'BBBUSDT', firstTradeId: 1, lastTradeId: 2 }),
+      synthetic(exchange, 8, { symbol: 'AAAUSDT', kind: 'trade' }),
+    ]);
+    await ctx.store.insertTrades([synthetic(exchange, 9, { symbol: 'AAAUSDT', price: '0.000000000000000001' })]); // a replay
+    const newest = await ctx.store.newestTrades({ exchange, kind: 'aggTrade', symbols: [...symbols, "x' OR 1=1 --"] });
+    const eachOwn = await Promise.all(symbols.map((symbol) => ctx.store.trades({ exchange, symbol, kind: 'aggTrade', limit: 1, order: 'desc' })));
+    expect(newest.sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual(eachOwn.flat());
+    expect(newest.map((t) => [t.symbol, t.id, t.price])).toEqual([['AAAUSDT', 9, '0.000000000000000001'], ['BBBUSDT', 9_007_199_254_740_991, '100.5']]);
+    expect(await ctx.store.newestTrades({ exchange, kind: 'trade', symbols })).toEqual([{ ...synthetic(exchange, 8, { symbol: 'AAAUSDT', kind: 'trade' }) }]);
+    expect(await ctx.store.newestTrades({ exchange, kind: 'aggTrade', symbols: [] })).toEqual([]);
+  });
+
   it('refuses values it could not store exactly and writes nothing of that batch', async () => {
     const refused = async (trades: Trade[]) => {
       const error = await ctx.store.insertTrades(trades).then(() => null, (e: unknown) => e);

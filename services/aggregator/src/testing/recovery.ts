@@ -123,6 +123,10 @@ export function faultyStore(store: MarketStore, write: StoreWrite, nth: number, 
       check();
       return store.history(q);
     },
+    newestTrades: async (q: Parameters<MarketStore['newestTrades']>[0]) => {
+      check();
+      return store.newestTrades(q);
+    },
     lastTradeId: async (s: Parameters<MarketStore['lastTradeId']>[0]) => {
       check();
       return store.lastTradeId(s);
