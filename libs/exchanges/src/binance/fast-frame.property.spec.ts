@@ -171,4 +171,22 @@ describe.each([['USDⓈ-M', USDM], ['spot', SPOT]] as const)('Binance %s: the fa
       }
     }), { numRuns: 200 });
   });
+
+  it('on a connection of 600 streams, frames of every stream in turn (layouts remembered per stream): the full mapper’s answers', () => {
+    const symbols = Array.from({ length: 600 }, (_, n) => `S${n}USDT`);
+    const frameOf = (symbol: string, n: number, wrapped: boolean) => {
+      const body = `{"e":"aggTrade","E":${RECEIVED - n},"a":${n + 1},"s":"${symbol}","p":"${n % 97}.5","q":"0.0${(n % 9) + 1}","f":${n + 1},"l":${n + 2},"T":${RECEIVED - n},"m":${n % 2 === 0}}`;
+      return wrapped ? `{"stream":"${symbol.toLowerCase()}@aggTrade","data":${body}}` : body;
+    };
+    const fast = createFastTradeReader(market);
+    const full = createFullParseFrame(market);
+    for (let n = 0; n < 3 * symbols.length; n++) {
+      // Now and then a frame of another stream's name, or without the wrapper: no layout of another stream may take it.
+      const symbol = symbols[n % symbols.length]!;
+      const raw = n % 7 === 3 ? frameOf(symbol, n, false) : n % 11 === 5 ? frameOf(symbol, n, true).replace('@aggTrade', '@trade') : frameOf(symbol, n, true);
+      const answer = full(raw, RECEIVED);
+      const read = fast(raw, RECEIVED);
+      expect(read === null ? null : { type: 'trades', trades: [read] }).toEqual(answer.type === 'trades' ? answer : null);
+    }
+  });
 });

@@ -13,15 +13,15 @@ import type { BinanceMarket } from './market';
  */
 export function createFastTradeReader(market: BinanceMarket): (raw: string, receivedAtMs: number) => Trade | null {
   const slots = new FieldSlots();
-  const layouts: Layout[] = [];
-  let nextLayout = 0;
+  const layouts = new LayoutMemory();
   // null, not '': an empty symbol is a value to check, not the one checked last.
   let lastSymbol: string | null = null;
 
   /** Tier 1: the frame has the layout of one already accepted: one match of its pattern, then the values are read. */
   const byLayout = (raw: string, receivedAtMs: number): Trade | null => {
-    for (let k = 0; k < layouts.length; k++) {
-      const layout = layouts[k]!;
+    const known = layouts.of(raw);
+    for (let k = 0; k < known.length; k++) {
+      const layout = known[k]!;
       if (!slots.readValues(raw, layout)) continue;
       return checked(raw, receivedAtMs, layout.event, layout.symbol, layout.market);
     }
@@ -64,10 +64,7 @@ export function createFastTradeReader(market: BinanceMarket): (raw: string, rece
     // Binance aggregates market fills only.
     const isMarket = !isTrade || slots.kind[F_X] !== STR || slots.isString(raw, F_X, 'MARKET');
     const read = checked(raw, receivedAtMs, event, symbol, isMarket);
-    if (read) {
-      layouts[nextLayout] = slots.layout(raw, event, symbol, isMarket);
-      nextLayout = (nextLayout + 1) % MAX_LAYOUTS;
-    }
+    if (read) layouts.teach(streamStart >= 0 ? raw.slice(streamStart, streamEnd) : '', slots.layout(raw, event, symbol, isMarket));
     return read;
   };
 
@@ -95,8 +92,55 @@ export function createFastTradeReader(market: BinanceMarket): (raw: string, rece
 // Read once: the imports are live bindings, a getter call each under some loaders.
 const EARLIEST_MS = EARLIEST_PLAUSIBLE_MS;
 const FUTURE_SKEW_MS = MAX_FUTURE_SKEW_MS;
-/** Layouts remembered: one per stream on a connection is plenty (a miss costs a scan, not a wrong answer). */
-const MAX_LAYOUTS = 8;
+/** Layouts remembered per stream: one is the rule (a miss costs a scan, not a wrong answer). */
+const LAYOUTS_PER_STREAM = 4;
+/** Streams remembered: far more than one process subscribes; past it, memory starts again. */
+const MAX_STREAMS = 4_096;
+
+/**
+ * Layouts remembered per stream name (`btcusdt@aggTrade`, or '' for a frame without the combined
+ * wrapper), so a frame is tried against its own stream's layouts only. One ring for every stream
+ * was missed by every frame once a connection carried more streams than it held (500 series: a
+ * failed match per layout, a scan and a new pattern per frame).
+ */
+class LayoutMemory {
+  private readonly byStream = new Map<string, { readonly layouts: Layout[]; next: number }>();
+  private lastName: string | null = null;
+  private lastLayouts: readonly Layout[] = [];
+
+  /** The layouts of the frame's stream; a frame of the same stream as the last one costs no lookup. */
+  of(raw: string): readonly Layout[] {
+    let name = '';
+    if (textAt(raw, COMBINED_HEAD, 0)) {
+      const last = this.lastName;
+      const end = COMBINED_HEAD.length + (last?.length ?? 0);
+      if (last !== null && raw.charCodeAt(end) === QUOTE && textAt(raw, last, COMBINED_HEAD.length)) return this.lastLayouts;
+      const close = raw.indexOf('"', COMBINED_HEAD.length);
+      if (close < 0) return NO_LAYOUTS;
+      name = raw.slice(COMBINED_HEAD.length, close);
+    } else if (this.lastName === '') {
+      return this.lastLayouts;
+    }
+    const layouts = this.byStream.get(name)?.layouts ?? NO_LAYOUTS;
+    this.lastName = name;
+    this.lastLayouts = layouts;
+    return layouts;
+  }
+
+  teach(name: string, layout: Layout): void {
+    let ring = this.byStream.get(name);
+    if (!ring) {
+      if (this.byStream.size >= MAX_STREAMS) this.byStream.clear();
+      ring = { layouts: [], next: 0 };
+      this.byStream.set(name, ring);
+    }
+    ring.layouts[ring.next] = layout;
+    ring.next = (ring.next + 1) % LAYOUTS_PER_STREAM;
+    this.lastName = null;
+  }
+}
+
+const NO_LAYOUTS: readonly Layout[] = [];
 
 /**
  * The text of an accepted frame with its values cut out: `texts[i]` then value i, …, then the last
