@@ -1,8 +1,11 @@
 import type { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
 import { ExgateError, isExgateError } from '@exgate/errors';
-import type { Logger } from '@exgate/runtime';
+import { TurnBudget, type Logger } from '@exgate/runtime';
 import type { ReaderHooks } from '../ports';
 import { DEFAULT_RETRY, kafkaError } from './client';
+
+/** Decoding a fetched group yields to the event loop after this long in one turn. */
+const DECODE_BUDGET_MS = 10;
 
 export interface KafkaReaderOptions {
   readonly kafka: Kafka;
@@ -157,7 +160,10 @@ export class KafkaGroupReader<V> {
       const messages = batch.messages.slice(i, i + delivery.groupSize);
       try {
         const records: KafkaRecord<V>[] = [];
+        // A group of 500 streams' messages decoded in one turn held the loop for ~50 ms.
+        const budget = new TurnBudget(DECODE_BUDGET_MS);
         for (const message of messages) {
+          await budget.pass();
           const value = this.decodeOrSkip(message.value, batch.partition, message.offset);
           if (value !== undefined) records.push({ key: message.key?.toString('utf8') ?? '', value, partition: batch.partition, offset: message.offset });
         }
