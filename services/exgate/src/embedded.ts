@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { createAggregator, type Aggregator } from '@exgate/aggregator';
@@ -11,6 +11,7 @@ import { commonEnv, createAdapters, createEmbeddedBus, storeReady } from '@exgat
 import { env, systemClock, type Clock, type Logger, type MetricsRegistry } from '@exgate/runtime';
 import { createScheduler, soleLeader, type Scheduler } from '@exgate/scheduler';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
+import { startSimulatorProcess } from './replay/start-simulator';
 
 /** `npm start`: everything in one process, nothing else installed. */
 export const embeddedEnv = commonEnv.extend(apiEnv.shape).extend({
@@ -60,8 +61,8 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   if (o.replay) {
     const module = requireExchange(o.replay.exchange);
     const id = module.info.id;
-    simulator = await (await module.loadSimulator()).start({
-      frames: (await readFile(o.replay.file, 'utf8')).split('\n'), host: '127.0.0.1', restHistory: 'printed',
+    simulator = await startSimulatorProcess({
+      exchange: id, file: o.replay.file, host: '127.0.0.1', restHistory: 'printed',
       pace: o.replay.speed === 'max' ? 'asap' : { speed: o.replay.speed },
     });
     overrides[id] = {

@@ -56,7 +56,8 @@ export class BinanceSimulator extends EventEmitter implements SimulatorControl {
     };
     this.weight = new WeightWindow(options.weightLimit ?? market.limits.requestWeightPerMinute, options.weightWindowMs ?? 60_000);
     const timelines = new Map(Object.entries(options.recordings).map(([symbol, rec]) => [symbol, buildTimeline(symbol, rec, options.firstAggTradeId ?? 1_000_000)]));
-    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run));
+    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run),
+      () => !this.server.congested());
     this.server = new SimServer({
       rest: (req, res) => handleRest(req, res, {
         market,

@@ -47,7 +47,8 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
   private constructor(private readonly options: BybitSimulatorOptions) {
     super();
     this.recording = recordingFromFrames(options.frames);
-    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run));
+    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run),
+      () => !this.server.congested());
     const limits: SimConnectionLimits = { idleCutMs: options.idleCutMs ?? LIMITS.idleCutMs, pongStyle: options.pongStyle ?? 'ret_msg' };
     const window = new RequestWindow(options.requestsPerWindow ?? LIMITS.requestsPerWindow, options.requestWindowMs ?? LIMITS.requestWindowMs, options.banMs ?? LIMITS.banMs);
     this.server = new SimServer({

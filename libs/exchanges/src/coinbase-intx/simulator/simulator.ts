@@ -56,7 +56,8 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
     this.credentials = options.credentials ?? SIMULATOR_CREDENTIALS;
     const timelines = recordingFromFrames(options.frames);
     this.listing = [...new Set([...timelines.keys(), ...(options.extraSymbols ?? [])])];
-    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run));
+    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run),
+      () => !this.server.congested());
     this.server = new SimServer({
       rest: (req, res) => handleIntxRest(req, res, {
         listed: () => this.listing,

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { SimServer } from './core';
+import { CONGESTED_BYTES, SimServer } from './core';
+import { SymbolPlayer } from './player';
 
 describe('SimServer.corked', () => {
   let server: SimServer;
@@ -47,5 +48,53 @@ describe('SimServer.corked', () => {
     });
     expect(corkedInside).toEqual([0, 1]);
     clients[1]!.close();
+  });
+
+  it('is congested while a client that reads nothing has more than CONGESTED_BYTES waiting, and not once it read them', async () => {
+    serverSide.length = 0;
+    const client = new WebSocket(server.wsBaseUrl);
+    let bytes = 0;
+    client.on('message', (data: Buffer) => (bytes += data.length));
+    await new Promise((resolve) => client.once('open', resolve));
+    while (serverSide.length < 1) await new Promise((resolve) => setImmediate(resolve));
+    client.pause();
+    const frame = 'x'.repeat(64 * 1024);
+    let sent = 0;
+    // The system's own buffers take some first: write until the socket itself holds more than the bound.
+    while (!server.congested() && sent < 64 * CONGESTED_BYTES) {
+      serverSide[0]!.send(frame);
+      sent += frame.length;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(server.congested()).toBe(true);
+    client.resume();
+    while (bytes < sent) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(server.congested()).toBe(false);
+    client.close();
+  });
+});
+
+describe('SymbolPlayer at the asap pace', () => {
+  it('plays nothing while its listeners take no more, then the rest, in order', async () => {
+    const timeline = Array.from({ length: 1_000 }, (_, n) => ({ eventTimeMs: n }));
+    const played: number[] = [];
+    let ready = false;
+    const player = new SymbolPlayer(timeline, 'asap', (p) => played.push(p.eventTimeMs), (run) => run(), () => ready);
+    player.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(played).toEqual([]);
+    ready = true;
+    await player.drained();
+    expect(played).toEqual(timeline.map((p) => p.eventTimeMs));
+    player.stop();
+  });
+
+  it('a paced player does not wait for its listeners (an exchange does not)', async () => {
+    const timeline = Array.from({ length: 20 }, (_, n) => ({ eventTimeMs: n }));
+    const played: number[] = [];
+    const player = new SymbolPlayer(timeline, { speed: 1_000 }, (p) => played.push(p.eventTimeMs), (run) => run(), () => false);
+    player.start();
+    await player.drained();
+    expect(played).toHaveLength(20);
   });
 });

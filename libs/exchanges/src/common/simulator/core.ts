@@ -76,14 +76,18 @@ export class PrintPlayers<P extends SimTrade> {
   private readonly startedSymbols = new Set<string>();
   private paused = false;
 
-  /** `burst`: how a turn of a player's prints is sent (SimServer.corked: in one write per socket). */
+  /**
+   * `burst`: how a turn of a player's prints is sent (SimServer.corked: in one write per socket).
+   * `ready`: whether the listeners take more now (SimServer.congested), for the `asap` pace.
+   */
   constructor(
     timelines: ReadonlyMap<string, readonly P[]>,
     pace: Pace,
     private readonly deliver: (print: P) => boolean,
     burst?: (run: () => void) => void,
+    ready?: () => boolean,
   ) {
-    for (const [symbol, timeline] of timelines) this.players.set(symbol, new SymbolPlayer(timeline, pace, (p) => this.emit(p), burst));
+    for (const [symbol, timeline] of timelines) this.players.set(symbol, new SymbolPlayer(timeline, pace, (p) => this.emit(p), burst, ready));
   }
 
   get symbols(): readonly string[] {
@@ -196,6 +200,9 @@ export interface SimServerHandlers {
   readonly upgrade: (req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void) => boolean;
 }
 
+/** Bytes queued for a client past which an `asap` replay waits for it (a pong behind them stays prompt). */
+export const CONGESTED_BYTES = 1024 * 1024;
+
 /** One port for REST and websockets, as the simulators' exchanges have (different hosts there). */
 export class SimServer {
   wsBaseUrl = '';
@@ -246,6 +253,12 @@ export class SimServer {
     } finally {
       for (const socket of sockets) socket.uncork();
     }
+  }
+
+  /** Some client has more than CONGESTED_BYTES written to it and not yet taken by the system. */
+  congested(): boolean {
+    for (const socket of this.upgraded) if (socket.writableLength > CONGESTED_BYTES) return true;
+    return false;
   }
 
   async close(): Promise<void> {

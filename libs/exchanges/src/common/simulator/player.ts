@@ -7,6 +7,8 @@ export interface Timed {
 
 /** Frames per event-loop turn in `asap` mode: fast, but sockets and timers still get their turn. */
 const ASAP_BATCH = 200;
+/** How soon an `asap` player looks again at listeners that took no more. */
+const CONGESTED_RETRY_MS = 1;
 
 /**
  * Plays one symbol's timeline like a live exchange: once started it runs whether or not anyone is
@@ -17,7 +19,8 @@ export class SymbolPlayer<P extends Timed = Timed> {
   cursor = 0;
   private started = false;
   private paused = false;
-  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** The next tick, however it waits (an immediate, or a timeout). */
+  private timer: { cancel(): void } | null = null;
   private wallAnchorMs = 0;
   private eventAnchorMs = 0;
   private readonly finished: Promise<void>;
@@ -29,6 +32,12 @@ export class SymbolPlayer<P extends Timed = Timed> {
     private readonly emit: (print: P) => void,
     /** Runs one turn's emits, e.g. with the sockets corked so its frames leave in one write. */
     private readonly burst: (run: () => void) => void = (run) => run(),
+    /**
+     * `asap` only: whether the listeners take more now. "As fast as the sockets take it" waits for
+     * a slow reader, as a live exchange would not: frames queued without bound delayed its pongs
+     * past their timeout, and the replay's connection dropped (ADR 0019).
+     */
+    private readonly ready: () => boolean = () => true,
   ) {
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;
@@ -82,17 +91,22 @@ export class SymbolPlayer<P extends Timed = Timed> {
       return;
     }
     if (this.pace === 'asap') {
-      this.timer = setImmediate(() => this.tick());
+      const immediate = setImmediate(() => this.tick());
+      this.timer = { cancel: () => clearImmediate(immediate) };
       return;
     }
     const next = this.timeline[this.cursor]!;
     const dueMs = this.wallAnchorMs + (next.eventTimeMs - this.eventAnchorMs) / this.pace.speed;
-    this.timer = setTimeout(() => this.tick(), Math.max(0, dueMs - Date.now()));
+    this.wait(Math.max(0, dueMs - Date.now()));
   }
 
   private tick(): void {
     this.timer = null;
     if (this.paused) return;
+    if (this.pace === 'asap' && !this.ready()) {
+      this.wait(CONGESTED_RETRY_MS);
+      return;
+    }
     this.burst(() => this.emitDue());
     this.schedule();
   }
@@ -108,10 +122,13 @@ export class SymbolPlayer<P extends Timed = Timed> {
     }
   }
 
+  private wait(ms: number): void {
+    const timeout = setTimeout(() => this.tick(), ms);
+    this.timer = { cancel: () => clearTimeout(timeout) };
+  }
+
   private cancel(): void {
-    if (!this.timer) return;
-    if (this.pace === 'asap') clearImmediate(this.timer as NodeJS.Immediate);
-    else clearTimeout(this.timer as NodeJS.Timeout);
+    this.timer?.cancel();
     this.timer = null;
   }
 }

@@ -48,7 +48,8 @@ export class OkxSimulator extends EventEmitter implements SimulatorControl {
   private constructor(private readonly options: OkxSimulatorOptions) {
     super();
     this.recording = recordingFromFrames(options.frames);
-    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run));
+    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run),
+      () => !this.server.congested());
     const history = new RequestWindow(options.historyRequestsPerWindow ?? LIMITS.historyRequestsPerWindow, options.historyWindowMs ?? LIMITS.historyWindowMs);
     this.server = new SimServer({
       rest: (req, res) => handleOkxRest(req, res, {

@@ -1,0 +1,65 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { ExgateError } from '@exgate/errors';
+import type { ExchangeSimulator } from '@exgate/exchanges';
+import type { FromSimulator, SimulatorProcessData, ToSimulator } from './protocol';
+
+/**
+ * A replay's exchange simulator in a process of its own, as the real exchange is on machines of
+ * its own: reading, parsing and serving the recording (a million frames) then take neither the
+ * event loop nor the heap of the process it feeds, and run on another core (ADR 0019). The
+ * process reads the file itself, and ends with the one that started it. Same interface as a
+ * simulator started in this process.
+ */
+export function startSimulatorProcess(data: SimulatorProcessData): Promise<ExchangeSimulator> {
+  // From source (npm start runs tsx, jest runs TypeScript) the child needs tsx's loader; compiled, it is plain JavaScript.
+  const extension = path.extname(__filename);
+  const child = fork(path.join(__dirname, `simulator-process${extension}`), [JSON.stringify(data)], {
+    execArgv: extension === '.ts' ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map<number, () => void>();
+  let nextId = 0;
+  let exited: Promise<void> | null = null;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const send = (m: ToSimulator) => {
+    if (child.connected) child.send(m);
+  };
+
+  return new Promise((resolve, reject) => {
+    const failed = (message: string) => {
+      reject(new ExgateError('CONFIG_INVALID', `the replay's ${data.exchange} simulator did not start: ${message}`));
+      child.kill();
+    };
+    // After the start, a simulator that dies is an exchange gone away: the collector sees its sockets close.
+    child.on('error', (e) => failed(e.message));
+    void exit.then(() => failed(`its process exited (code ${child.exitCode ?? child.signalCode})`));
+    child.on('message', (m: FromSimulator) => {
+      switch (m.type) {
+        case 'failed':
+          return failed(m.message);
+        case 'drained':
+          waiting.get(m.id)?.();
+          waiting.delete(m.id);
+          return;
+        case 'ready':
+          resolve({
+            wsBaseUrl: m.wsBaseUrl, restBaseUrl: m.restBaseUrl, symbols: m.symbols, printCount: m.printCount,
+            ...(m.credentials ? { credentials: m.credentials } : {}),
+            drained: (symbols) => new Promise<void>((done) => {
+              const id = nextId++;
+              waiting.set(id, done);
+              send({ type: 'drained', id, ...(symbols ? { symbols: [...symbols] } : {}) });
+            }),
+            close: () => {
+              exited ??= (async () => {
+                send({ type: 'close' });
+                await exit;
+              })();
+              return exited;
+            },
+          });
+      }
+    });
+  });
+}
