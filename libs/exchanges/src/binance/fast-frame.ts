@@ -19,7 +19,16 @@ export function createFastTradeReader(market: BinanceMarket): (raw: string, rece
 
   /** Tier 1: the frame has the layout of one already accepted: one match of its pattern, then the values are read. */
   const byLayout = (raw: string, receivedAtMs: number): Trade | null => {
+    // The last stream's layouts first: its pattern checks the stream name too, and most frames
+    // follow one of their own stream. Only a miss looks the frame's stream up by name.
+    const last = layouts.last;
+    const read = tryLayouts(raw, receivedAtMs, last);
+    if (read !== null) return read;
     const known = layouts.of(raw);
+    return known === last ? null : tryLayouts(raw, receivedAtMs, known);
+  };
+
+  const tryLayouts = (raw: string, receivedAtMs: number, known: readonly Layout[]): Trade | null => {
     for (let k = 0; k < known.length; k++) {
       const layout = known[k]!;
       if (!slots.readValues(raw, layout)) continue;
@@ -105,26 +114,19 @@ const MAX_STREAMS = 4_096;
  */
 class LayoutMemory {
   private readonly byStream = new Map<string, { readonly layouts: Layout[]; next: number }>();
-  private lastName: string | null = null;
-  private lastLayouts: readonly Layout[] = [];
+  /** The layouts of the stream of the frame looked up last (or taught last). */
+  last: readonly Layout[] = [];
 
-  /** The layouts of the frame's stream; a frame of the same stream as the last one costs no lookup. */
+  /** The layouts of the frame's stream, by the name in its wrapper. */
   of(raw: string): readonly Layout[] {
     let name = '';
     if (textAt(raw, COMBINED_HEAD, 0)) {
-      const last = this.lastName;
-      const end = COMBINED_HEAD.length + (last?.length ?? 0);
-      if (last !== null && raw.charCodeAt(end) === QUOTE && textAt(raw, last, COMBINED_HEAD.length)) return this.lastLayouts;
       const close = raw.indexOf('"', COMBINED_HEAD.length);
       if (close < 0) return NO_LAYOUTS;
       name = raw.slice(COMBINED_HEAD.length, close);
-    } else if (this.lastName === '') {
-      return this.lastLayouts;
     }
-    const layouts = this.byStream.get(name)?.layouts ?? NO_LAYOUTS;
-    this.lastName = name;
-    this.lastLayouts = layouts;
-    return layouts;
+    this.last = this.byStream.get(name)?.layouts ?? NO_LAYOUTS;
+    return this.last;
   }
 
   teach(name: string, layout: Layout): void {
@@ -136,7 +138,7 @@ class LayoutMemory {
     }
     ring.layouts[ring.next] = layout;
     ring.next = (ring.next + 1) % LAYOUTS_PER_STREAM;
-    this.lastName = null;
+    this.last = ring.layouts;
   }
 }
 
