@@ -11,6 +11,7 @@ import { commonEnv, createAdapters, createEmbeddedBus, storeReady } from '@exgat
 import { env, systemClock, type Clock, type Logger, type MetricsRegistry } from '@exgate/runtime';
 import { createScheduler, soleLeader, type Scheduler } from '@exgate/scheduler';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
+import type { ReplaySimulatorStart } from './replay/protocol';
 import { startSimulatorProcess } from './replay/start-simulator';
 
 /** `npm start`: everything in one process, nothing else installed. */
@@ -33,6 +34,11 @@ export interface ReplayOptions {
 export interface EmbeddedOptions {
   readonly config: EmbeddedEnv;
   readonly replay?: ReplayOptions;
+  /**
+   * Where the replay's exchange runs: by default a process of its own (startSimulatorProcess).
+   * Tests that break its connections start it in theirs, to reach it.
+   */
+  readonly startReplaySimulator?: (start: ReplaySimulatorStart) => Promise<ExchangeSimulator>;
   readonly logger: Logger;
   readonly metrics: MetricsRegistry;
 }
@@ -61,7 +67,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
   if (o.replay) {
     const module = requireExchange(o.replay.exchange);
     const id = module.info.id;
-    simulator = await startSimulatorProcess({
+    simulator = await (o.startReplaySimulator ?? startSimulatorProcess)({
       exchange: id, file: o.replay.file, host: '127.0.0.1', restHistory: 'printed',
       pace: o.replay.speed === 'max' ? 'asap' : { speed: o.replay.speed },
     });

@@ -1,7 +1,7 @@
 import type { ExchangeCredentials, Pace } from '@exgate/exchanges';
 
-/** What the simulator process is started with: it reads the recording itself (163 MB need not be sent). */
-export interface SimulatorProcessData {
+/** What a replay's simulator is started with: it reads the recording itself (163 MB need not be sent to its process). */
+export interface ReplaySimulatorStart {
   readonly exchange: string;
   readonly file: string;
   readonly pace: Pace;

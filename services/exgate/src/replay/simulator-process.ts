@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '@exgate/errors';
 import { requireExchange } from '@exgate/exchanges';
-import type { FromSimulator, SimulatorProcessData, ToSimulator } from './protocol';
+import type { FromSimulator, ReplaySimulatorStart, ToSimulator } from './protocol';
 
 /** The replay's exchange in a process of its own (start-simulator.ts forks it). */
-async function main(data: SimulatorProcessData): Promise<void> {
+async function main(data: ReplaySimulatorStart): Promise<void> {
   const send = (m: FromSimulator) => process.send?.(m);
   let simulator;
   try {
@@ -29,4 +29,4 @@ async function main(data: SimulatorProcessData): Promise<void> {
   });
 }
 
-void main(JSON.parse(process.argv[2] ?? '{}') as SimulatorProcessData);
+void main(JSON.parse(process.argv[2] ?? '{}') as ReplaySimulatorStart);

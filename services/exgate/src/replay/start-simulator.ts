@@ -2,7 +2,7 @@ import { fork } from 'node:child_process';
 import path from 'node:path';
 import { ExgateError } from '@exgate/errors';
 import type { ExchangeSimulator } from '@exgate/exchanges';
-import type { FromSimulator, SimulatorProcessData, ToSimulator } from './protocol';
+import type { FromSimulator, ReplaySimulatorStart, ToSimulator } from './protocol';
 
 /**
  * A replay's exchange simulator in a process of its own, as the real exchange is on machines of
@@ -11,7 +11,7 @@ import type { FromSimulator, SimulatorProcessData, ToSimulator } from './protoco
  * process reads the file itself, and ends with the one that started it. Same interface as a
  * simulator started in this process.
  */
-export function startSimulatorProcess(data: SimulatorProcessData): Promise<ExchangeSimulator> {
+export function startSimulatorProcess(data: ReplaySimulatorStart): Promise<ExchangeSimulator> {
   // From source (npm start runs tsx, jest runs TypeScript) the child needs tsx's loader; compiled, it is plain JavaScript.
   const extension = path.extname(__filename);
   const child = fork(path.join(__dirname, `simulator-process${extension}`), [JSON.stringify(data)], {
