@@ -3,8 +3,9 @@
  *
  * The trade path end to end on the same frames as the CLI figure (Binance USDⓈ-M trade frames,
  * seeded), each print checked stored:
- * - embedded: `npm start -- --replay FILE --speed max` as one process (startEmbedded in this one):
- *   simulator → websocket → collector → in-memory log → aggregator → chdb.
+ * - embedded: `npm start -- --replay FILE --speed max` (startEmbedded in this process, the replay's
+ *   simulator in its child, as npm start has it): simulator → websocket → collector → in-memory
+ *   log → aggregator → chdb.
  * - distributed: the simulator here; the collector and the aggregator as their own processes
  *   (their main.ts, configured by environment as in a pod); the real Kafka between them; the
  *   aggregator's store chdb in its own data folder. Done when its metrics count every print; then
@@ -99,7 +100,7 @@ export async function runPipelineBench(): Promise<void> {
 }
 
 async function runEmbedded(file: string, dir: string, count: number, lastId: number): Promise<PipelineFigure> {
-  console.log('\nembedded: npm start -- --replay FILE --speed max (in this process)');
+  console.log('\nembedded: npm start -- --replay FILE --speed max (in this process; the replay\'s simulator in a child process)');
   const metrics = new MetricsRegistry();
   const config = parseConfig(embeddedEnv, {
     EXGATE_BUS: 'memory', EXGATE_STORE: 'chdb', EXGATE_DATA_DIR: path.join(dir, 'embedded'), API_PORT: '0', API_HOST: '127.0.0.1',
