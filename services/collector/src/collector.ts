@@ -159,10 +159,9 @@ export function createCollector(deps: CollectorDeps): Collector {
       open.receive(trades);
       return;
     }
-    const waiting = arrival;
-    waiting.waiting += 1;
+    arrival.waiting += 1;
     void streamFor(exchange, symbol).then((s) => {
-      waiting.waiting -= 1;
+      arrival.waiting -= 1;
       s.receive(trades);
     });
   }
