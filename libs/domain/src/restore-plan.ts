@@ -57,9 +57,11 @@ export function* planSnapshot(scope: SnapshotScope): Reads<EngineSnapshot> {
   for (const level of coarseFirst) {
     const fromMs = readFromMs(level, floorMs, graceMs, tzOffsetMs);
     const rows = (yield { type: 'candles', interval: level.interval, fromMs, toMs: null }) as readonly Candle[];
-    if (rows.length === 0 || rows[0]!.openTimeMs > fromMs) {
-      // The bucket whose close is carried into later empty ones was never published: look further.
-      const before = yield* history.latestBefore(level, fromMs, () => true);
+    if (rows.length === 0 || rows[0]!.openTimeMs > fromMs || rows[0]!.state === 'forming') {
+      // The bucket whose close is carried into later empty ones was never published, or only while
+      // forming (it closed unpublished, and its row shows a carry a late print may have changed
+      // since): look further, past such rows.
+      const before = yield* history.latestBefore(level, fromMs, (c) => c.state !== 'forming');
       if (before) candles.push(before);
     }
     candles.push(...rows);

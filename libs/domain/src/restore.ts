@@ -193,9 +193,14 @@ function restoreClosed(level: Level, list: readonly Candle[], graceMs: number, w
   level.carry = carry;
 }
 
-/** The close of the latest stored bucket before `beforeMs`, as an empty bucket after it shows it. */
+/**
+ * The close of the latest stored bucket before `beforeMs`, as an empty bucket after it shows it. A
+ * forming row there is a bucket that closed unpublished: its carry is the one it showed while
+ * forming, which a late print in an earlier bucket may have changed since (restoreClosed counts
+ * such a row as none too).
+ */
 function carryBefore(list: readonly Candle[], beforeMs: number): Carry | null {
-  const row = findLast(list, (c) => c.openTimeMs < beforeMs);
+  const row = findLast(list, (c) => c.openTimeMs < beforeMs && c.state !== 'forming');
   if (!row) return null;
   if (row.tradeCount === 0) return shownCarry(row);
   const b = new CandleBuilder();
