@@ -5,10 +5,17 @@
  * together they hold the loop no longer than it allows. The time read is the process's own
  * monotonic clock: this paces work, it measures nothing the data depends on.
  */
+/**
+ * The budget the services' long loops use (a flush, a fetched group, a write's candles): short
+ * enough that timers, heartbeats and sockets wait at most about this long, long enough that the
+ * yields cost nothing measurable (ADR 0018).
+ */
+export const TURN_BUDGET_MS = 10;
+
 export class TurnBudget {
   private startedAtMs: number | null = null;
 
-  constructor(private readonly budgetMs: number) {}
+  constructor(private readonly budgetMs = TURN_BUDGET_MS) {}
 
   /** True while this turn's budget lasts (the first call of a turn starts it). */
   lasts(): boolean {

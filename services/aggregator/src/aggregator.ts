@@ -12,11 +12,6 @@ import { Streams, type StreamState } from './streams';
 export const PRINTS_PER_WRITE = 10_000;
 /** Candle rows per store insert at most (about 20 ms of building and sending them here). */
 export const CANDLES_PER_WRITE = 2_000;
-/**
- * How long a group's batches are applied before the event loop gets a turn: a fetched group of
- * 500 streams applied in one go held it for 60–140 ms (`npm run bench -- series`, ADR 0018).
- */
-const TURN_BUDGET_MS = 10;
 
 export interface AggregatorConfig {
   readonly intervals: readonly IntervalId[];
@@ -89,7 +84,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
    * Closed candles go to the topic before the store: once the store has them, a restored engine
    * counts them as published and would not send them again.
    */
-  async function persist(states: readonly StreamState[], budget = new TurnBudget(TURN_BUDGET_MS)): Promise<void> {
+  async function persist(states: readonly StreamState[], budget = new TurnBudget()): Promise<void> {
     const closed = states.flatMap((s) => s.emitted.splice(0, s.emitted.length));
     // 500 streams' forming candles (8,000) built in one turn held the loop for ~60 ms.
     const forming: Candle[] = [];
@@ -133,7 +128,8 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
   async function onGroup(deliveries: readonly TradeDelivery[]): Promise<void> {
     const pending = { trades: [] as Trade[], changed: new Set<StreamState>() };
     const touched = new Set<StreamState>();
-    const budget = new TurnBudget(TURN_BUDGET_MS);
+    // A fetched group of 500 streams applied in one go held the loop for 60–140 ms (ADR 0018).
+    const budget = new TurnBudget();
     const write = async () => {
       if (pending.trades.length > 0) await deps.store.insertTrades(pending.trades);
       if (pending.changed.size > 0) await persist([...pending.changed], budget);

@@ -6,9 +6,6 @@ import { TurnBudget, type Clock, type CounterSeries, type Logger, type MetricsRe
 import type { Checkpoints } from './checkpoints';
 import { CollectedStream, type StreamEvent } from './stream';
 
-/** Work over every stream (a flush's checkpoints) yields to the event loop after this long in one turn. */
-const TURN_BUDGET_MS = 10;
-
 export interface CollectorConfig {
   /** How often collected prints are handed to the bus. */
   readonly flushIntervalMs: number;
@@ -231,7 +228,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     busDownLogged = false;
     const saved: Promise<void>[] = [];
     // 500 streams' puts made in one turn held the loop for ~40 ms: in turns of the budget.
-    const budget = new TurnBudget(TURN_BUDGET_MS);
+    const budget = new TurnBudget();
     for (const t of taken) {
       await budget.pass();
       t.commit();

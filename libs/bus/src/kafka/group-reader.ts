@@ -4,9 +4,6 @@ import { TurnBudget, type Logger } from '@exgate/runtime';
 import type { ReaderHooks } from '../ports';
 import { DEFAULT_RETRY, kafkaError } from './client';
 
-/** Decoding a fetched group yields to the event loop after this long in one turn. */
-const DECODE_BUDGET_MS = 10;
-
 export interface KafkaReaderOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
@@ -161,7 +158,7 @@ export class KafkaGroupReader<V> {
       try {
         const records: KafkaRecord<V>[] = [];
         // A group of 500 streams' messages decoded in one turn held the loop for ~50 ms.
-        const budget = new TurnBudget(DECODE_BUDGET_MS);
+        const budget = new TurnBudget();
         for (const message of messages) {
           await budget.pass();
           const value = this.decodeOrSkip(message.value, batch.partition, message.offset);

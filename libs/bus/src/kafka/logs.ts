@@ -21,8 +21,6 @@ type WriterOptions = Omit<KafkaWriterOptions, 'topic'> & { readonly topic?: stri
 
 /** Prints per send: each send waits for the broker's acknowledgement. */
 const PRINTS_PER_SEND = 8_000;
-/** Encoding yields to the event loop after this long in one turn (the send's own work follows in another). */
-const ENCODE_BUDGET_MS = 10;
 
 /** Trades to `exgate.trades.v1`: TradeBatch messages keyed `exchange:symbol`, at most TRADES_PER_MESSAGE prints each. */
 export class KafkaTradeLogWriter implements TradeLogWriter {
@@ -42,7 +40,7 @@ export class KafkaTradeLogWriter implements TradeLogWriter {
    */
   async publish(batches: readonly TradeBatch[]): Promise<void> {
     const parts = batches.flatMap((b) => splitTradeBatch(b, TRADES_PER_MESSAGE));
-    const budget = new TurnBudget(ENCODE_BUDGET_MS);
+    const budget = new TurnBudget();
     for (let i = 0; i < parts.length;) {
       const slice: OutgoingMessage[] = [];
       let prints = 0;
