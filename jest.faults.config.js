@@ -14,5 +14,7 @@ module.exports = {
   // Runs of one file going on at once (it.concurrent): they mostly wait on the paced exchange.
   maxConcurrency: 3,
   globalSetup: '<rootDir>/faults/global-setup.js',
+  // Concurrent runs must not be the first to require a module (see faults/preload.ts).
+  setupFilesAfterEnv: ['<rootDir>/faults/preload.ts'],
   reporters: ['default', '<rootDir>/faults/total-reporter.js'],
 };
