@@ -7,7 +7,7 @@ import { BybitSimulator, bybitFramesFromBinance, type BybitSimPrint } from '@exg
 import { MetricsRegistry, silentLogger } from '@exgate/runtime';
 import { eventually, fixtureLines } from '@exgate/testing';
 import { embeddedEnv, startEmbedded, type Embedded } from './embedded';
-import { simulatorHere } from './testing/simulator-here';
+import { startSimulatorHere } from './replay/simulator-here';
 import { coveredBinanceRows, tradeLines } from './testing/binance-window';
 
 jest.setTimeout(180_000);
@@ -30,7 +30,7 @@ async function start(frames: readonly string[], speed: number | 'max'): Promise<
   return startEmbedded({
     config: embeddedEnv.parse({ EXGATE_DATA_DIR: dataDir, API_PORT: '0', API_HOST: '127.0.0.1', EXGATE_BUS: 'memory', EXGATE_STORE: 'chdb' }),
     replay: { file, exchange: 'bybit', speed },
-    startReplaySimulator: simulatorHere, // the test breaks its connections
+    startReplaySimulator: startSimulatorHere, // the test breaks its connections
     logger: silentLogger(),
     metrics: new MetricsRegistry(),
   });

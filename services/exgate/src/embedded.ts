@@ -6,6 +6,7 @@ import { apiConfigFromEnv, apiEnv, createApi, createApiDeps } from '@exgate/api'
 import { buckets, encodeRecord, subscriptionKey, type KeyValueStore } from '@exgate/bus';
 import { createCollector, storeCheckpoints, type Collector } from '@exgate/collector';
 import { INTERVALS } from '@exgate/domain';
+import { errorMessage } from '@exgate/errors';
 import { loadSocketLibrary, requireExchange, resolveExchange, type ExchangeSettings, type ExchangeSimulator } from '@exgate/exchanges';
 import { commonEnv, createAdapters, createEmbeddedBus, storeReady } from '@exgate/platform';
 import { env, systemClock, type Clock, type Logger, type MetricsRegistry } from '@exgate/runtime';
@@ -83,7 +84,10 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     logger.info({ file, exchange: id, symbols: simulator.symbols, prints, speed: o.replay.speed },
       `replaying recorded frames through a local ${module.info.displayName} simulator`);
     // Tells a person watching when nothing more will come (the simulator then idles, as an exchange would).
-    void simulator.drained().then(() => logger.info({ file, prints }, `the recording has been played out: ${prints} prints`));
+    void simulator.drained().then(
+      () => logger.info({ file, prints }, `the recording has been played out: ${prints} prints`),
+      (e: unknown) => logger.error({ file, err: e }, errorMessage(e)),
+    );
   }
   const clock: Clock = systemClock;
 

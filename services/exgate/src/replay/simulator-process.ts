@@ -1,16 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import { errorMessage } from '@exgate/errors';
-import { requireExchange } from '@exgate/exchanges';
 import type { FromSimulator, ReplaySimulatorStart, ToSimulator } from './protocol';
+import { startSimulatorHere } from './simulator-here';
 
 /** The replay's exchange in a process of its own (start-simulator.ts forks it). */
 async function main(data: ReplaySimulatorStart): Promise<void> {
   const send = (m: FromSimulator) => process.send?.(m);
   let simulator;
   try {
-    const module = requireExchange(data.exchange);
-    const frames = (await readFile(data.file, 'utf8')).split('\n');
-    simulator = await (await module.loadSimulator()).start({ frames, host: data.host, restHistory: data.restHistory, pace: data.pace });
+    simulator = await startSimulatorHere(data);
   } catch (e) {
     send({ type: 'failed', message: errorMessage(e) });
     process.disconnect?.();

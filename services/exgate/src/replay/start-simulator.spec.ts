@@ -31,6 +31,24 @@ describe('the replay simulator in a process of its own', () => {
     await closedByServer;
   });
 
+  it('rejects drained(), pending and later, with the exit code when its process dies before playing out', async () => {
+    const frames = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').slice(0, 50);
+    const file = path.join(dir, 'frames-killed.jsonl');
+    await writeFile(file, `${frames.join('\n')}\n`);
+    // Paced at the recording's speed: it would take seconds to play out.
+    const sim = await startSimulatorProcess({ exchange: 'binance-usdm', file, pace: { speed: 1 }, restHistory: 'printed', host: '127.0.0.1' });
+    const client = new WebSocket(`${sim.wsBaseUrl}/stream?streams=btcusdt@trade`);
+    await new Promise((resolve) => client.once('open', resolve));
+    const pending = sim.drained();
+    const closedByExchange = new Promise((resolve) => client.once('close', resolve));
+    process.kill(sim.pid, 'SIGKILL');
+    const gone = { code: 'EXCHANGE_UNAVAILABLE', message: expect.stringContaining('exited (code SIGKILL)') };
+    await expect(pending).rejects.toMatchObject(gone);
+    await expect(sim.drained()).rejects.toMatchObject(gone);
+    await closedByExchange;
+    await sim.close();
+  });
+
   it('refuses to start on a file it cannot read, naming it', async () => {
     const file = path.join(dir, 'missing.jsonl');
     await expect(startSimulatorProcess({ exchange: 'binance-usdm', file, pace: 'asap', restHistory: 'printed', host: '127.0.0.1' }))
