@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { systemClock } from '@exgate/runtime';
+import { systemClock, TURN_BUDGET_MS } from '@exgate/runtime';
 import { repoRoot } from '@exgate/testing';
 import type { FeedProtocol } from './protocol';
-import { FeedSocket, READ_BUDGET_MS } from './socket';
+import { FeedSocket } from './socket';
 
 /** A protocol whose frames are all data: the socket's own reading is what is under test. */
 const plain: FeedProtocol = {
@@ -73,6 +73,6 @@ describe('FeedSocket reading a backlog', () => {
     // when the machine is slow. On a loaded machine the 1 ms ticker can miss one turn (libuv
     // schedules it from its cached loop time), so two turns' worth is the bound: still far below
     // a backlog read whole.
-    expect(mostPerTurn).toBeLessThanOrEqual(2 * (READ_BUDGET_MS / FRAME_COST_MS) + 1);
+    expect(mostPerTurn).toBeLessThanOrEqual(2 * (TURN_BUDGET_MS / FRAME_COST_MS) + 1);
   });
 });

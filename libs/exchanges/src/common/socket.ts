@@ -2,20 +2,19 @@ import { createRequire } from 'node:module';
 import type WebSocket from 'ws';
 import type { TradeKind } from '@exgate/domain';
 import { errorMessage } from '@exgate/errors';
-import { TurnBudget, type Clock } from '@exgate/runtime';
+import { TURN_BUDGET_MS, TurnBudget, type Clock } from '@exgate/runtime';
 import type { FrameRejection } from '../types';
 import { rejection } from './frame';
 import type { FeedProtocol } from './protocol';
 
 /**
- * How long the feeds of a process may read frames in one turn of the event loop. A socket hands
- * over a whole chunk of frames at once (64 KB: hundreds of frames), and frames that arrive faster
- * than they are read pile up: read all at once they hold the loop for as long as that takes, and
- * heartbeats, flushes and Kafka acknowledgements wait with it. One budget for every socket.
+ * How long the feeds of a process may read frames in one turn of the event loop (the process's
+ * turn budget, TURN_BUDGET_MS). A socket hands over a whole chunk of frames at once (64 KB:
+ * hundreds of frames), and frames that arrive faster than they are read pile up: read all at once
+ * they hold the loop for as long as that takes, and heartbeats, flushes and Kafka acknowledgements
+ * wait with it. One budget for every socket.
  */
-export const READ_BUDGET_MS = 10;
-
-const readingTurn = new TurnBudget(READ_BUDGET_MS);
+const readingTurn = new TurnBudget(TURN_BUDGET_MS);
 
 /** The exchange answered a command with an error (as opposed to the connection failing). */
 export class CommandRejected extends Error {}
