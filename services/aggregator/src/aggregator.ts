@@ -126,14 +126,18 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
    * a store request per message was what the aggregator spent its time on.
    */
   async function onGroup(deliveries: readonly TradeDelivery[]): Promise<void> {
-    const pending = { trades: [] as Trade[], changed: new Set<StreamState>() };
+    const pending = { trades: [] as Trade[], batches: [] as TradeBatch[], changed: new Set<StreamState>() };
     const touched = new Set<StreamState>();
     // A fetched group of 500 streams applied in one go held the loop for 60–140 ms (ADR 0018).
     const budget = new TurnBudget();
     const write = async () => {
       if (pending.trades.length > 0) await deps.store.insertTrades(pending.trades);
+      // Live as soon as stored: a reader of `recent` (from memory) is behind the store only as
+      // long as this takes, not for the rest of a group (a replay's holds thousands of prints).
+      if (config.liveUpdates) for (const batch of pending.batches) publishTrades(batch);
       if (pending.changed.size > 0) await persist([...pending.changed], budget);
       pending.trades = [];
+      pending.batches = [];
       pending.changed.clear();
     };
     await guarded(touched, async () => {
@@ -144,6 +148,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
         touched.add(state);
         apply(state, batch);
         for (const t of batch.trades) pending.trades.push(t);
+        if (batch.trades.length > 0) pending.batches.push(batch);
         // A watermark that closed nothing changed no candle: every quiet stream sends one a second,
         // and writing its unchanged forming candles each time is what 500 idle series cost the store.
         if (batch.trades.length > 0 || batch.gap !== null || state.emitted.length > 0) pending.changed.add(state);
@@ -152,7 +157,6 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       }
       await write();
     });
-    if (config.liveUpdates) for (const { batch } of deliveries) publishTrades(batch);
   }
 
   /**
