@@ -1,6 +1,7 @@
-import { CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, type ICustomPartitioner, type Kafka, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { ExgateError } from '@exgate/errors';
 import { kafkaError } from './client';
+import { murmur2 } from './murmur2';
 
 export interface KafkaWriterOptions {
   readonly kafka: Kafka;
@@ -80,8 +81,7 @@ export class KeyedKafkaWriter {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        // murmur2, as the Java client: a key lands on the same partition whoever writes it.
-        createPartitioner: this.options.partitionKey ? partitionedBy(this.options.partitionKey) : Partitioners.DefaultPartitioner,
+        createPartitioner: keyHashPartitioner(this.options.partitionKey ?? ((key) => key)),
       });
       this.producer = { instance, connected: instance.connect() };
     }
@@ -118,11 +118,27 @@ function requests(messages: readonly OutgoingMessage[], defaultTopic: string): T
   return out;
 }
 
-/** Java's default partitioner (murmur2), applied to a key derived from the message key. */
-function partitionedBy(partitionKey: (key: string) => string): ICustomPartitioner {
+/**
+ * Java's default partitioner (murmur2 of the key, modulo the partitions), applied to a key derived
+ * from the message key: a key lands on the same partition whoever writes it. Every message of a
+ * series has the same partition key, so its hash is kept (kafkajs's own partitioner hashed and
+ * filtered the partition list again for each of a publish's thousands of candles). The partition
+ * keys are the streams and series of the process, a bounded set; the cache starts over past a
+ * limit all the same.
+ */
+function keyHashPartitioner(partitionKey: (key: string) => string): ICustomPartitioner {
   return () => {
-    const murmur2 = Partitioners.DefaultPartitioner();
-    return ({ topic, partitionMetadata, message }) =>
-      murmur2({ topic, partitionMetadata, message: { ...message, key: partitionKey(String(message.key)) } });
+    const hashes = new Map<string, number>();
+    return ({ partitionMetadata, message }) => {
+      const key = partitionKey(String(message.key));
+      let hash = hashes.get(key);
+      if (hash === undefined) {
+        if (hashes.size >= MAX_CACHED_HASHES) hashes.clear();
+        hashes.set(key, (hash = murmur2(key) & 0x7fffffff));
+      }
+      return hash % partitionMetadata.length;
+    };
   };
 }
+
+const MAX_CACHED_HASHES = 100_000;
