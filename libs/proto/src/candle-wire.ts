@@ -1,7 +1,7 @@
 import { isInterval, type Candle, type CandleState } from '@exgate/domain';
 import * as pb from './gen/exgate/v1/bus';
 import { checkWireInt, decimal, ident, invalid } from './checks';
-import { intSize, putInt, putString, stringSize } from './wire';
+import { Cursor, intSize, putInt, putString, stringSize } from './wire';
 
 /**
  * exgate.v1.Candle ↔ bytes by hand, for the one message a replay sends hundreds of thousands of a
@@ -71,40 +71,6 @@ export function writeCandle(c: Candle): Uint8Array {
   at = putInt(out, at, 18, state);
   putInt(out, at, 19, c.version);
   return out;
-}
-
-/** Reads varints off bytes, from `at`. */
-class Cursor {
-  at = 0;
-
-  constructor(readonly bytes: Uint8Array) {}
-
-  /** A varint as a safe non-negative integer; -1 when it is not one (or runs off the end). */
-  varint(): number {
-    const { bytes } = this;
-    let n = 0;
-    let scale = 1;
-    for (let i = 0; i < 8 && this.at < bytes.length; i++) {
-      const b = bytes[this.at++]!;
-      n += (b & 127) * scale;
-      if (b < 128) return n <= Number.MAX_SAFE_INTEGER ? n : -1;
-      scale *= 128;
-    }
-    return -1;
-  }
-
-  /** `length` bytes of ASCII text; null when one is not ASCII (the generated decoder reads UTF-8). */
-  ascii(length: number): string | null {
-    const { bytes } = this;
-    let text = '';
-    for (let i = this.at; i < this.at + length; i++) {
-      const b = bytes[i]!;
-      if (b >= 128) return null;
-      text += String.fromCharCode(b);
-    }
-    this.at += length;
-    return text;
-  }
 }
 
 const isStringField = (field: number) => (field >= 1 && field <= 3) || (field >= 6 && field <= 13);

@@ -2,6 +2,7 @@ import { streamKey } from '@exgate/domain';
 import type { TimeRange, Trade, TradeBatch, TradeKind } from '@exgate/domain';
 import * as pb from './gen/exgate/v1/bus';
 import { decimal, decoding, encoding, fromWireEnum, ident, invalid, toWireInt, wireInt } from './checks';
+import { readTradeBatch } from './trade-read';
 import { KIND_TO_WIRE, sourceId, writeTradeBatch } from './trade-wire';
 
 /**
@@ -34,7 +35,13 @@ export function generatedEncodeTradeBatch(batch: TradeBatch): Uint8Array {
   });
 }
 
+/** The batch these bytes hold, read by hand (trade-read.ts) or, where that is unsure, by the generated decoder. */
 export function decodeTradeBatch(bytes: Uint8Array): TradeBatch {
+  return readTradeBatch(bytes) ?? generatedDecodeTradeBatch(bytes);
+}
+
+/** The generated decoder alone, with its checks: what the hand-written reader is held equal to. */
+export function generatedDecodeTradeBatch(bytes: Uint8Array): TradeBatch {
   return decoding('TradeBatch', bytes, () => {
     const batch = pb.TradeBatch.decode(bytes);
     const exchange = ident(batch.exchange, 'exchange');

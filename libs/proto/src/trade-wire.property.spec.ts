@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import type { Trade, TradeBatch } from '@exgate/domain';
-import { decodeTradeBatch, encodeTradeBatch, generatedEncodeTradeBatch } from './trade-codec';
+import { decodeTradeBatch, encodeTradeBatch, generatedDecodeTradeBatch, generatedEncodeTradeBatch } from './trade-codec';
+import { readTradeBatch } from './trade-read';
 
 /** What a call gives: its bytes, or its error's code and words. */
-function outcome(call: () => Uint8Array): unknown {
+function outcome(call: () => Uint8Array | TradeBatch): unknown {
   try {
-    return { bytes: Buffer.from(call()).toString('hex') };
+    const value = call();
+    return value instanceof Uint8Array ? { bytes: Buffer.from(value).toString('hex') } : { value };
   } catch (e) {
     const err = e as { code?: string; message: string };
     return { error: err.code, message: err.message };
@@ -58,5 +60,49 @@ describe('the hand-written TradeBatch encoder, held to the generated one', () =>
     fc.assert(fc.property(refused, (b) => {
       expect(outcome(() => encodeTradeBatch(b))).toEqual(outcome(() => generatedEncodeTradeBatch(b)));
     }), { numRuns: 2000 });
+  });
+});
+
+describe('the hand-written TradeBatch reader, held to the generated decoder', () => {
+  it('reads back every batch the encoder writes, as the generated decoder does', () => {
+    fc.assert(fc.property(batch, (b) => {
+      const bytes = encodeTradeBatch(b);
+      const read = readTradeBatch(bytes);
+      expect(read).not.toBeNull();
+      expect(read).toEqual(generatedDecodeTradeBatch(bytes));
+    }), { numRuns: 2000 });
+  });
+
+  it('decodes any bytes as the generated decoder does: the same batch or the same error', () => {
+    const mutated = fc.tuple(batch, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 4 }), fc.nat(), fc.boolean())
+      .map(([b, flips, cut, truncate]) => {
+        const bytes = Uint8Array.from(generatedEncodeTradeBatch(b));
+        if (bytes.length === 0) return bytes;
+        for (const [at, value] of flips) bytes[at % bytes.length] = value;
+        return truncate ? bytes.subarray(0, cut % (bytes.length + 1)) : bytes;
+      });
+    const anyBytes = fc.uint8Array({ maxLength: 120 });
+    fc.assert(fc.property(fc.oneof(mutated, anyBytes), (bytes) => {
+      expect(outcome(() => decodeTradeBatch(bytes))).toEqual(outcome(() => generatedDecodeTradeBatch(bytes)));
+    }), { numRuns: 5000 });
+  });
+
+  it('leaves to the generated decoder what it is unsure of (a repeated field, an unknown one, a boolean of 2, non-ASCII text)', () => {
+    const sample = fc.sample(batch, { numRuns: 1, seed: 11 })[0]!;
+    const b: TradeBatch = { ...sample, exchange: 'okx', trades: sample.trades.map((t) => ({ ...t, exchange: 'okx' })), watermarkMs: 5, gap: null };
+    const bytes = encodeTradeBatch(b);
+    const cases = {
+      repeated: [...bytes, 10, 3, 0x62, 0x79, 0x62], // field 1 again: "byb", the last one wins
+      unknown: [...bytes, 160, 1, 5], // field 20, skipped
+      trueAsTwo: [...bytes, 34, 2, 48, 2], // one more trade whose is_buyer_maker is 2 (true), all else zero: refused (no price)
+      nonAscii: [...bytes.subarray(0, 2), 0xc3, 0xa9], // "é" in the exchange id, cut short: refused
+    };
+    for (const [name, list] of Object.entries(cases)) {
+      const weird = Uint8Array.from(list);
+      expect({ name, read: readTradeBatch(weird) }).toEqual({ name, read: null });
+      expect({ name, outcome: outcome(() => decodeTradeBatch(weird)) }).toEqual({ name, outcome: outcome(() => generatedDecodeTradeBatch(weird)) });
+    }
+    expect(decodeTradeBatch(Uint8Array.from(cases.repeated))).toMatchObject({ exchange: 'byb', watermarkMs: 5 });
+    expect(decodeTradeBatch(Uint8Array.from(cases.unknown))).toEqual(generatedDecodeTradeBatch(bytes));
   });
 });

@@ -61,3 +61,35 @@ export function putInt(out: Uint8Array, at: number, field: number, n: number, al
 export function putMessageHeader(out: Uint8Array, at: number, field: number, contentSize: number): number {
   return writeVarint(out, writeVarint(out, at, field * 8 + LEN), contentSize);
 }
+
+/** Reads varints and text off bytes, from `at` up to `end` (an embedded message's end). */
+export class Cursor {
+  constructor(readonly bytes: Uint8Array, public at = 0, public end = bytes.length) {}
+
+  /** A varint as a safe non-negative integer; -1 when it is not one (or runs off the end). */
+  varint(): number {
+    const { bytes } = this;
+    let n = 0;
+    let scale = 1;
+    for (let i = 0; i < 8 && this.at < this.end; i++) {
+      const b = bytes[this.at++]!;
+      n += (b & 127) * scale;
+      if (b < 128) return n <= Number.MAX_SAFE_INTEGER ? n : -1;
+      scale *= 128;
+    }
+    return -1;
+  }
+
+  /** `length` bytes of ASCII text; null when one is not ASCII (the generated decoder reads UTF-8). */
+  ascii(length: number): string | null {
+    const { bytes } = this;
+    let text = '';
+    for (let i = this.at; i < this.at + length; i++) {
+      const b = bytes[i]!;
+      if (b >= 128) return null;
+      text += String.fromCharCode(b);
+    }
+    this.at += length;
+    return text;
+  }
+}
