@@ -36,6 +36,11 @@ export interface TradeDelivery {
   readonly partition: number;
   /** Offset of the last message of the batch, as a decimal string. */
   readonly lastOffset: string;
+  /**
+   * The message's bytes (TradeBatch codec), where the log holds bytes (Kafka): a consumer that
+   * passes the batch on unchanged sends these rather than encoding it again.
+   */
+  readonly payload?: Uint8Array;
 }
 
 export interface TradeLogReader {

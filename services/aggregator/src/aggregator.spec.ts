@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MemoryCandleLog, MemoryEventBus, MemoryTradeLog, subjects } from '@exgate/bus';
 import type { Candle, Trade, TradeBatch } from '@exgate/domain';
 import { requireExchange } from '@exgate/exchanges';
-import { decodeTradeBatch, encodeTick } from '@exgate/proto';
+import { decodeTradeBatch, encodeTick, encodeTradeBatch } from '@exgate/proto';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore } from '@exgate/store';
 import { eventually, fixtureLines } from '@exgate/testing';
@@ -147,5 +147,21 @@ describe('aggregator (in-memory log, real ClickHouse engine)', () => {
     await trades.writer().publish([batch([], from + 1_000), batch([], from + 2_000)]);
     await eventually(() => consumed() && watermark() === from + 2_000, { what: 'both watermarks handled' });
     expect({ rows: await rows(), live: live.length, published: published.length }).toEqual(before);
+  });
+
+  it('passes a message read as bytes on live as those very bytes; a batch with a gap goes out encoded anew, without it', async () => {
+    const payloads: Uint8Array[] = [];
+    const unsubscribe = events.subscribe(subjects.trades('binance-usdm', 'BTCUSDT'), (p) => payloads.push(p));
+    // With a field this version does not know (20, skipped by the decoder): only the bytes passed on carry it.
+    const asBytes = Uint8Array.from([...encodeTradeBatch(batch(prints.slice(0, 3))), 160, 1, 5]);
+    const last = prints[prints.length - 1]!.exchangeTimeMs;
+    const gapped = batch(prints.slice(3, 5), null, { fromMs: last + 600_000, toMs: last + 660_000 });
+    // A foreign producer's bytes, as Kafka hands them over (already stored prints: duplicates).
+    trades.log.append([{ key: 'binance-usdm:BTCUSDT', value: asBytes }, { key: 'binance-usdm:BTCUSDT', value: encodeTradeBatch(gapped) }]);
+    await eventually(() => payloads.length === 2, { what: 'both live messages' });
+    unsubscribe();
+    expect(Buffer.from(payloads[0]!).equals(Buffer.from(asBytes))).toBe(true);
+    expect(decodeTradeBatch(payloads[0]!)).toEqual(batch(prints.slice(0, 3)));
+    expect(decodeTradeBatch(payloads[1]!)).toEqual({ ...gapped, gap: null });
   });
 });

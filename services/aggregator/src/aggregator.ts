@@ -126,7 +126,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
    * a store request per message was what the aggregator spent its time on.
    */
   async function onGroup(deliveries: readonly TradeDelivery[]): Promise<void> {
-    const pending = { trades: [] as Trade[], batches: [] as TradeBatch[], changed: new Set<StreamState>() };
+    const pending = { trades: [] as Trade[], batches: [] as TradeDelivery[], changed: new Set<StreamState>() };
     const touched = new Set<StreamState>();
     // A fetched group of 500 streams applied in one go held the loop for 60–140 ms (ADR 0018).
     const budget = new TurnBudget();
@@ -134,7 +134,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       if (pending.trades.length > 0) await deps.store.insertTrades(pending.trades);
       // Live as soon as stored: a reader of `recent` (from memory) is behind the store only as
       // long as this takes, not for the rest of a group (a replay's holds thousands of prints).
-      if (config.liveUpdates) for (const batch of pending.batches) publishTrades(batch);
+      if (config.liveUpdates) for (const delivery of pending.batches) publishTrades(delivery);
       if (pending.changed.size > 0) await persist([...pending.changed], budget);
       pending.trades = [];
       pending.batches = [];
@@ -142,13 +142,14 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
     };
     await guarded(touched, async () => {
       const newest = await streams.newestOf(deliveries.map((d) => d.batch));
-      for (const { batch, partition } of deliveries) {
+      for (const delivery of deliveries) {
+        const { batch, partition } = delivery;
         await budget.pass();
         const state = await streams.of(batch, partition, newest);
         touched.add(state);
         apply(state, batch);
         for (const t of batch.trades) pending.trades.push(t);
-        if (batch.trades.length > 0) pending.batches.push(batch);
+        if (batch.trades.length > 0) pending.batches.push(delivery);
         // A watermark that closed nothing changed no candle: every quiet stream sends one a second,
         // and writing its unchanged forming candles each time is what 500 idle series cost the store.
         if (batch.trades.length > 0 || batch.gap !== null || state.emitted.length > 0) pending.changed.add(state);
@@ -164,9 +165,15 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
    * read it back). Best effort, like candle updates: a replayed batch is sent again, and the
    * receivers drop ids they have already sent on.
    */
-  function publishTrades(batch: TradeBatch): void {
+  function publishTrades({ batch, payload }: TradeDelivery): void {
     const subject = subjects.trades(batch.exchange, batch.symbol);
     try {
+      // The message as it came (the same bytes the batch encodes to, gap aside): encoding every
+      // print again was a twelfth of the distributed aggregator's CPU.
+      if (payload && batch.gap === null && batch.trades.length <= LIVE_TRADES_PER_MESSAGE) {
+        deps.events.publish(subject, payload);
+        return;
+      }
       for (let i = 0; i < batch.trades.length; i += LIVE_TRADES_PER_MESSAGE) {
         const trades = batch.trades.slice(i, i + LIVE_TRADES_PER_MESSAGE);
         deps.events.publish(subject, encodeTradeBatch({ ...batch, trades, gap: null }));

@@ -4,6 +4,9 @@ import { TurnBudget, type Logger } from '@exgate/runtime';
 import type { ReaderHooks } from '../ports';
 import { DEFAULT_RETRY, kafkaError } from './client';
 
+/** A message without a value (a tombstone): decoded as no bytes. */
+const EMPTY = new Uint8Array(0);
+
 export interface KafkaReaderOptions {
   readonly kafka: Kafka;
   readonly groupId: string;
@@ -34,6 +37,8 @@ interface Delivery<V> {
 export interface KafkaRecord<V> {
   readonly key: string;
   readonly value: V;
+  /** The message's bytes, `value` before it was decoded. */
+  readonly bytes: Uint8Array;
   readonly partition: number;
   readonly offset: string;
 }
@@ -161,8 +166,9 @@ export class KafkaGroupReader<V> {
         const budget = new TurnBudget();
         for (const message of messages) {
           await budget.pass();
-          const value = this.decodeOrSkip(message.value, batch.partition, message.offset);
-          if (value !== undefined) records.push({ key: message.key?.toString('utf8') ?? '', value, partition: batch.partition, offset: message.offset });
+          const bytes = message.value ?? EMPTY;
+          const value = this.decodeOrSkip(bytes, batch.partition, message.offset);
+          if (value !== undefined) records.push({ key: message.key?.toString('utf8') ?? '', value, bytes, partition: batch.partition, offset: message.offset });
         }
         if (records.length > 0) await delivery.handler(records);
       } catch (e) {
@@ -182,9 +188,9 @@ export class KafkaGroupReader<V> {
     await commit();
   }
 
-  private decodeOrSkip(bytes: Buffer | null, partition: number, offset: string): V | undefined {
+  private decodeOrSkip(bytes: Uint8Array, partition: number, offset: string): V | undefined {
     try {
-      return this.decode(bytes ?? new Uint8Array(0));
+      return this.decode(bytes);
     } catch (e) {
       if (!isExgateError(e, 'MALFORMED_FRAME')) throw e;
       this.log.error({ err: e, partition, offset }, 'skipping an undecodable message');

@@ -69,7 +69,7 @@ export class KafkaTradeLogReader implements TradeLogReader {
   }
 
   run(handler: (deliveries: readonly TradeDelivery[]) => Promise<void>, hooks?: ReaderHooks): Promise<void> {
-    return this.reader.runGroups((records) => handler(records.map((r) => ({ batch: r.value, partition: r.partition, lastOffset: r.offset }))), hooks);
+    return this.reader.runGroups((records) => handler(records.map((r) => ({ batch: r.value, partition: r.partition, lastOffset: r.offset, payload: r.bytes }))), hooks);
   }
 
   close(): Promise<void> {

@@ -51,8 +51,9 @@ export class MemoryTradeLog {
           const deliveries: TradeDelivery[] = [];
           for (const record of records) {
             const { value } = record;
-            const batch = value instanceof Uint8Array ? decodeOrSkip({ ...record, value }, tradeBatchCodec.decode, options) : value;
-            if (batch) deliveries.push({ batch, partition: record.partition, lastOffset: String(record.offset) });
+            const bytes = value instanceof Uint8Array ? value : null;
+            const batch = bytes ? decodeOrSkip({ ...record, value: bytes }, tradeBatchCodec.decode, options) : value as TradeBatch;
+            if (batch) deliveries.push({ batch, partition: record.partition, lastOffset: String(record.offset), ...(bytes ? { payload: bytes } : {}) });
           }
           if (deliveries.length > 0) await handler(deliveries);
         }, hooks, options.groupSize),
