@@ -17,11 +17,16 @@ export interface NatsEventBusOptions {
 }
 
 /** Core NATS pub/sub: at most once, wildcards as NATS has them. */
+/** Past this many distinct subjects the kept wire names start over (a bound, not a working size). */
+const MAX_KEPT_SUBJECTS = 100_000;
+
 export class NatsEventBus implements EventBus {
   private readonly subscriptions = new Set<Subscription>();
   private readonly log: Logger;
   /** `<namespace>.`, or '' without a namespace. */
   private readonly prefix: string;
+  /** Subjects published to, checked, with their names on the wire. */
+  private readonly wireSubjects = new Map<string, string>();
 
   constructor(
     private readonly nc: NatsConnection,
@@ -34,9 +39,16 @@ export class NatsEventBus implements EventBus {
   }
 
   publish(subject: string, payload: Uint8Array): void {
-    if (!isValidSubject(subject)) throw new ExgateError('INVALID_ARGUMENT', `not a NATS subject: ${subject}`);
+    // A process publishes to the same few subjects (its series) hundreds of thousands of times:
+    // each is checked once and its wire name kept.
+    let wire = this.wireSubjects.get(subject);
+    if (wire === undefined) {
+      if (!isValidSubject(subject)) throw new ExgateError('INVALID_ARGUMENT', `not a NATS subject: ${subject}`);
+      if (this.wireSubjects.size >= MAX_KEPT_SUBJECTS) this.wireSubjects.clear();
+      this.wireSubjects.set(subject, (wire = this.prefix + subject));
+    }
     try {
-      this.nc.publish(this.prefix + subject, payload);
+      this.nc.publish(wire, payload);
     } catch (e) {
       throw natsError(`cannot publish to ${subject}`, e);
     }
