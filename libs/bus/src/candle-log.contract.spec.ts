@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { encodeCandle } from '@exgate/proto';
 import { silentLogger } from '@exgate/runtime';
 import { kafkaBrokers, uniqueName } from '@exgate/testing';
 import { createKafka } from './kafka/client';
@@ -107,5 +108,15 @@ describe.each([
     await expect(failed).rejects.toThrow('store write failed');
     const deliveries = await consume(group, 4);
     expect(deliveries.map((d) => d.candle)).toEqual(oneMinute.slice(0, 4));
+  });
+
+  it('writes the bytes a caller gives for each candle rather than encoding the candle again', async () => {
+    const candles = oneMinute.slice(0, 2);
+    // Bytes that are not the candles' own show which were written.
+    const given = candles.map((c) => ({ ...c, version: c.version + 7 }));
+    await log.writer().publish(candles, given.map((c) => encodeCandle(c)));
+    const deliveries = await consume(uniqueName('g'), 2);
+    expect(deliveries.map((d) => d.candle)).toEqual(given);
+    expect(deliveries.map((d) => d.key)).toEqual(candles.map((c) => candleMessageKey(c)));
   });
 });

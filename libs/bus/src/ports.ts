@@ -81,8 +81,10 @@ export interface CandleLogWriter {
    * One message per candle, keyed `exchange:symbol:interval:openTimeMs` (candleMessageKey) and
    * partitioned by `exchange:symbol:interval`, acknowledged like trades. Calls are written in call
    * order, so a candle's versions appear in the log in the order they were published.
+   * `encoded`, when given, holds each candle's bytes (Candle codec), in the same order: a caller
+   * that has them already (for its live updates) saves their encoding a second time.
    */
-  publish(candles: readonly Candle[]): Promise<void>;
+  publish(candles: readonly Candle[], encoded?: readonly Uint8Array[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -92,7 +92,9 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       await budget.pass();
       for (const c of s.engine.formingAll()) forming.push(c);
     }
-    if (closed.length > 0) await deps.candleLog.publish(closed);
+    // Encoded once, for the topic and for the live updates.
+    const closedBytes = closed.map((c) => encodeCandle(c));
+    if (closed.length > 0) await deps.candleLog.publish(closed, closedBytes);
     // Forming rows first: a closed row (higher version) always wins after it.
     const rows = [...forming, ...closed];
     // In parts, the event loop free between them once the turn's budget is spent: 500 streams'
@@ -103,7 +105,11 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       const part = rows.slice(i, i + CANDLES_PER_WRITE);
       await deps.store.upsertCandles(part);
       if (config.liveUpdates) {
-        for (const c of part) deps.events.publish(subjects.candle(c.exchange, c.symbol, c.interval), encodeCandle(c));
+        for (let j = i; j < i + part.length; j++) {
+          const c = rows[j]!;
+          const bytes = j < forming.length ? encodeCandle(c) : closedBytes[j - forming.length]!;
+          deps.events.publish(subjects.candle(c.exchange, c.symbol, c.interval), bytes);
+        }
       }
     }
     for (const c of closed) candleSeries(c.interval, c.state).inc();

@@ -96,8 +96,8 @@ export class KafkaCandleLogWriter implements CandleLogWriter {
     this.jsonTopic = options.jsonTopic;
   }
 
-  publish(candles: readonly Candle[]): Promise<void> {
-    const messages = candles.map((c) => ({ key: candleMessageKey(c), value: candleCodec.encode(c) }));
+  publish(candles: readonly Candle[], encoded?: readonly Uint8Array[]): Promise<void> {
+    const messages = candles.map((c, i) => ({ key: candleMessageKey(c), value: encoded?.[i] ?? candleCodec.encode(c) }));
     const jsonTopic = this.jsonTopic;
     const json = jsonTopic ? candles.map((c) => ({ key: candleMessageKey(c), value: candleJsonCodec.encode(c), topic: jsonTopic })) : [];
     return this.writer.send([...messages, ...json]);

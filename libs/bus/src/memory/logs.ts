@@ -76,8 +76,8 @@ export class MemoryCandleLog {
 
   writer(): CandleLogWriter {
     return {
-      publish: async (candles: readonly Candle[]) => {
-        this.log.append(candles.map((c) => ({ key: candleMessageKey(c), value: candleCodec.encode(c) })));
+      publish: async (candles: readonly Candle[], encoded?: readonly Uint8Array[]) => {
+        this.log.append(candles.map((c, i) => ({ key: candleMessageKey(c), value: encoded?.[i] ?? candleCodec.encode(c) })));
       },
       close: async () => {},
     };
