@@ -95,9 +95,7 @@ export function readCandle(bytes: Uint8Array): Candle | null {
       ints[field] = n;
       continue;
     }
-    const length = cursor.varint();
-    if (length < 0 || cursor.at + length > bytes.length) return null;
-    const text = cursor.ascii(length);
+    const text = cursor.text();
     if (text === null) return null;
     strings[field] = text;
   }

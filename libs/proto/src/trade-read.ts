@@ -40,14 +40,16 @@ export function readTradeBatch(bytes: Uint8Array): TradeBatch | null {
       else watermarkMs = n;
       continue;
     }
-    const length = cursor.varint();
-    if (length < 0 || cursor.at + length > cursor.end) return null;
     if (field === 1 || field === 2) {
-      const text = cursor.ascii(length);
+      const text = cursor.text();
       if (text === null) return null;
       if (field === 1) exchange = text;
       else symbol = text;
-    } else if (field === 4) {
+      continue;
+    }
+    const length = cursor.length();
+    if (length < 0) return null;
+    if (field === 4) {
       ends.push(cursor.at, cursor.at + length); // read once the stream is known
       cursor.at += length;
     } else {
@@ -76,7 +78,7 @@ const KIND_OF: readonly (TradeKind | undefined)[] = (() => {
 const TEXT_FIELDS = (1 << 4) | (1 << 5) | (1 << 11);
 
 function readTrade(cursor: Cursor, exchange: string, symbol: string, kind: TradeKind): Trade | null {
-  const ints = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  const ints = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
   const texts = ['', ''];
   let source = '';
   let seen = 0;
@@ -89,9 +91,7 @@ function readTrade(cursor: Cursor, exchange: string, symbol: string, kind: Trade
     const isText = (TEXT_FIELDS & (1 << field)) !== 0;
     if ((tag & 7) !== (isText ? 2 : 0)) return null;
     if (isText) {
-      const length = cursor.varint();
-      if (length < 0 || cursor.at + length > cursor.end) return null;
-      const text = cursor.ascii(length);
+      const text = cursor.text();
       if (text === null) return null;
       if (field === 11) source = text;
       else texts[field - 4] = text;

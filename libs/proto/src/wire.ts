@@ -80,6 +80,18 @@ export class Cursor {
     return -1;
   }
 
+  /** A length-delimited field's length, when its bytes fit before `end`; -1 otherwise. */
+  length(): number {
+    const n = this.varint();
+    return n < 0 || this.at + n > this.end ? -1 : n;
+  }
+
+  /** A length-delimited field as ASCII text; null when it does not fit or is not ASCII. */
+  text(): string | null {
+    const n = this.length();
+    return n < 0 ? null : this.ascii(n);
+  }
+
   /** `length` bytes of ASCII text; null when one is not ASCII (the generated decoder reads UTF-8). */
   ascii(length: number): string | null {
     const { bytes } = this;
