@@ -20,6 +20,11 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!cookie/|@noble/|@scure/)'],
   moduleNameMapper,
   testTimeout: 30000,
+  // One spec file per core. The specs mostly wait on Kafka, NATS, the engine and child processes:
+  // jest's default (cores − 1, so one worker on a 2-core machine) left it idle at load 0.9, and
+  // npm test took 445 s there; with two workers 245 s (three: 189 s, but past the cores a busy CI
+  // machine turns timing margins into flakes). The fault suite sets its own (jest.faults.config.js).
+  maxWorkers: '100%',
   // Fault tests run on their own (npm run test:faults).
   testPathIgnorePatterns: ['/node_modules/', '\\.faults\\.spec\\.ts$'],
 };

@@ -2,16 +2,7 @@ import fc from 'fast-check';
 import { INTERVALS, type Candle } from '@exgate/domain';
 import { decodeCandle, encodeCandle, generatedDecodeCandle, generatedEncodeCandle } from './candle-codec';
 import { readCandle } from './candle-wire';
-
-/** What a call gives: its value, or its error's code and words. */
-function outcome(call: () => unknown): unknown {
-  try {
-    return { value: call() };
-  } catch (e) {
-    const err = e as { code?: string; message: string };
-    return { error: err.code, message: err.message };
-  }
-}
+import { damagedEncoding, outcome } from './testing/wire-arbitraries';
 
 const decimalText = fc.oneof(
   fc.bigInt({ min: 0n, max: 10n ** 18n }).map(String),
@@ -54,12 +45,7 @@ describe('the hand-written Candle codec, held to the generated one', () => {
   });
 
   it('decodes any bytes as the generated decoder does: the same candle or the same error', () => {
-    const mutated = fc.tuple(candle, fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 4 }), fc.nat(), fc.boolean())
-      .map(([c, flips, cut, truncate]) => {
-        const bytes = Uint8Array.from(generatedEncodeCandle(c));
-        for (const [at, value] of flips) bytes[at % bytes.length] = value;
-        return truncate ? bytes.subarray(0, cut % (bytes.length + 1)) : bytes;
-      });
+    const mutated = damagedEncoding(candle, generatedEncodeCandle);
     const anyBytes = fc.uint8Array({ maxLength: 80 });
     fc.assert(fc.property(fc.oneof(mutated, anyBytes), (bytes) => {
       expect(outcome(() => decodeCandle(bytes))).toEqual(outcome(() => generatedDecodeCandle(bytes)));

@@ -1,6 +1,6 @@
 import { isInterval, type Candle, type CandleState } from '@exgate/domain';
 import * as pb from './gen/exgate/v1/bus';
-import { checkWireInt, decimal, ident, invalid } from './checks';
+import { checkWireInt, decimal, ident, invalid, isDecimal, isIdent } from './checks';
 import { Cursor, intSize, putInt, putString, stringSize } from './wire';
 
 /**
@@ -103,14 +103,9 @@ export function readCandle(bytes: Uint8Array): Candle | null {
   const interval = strings[3]!;
   const gapFree = ints[17] ?? 0;
   if (state === undefined || !isInterval(interval) || gapFree > 1) return null;
-  try {
-    // The generated path's checks; a refusal is left to it to word.
-    ident(strings[1]!, 'exchange');
-    ident(strings[2]!, 'symbol');
-    for (let f = 6; f <= 13; f++) decimal(strings[f]!, 'decimal');
-  } catch {
-    return null;
-  }
+  // The generated path's checks; a refusal is left to it to word.
+  if (!isIdent(strings[1]!) || !isIdent(strings[2]!)) return null;
+  for (let f = 6; f <= 13; f++) if (!isDecimal(strings[f]!)) return null;
   return {
     exchange: strings[1]!, symbol: strings[2]!, interval,
     openTimeMs: ints[4] ?? 0, closeTimeMs: ints[5] ?? 0,

@@ -16,13 +16,17 @@ const DECIMAL = /^\d+(\.\d+)?$/;
 // Exchange ids, symbols, intervals, schedules: printable ASCII, no spaces at the ends.
 const IDENT = /^[\x21-\x7e]([\x20-\x7e]{0,126}[\x21-\x7e])?$/;
 
+/** The tests behind decimal() and ident(), for readers that hand a refusal on instead of wording it. */
+export const isDecimal = (value: string): boolean => DECIMAL.test(value);
+export const isIdent = (value: string): boolean => IDENT.test(value);
+
 export function decimal(value: string, field: string): string {
-  if (!DECIMAL.test(value)) invalid(`${field} is not a decimal string: ${JSON.stringify(value)}`);
+  if (!isDecimal(value)) invalid(`${field} is not a decimal string: ${JSON.stringify(value)}`);
   return value;
 }
 
 export function ident(value: string, field: string): string {
-  if (!IDENT.test(value)) invalid(`${field} is not a printable identifier: ${JSON.stringify(value)}`);
+  if (!isIdent(value)) invalid(`${field} is not a printable identifier: ${JSON.stringify(value)}`);
   return value;
 }
 

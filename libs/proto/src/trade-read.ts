@@ -1,6 +1,6 @@
 import type { TimeRange, Trade, TradeBatch, TradeKind } from '@exgate/domain';
-import { decimal, ident } from './checks';
-import { KIND_TO_WIRE, sourceId } from './trade-wire';
+import { isDecimal, isIdent } from './checks';
+import { KIND_TO_WIRE, isSourceId } from './trade-wire';
 import { Cursor } from './wire';
 
 /**
@@ -102,14 +102,8 @@ function readTrade(cursor: Cursor, exchange: string, symbol: string, kind: Trade
     }
   }
   const [price, qty] = texts as [string, string];
-  try {
-    // The generated path's checks; a refusal is left to it to word.
-    decimal(price, 'price');
-    decimal(qty, 'qty');
-    if (source !== '') sourceId(source);
-  } catch {
-    return null;
-  }
+  // The generated path's checks; a refusal is left to it to word.
+  if (!isDecimal(price) || !isDecimal(qty) || (source !== '' && !isSourceId(source))) return null;
   const trade: Trade = {
     exchange, symbol, kind,
     id: ints[0]!, firstTradeId: ints[1]!, lastTradeId: ints[2]!,
@@ -133,13 +127,4 @@ function readRange(cursor: Cursor): TimeRange | null {
     ms[field - 1] = n;
   }
   return ms[0]! <= ms[1]! ? { fromMs: ms[0]!, toMs: ms[1]! } : null;
-}
-
-function isIdent(value: string): boolean {
-  try {
-    ident(value, 'ident');
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -18,8 +18,10 @@ export const KIND_TO_WIRE: Readonly<Record<TradeKind, pb.TradeKind>> = {
 };
 
 /** An exchange's own trade id: printable, short (UUIDs, 64-bit numbers). */
+export const isSourceId = (value: string): boolean => value !== '' && value.length <= 64 && /^[\x21-\x7e]+$/.test(value);
+
 export function sourceId(value: string): string {
-  if (value === '' || value.length > 64 || !/^[\x21-\x7e]+$/.test(value)) invalid(`sourceId is not an exchange trade id: ${JSON.stringify(value.slice(0, 80))}`);
+  if (!isSourceId(value)) invalid(`sourceId is not an exchange trade id: ${JSON.stringify(value.slice(0, 80))}`);
   return value;
 }
 
