@@ -109,11 +109,12 @@ export async function serviceProcess(ctx: ProcessHost, name: string, main: strin
     ...own,
   };
   const log = createWriteStream(path.join(ctx.dir, `${name}-${++starts}.log`));
-  // `node --import tsx`, as the image runs it: the tsx CLI would put a wrapper process in between,
-  // and a SIGKILL of the wrapper leaves the service running as an orphan.
+  // `node --import tsx` with the image's node flags (its ENTRYPOINT's 64 MB young generation, ADR
+  // 0019): the tsx CLI would put a wrapper process in between, and a SIGKILL of the wrapper leaves
+  // the service running as an orphan.
   // FAULT_CPU_PROF=DIR: every service process writes a V8 CPU profile there when it exits.
   const profile = process.env.FAULT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FAULT_CPU_PROF}`] : [];
-  const proc: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(repoRoot, main)], {
+  const proc: ChildProcess = spawn(process.execPath, [...profile, '--max-semi-space-size=64', '--import', 'tsx', path.join(repoRoot, main)], {
     cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   ctx.children.add(proc);

@@ -39,4 +39,25 @@ describe('TurnBudget', () => {
     busy(20);
     expect(shared.lasts()).toBe(true);
   });
+
+  it('maps across turns: the same values, with the loop let in once the budget is spent', async () => {
+    const budget = new TurnBudget(5);
+    let immediates = 0;
+    const count = () => {
+      immediates += 1;
+      if (immediates < 1_000) setImmediate(count);
+    };
+    setImmediate(count);
+    const items = Array.from({ length: 200 }, (_, i) => i);
+    const out = await budget.map(items, (i) => {
+      busy(0.1); // 200 × 0.1 ms = 20 ms: four budgets
+      return i * 2;
+    }, 8);
+    expect(out).toEqual(items.map((i) => i * 2));
+    expect(immediates).toBeGreaterThanOrEqual(3);
+    // A budget never spent never yields.
+    const before = immediates;
+    expect(await new TurnBudget(1_000).map(items, (i) => i + 1)).toEqual(items.map((i) => i + 1));
+    expect(immediates).toBe(before);
+  });
 });

@@ -38,4 +38,18 @@ export class TurnBudget {
     if (this.lasts()) return;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
+
+  /**
+   * items.map(fn) across turns: yields whenever the budget is spent (looked at every `every`
+   * items, so one look costs nothing beside fn). For synchronous work over a batch whose size
+   * the caller does not bound, such as a write's rows.
+   */
+  async map<T, R>(items: readonly T[], fn: (item: T) => R, every = 64): Promise<R[]> {
+    const out = new Array<R>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      if (i % every === 0) await this.pass();
+      out[i] = fn(items[i]!);
+    }
+    return out;
+  }
 }

@@ -1,5 +1,6 @@
 import type { Candle, Trade, TradeKind } from '@exgate/domain';
 import { ExgateError } from '@exgate/errors';
+import { TurnBudget } from '@exgate/runtime';
 import { historyCandles } from './history/history-reader';
 import type { CandleQuery, HistoryQuery, HistoryTotals, MarketStore, NewestTradesQuery, SqlDriver, StreamRef, TradeQuery } from './ports';
 import { fromNullableUInt64, toTimeMs, toUInt } from './ints';
@@ -51,12 +52,13 @@ export class ClickHouseMarketStore implements MarketStore {
 
   async insertTrades(trades: readonly Trade[]): Promise<void> {
     // Validate everything before writing anything: a bad print fails the batch, not half of it.
-    const rows = trades.map(tradeToRow);
+    // Across turns: a write holds up to 10,000 prints (ADR 0018).
+    const rows = await new TurnBudget().map(trades, tradeToRow);
     await this.insertBatches(`${this.database}.trades`, rows);
   }
 
   async upsertCandles(candles: readonly Candle[]): Promise<void> {
-    const rows = candles.map(candleToRow);
+    const rows = await new TurnBudget().map(candles, candleToRow);
     await this.insertBatches(`${this.database}.candles`, rows);
   }
 

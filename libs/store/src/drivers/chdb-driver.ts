@@ -107,7 +107,7 @@ export class ChdbDriver implements SqlDriver {
     if (rows.length === 0) return;
     const session = this.session();
     try {
-      const payload = toInsertPayload(rows);
+      const payload = await toInsertPayload(rows);
       await session.insert({
         table,
         values: payload.body,

@@ -1,3 +1,4 @@
+import { TurnBudget } from '@exgate/runtime';
 import { toInsertPayload } from './json-lines';
 
 /** What the payload is defined to be: each row's values (or the row itself) through JSON.stringify. */
@@ -9,43 +10,54 @@ function oracle(rows: readonly Record<string, unknown>[]): { format: string; tex
     : { format: 'JSONEachRow', text: `${rows.map((r) => JSON.stringify(r)).join('\n')}\n` };
 }
 
-const payload = (rows: readonly Record<string, unknown>[]) => {
-  const p = toInsertPayload(rows);
+const payload = async (rows: readonly Record<string, unknown>[]) => {
+  const p = await toInsertPayload(rows);
   return { format: p.format, text: p.body.toString('utf8') };
 };
 
 describe('insert payloads', () => {
-  it('writes rows of the same keys as JSONCompactEachRow, column by column, as JSON.stringify would', () => {
+  it('writes rows of the same keys as JSONCompactEachRow, column by column, as JSON.stringify would', async () => {
     const rows = [
       { exchange: 'binance-usdm', id: 5183005736, price: '63943.9', is_buyer_maker: true, last: null, at: 1721347200000 },
       { exchange: 'okx', id: 0, price: '0.00000001', is_buyer_maker: false, last: 7, at: -0 },
     ];
-    expect(payload(rows)).toEqual(oracle(rows));
-    expect(toInsertPayload(rows).columns).toEqual(['exchange', 'id', 'price', 'is_buyer_maker', 'last', 'at']);
-    expect(payload(rows).text).toBe('["binance-usdm",5183005736,"63943.9",true,null,1721347200000]\n["okx",0,"0.00000001",false,7,0]\n');
+    expect(await payload(rows)).toEqual(oracle(rows));
+    expect((await toInsertPayload(rows)).columns).toEqual(['exchange', 'id', 'price', 'is_buyer_maker', 'last', 'at']);
+    expect((await payload(rows)).text).toBe('["binance-usdm",5183005736,"63943.9",true,null,1721347200000]\n["okx",0,"0.00000001",false,7,0]\n');
   });
 
-  it('escapes what JSON escapes: quotes, backslashes, control characters, lone surrogates; keeps other text as it is', () => {
+  it('escapes what JSON escapes: quotes, backslashes, control characters, lone surrogates; keeps other text as it is', async () => {
     const texts = ['a"b', 'back\\slash', 'tab\there', 'nl\n', '\u0000\u001f', 'lone \ud800', 'pair 🔑', 'Ünïcödé ключ 鍵', '', '\u007f\u2028'];
     const rows = texts.map((t, i) => ({ source_id: t, n: i }));
-    expect(payload(rows)).toEqual(oracle(rows));
+    expect(await payload(rows)).toEqual(oracle(rows));
   });
 
-  it('writes numbers as JSON does: exponents, non-finite as null', () => {
+  it('writes numbers as JSON does: exponents, non-finite as null', async () => {
     const values = [1e21, 1.5e-7, -3.25, Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY, -0];
     const rows = values.map((v) => ({ v }));
-    expect(payload(rows)).toEqual(oracle(rows));
+    expect(await payload(rows)).toEqual(oracle(rows));
   });
 
-  it('falls back to JSONEachRow when a row lacks a column, has one more, or holds undefined', () => {
+  it('falls back to JSONEachRow when a row lacks a column, has one more, or holds undefined', async () => {
     for (const rows of [
       [{ a: 1, b: 2 }, { a: 1 }],
       [{ a: 1 }, { a: 1, b: 2 }],
       [{ a: 1, b: 2 }, { a: 1, b: undefined }],
       [{ a: 1, b: 2 }, { a: 1, c: 2 }],
     ]) {
-      expect(payload(rows)).toEqual(oracle(rows));
-      expect(payload(rows).format).toBe('JSONEachRow');
+      expect(await payload(rows)).toEqual(oracle(rows));
+      expect((await payload(rows)).format).toBe('JSONEachRow');
     }
+  });
+
+  it('lets the event loop run while it writes a large batch, and writes the same bytes', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => ({ id: i, price: `${i}.5`, side: i % 2 === 0 }));
+    // A 1 ms budget: 20,000 rows take several, so a timer due at once fires before the payload is done.
+    let fired = 0;
+    const timer = setInterval(() => (fired += 1), 0);
+    const p = await toInsertPayload(rows, new TurnBudget(1));
+    clearInterval(timer);
+    expect(p.body.toString('utf8')).toBe(oracle(rows).text);
+    expect(fired).toBeGreaterThan(0);
   });
 });
