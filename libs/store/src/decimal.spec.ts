@@ -43,4 +43,29 @@ describe('toColumnDecimal', () => {
       }),
     );
   });
+
+  it('answers as the regular expression does for any text of digits, points, signs and zeros', () => {
+    // The scan that spells most values, held to the regular-expression path it skips.
+    const reference = (value: string, integerDigits: number, scale: number): string => {
+      const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value);
+      if (!match) return 'refused';
+      const integer = match[2]!.replace(/^0+(?=\d)/, '');
+      const fraction = (match[3] ?? '').replace(/0+$/, '');
+      if (integer.length > integerDigits || fraction.length > scale) return 'refused';
+      const sign = match[1] === '-' && !(integer === '0' && fraction === '') ? '-' : '';
+      return fraction === '' ? `${sign}${integer}` : `${sign}${integer}.${fraction}`;
+    };
+    const outcome = (value: string, column: typeof PRICE_QTY) => {
+      try {
+        return toColumnDecimal(value, column, 'x');
+      } catch (e) {
+        return isExgateError(e, 'INVALID_ARGUMENT') ? 'refused' : 'other error';
+      }
+    };
+    const text = fc.array(fc.constantFrom('0', '0', '1', '9', '5', '.', '-', '+', 'e', ' '), { maxLength: 45 }).map((cs) => cs.join(''));
+    const long = fc.tuple(fc.stringMatching(/^[1-9][0-9]{0,41}$/), fc.stringMatching(/^[0-9]{0,40}[1-9]$/)).map(([i, f]) => `${i}.${f}`);
+    fc.assert(fc.property(fc.oneof(text, long, fc.stringMatching(/^[0-9]{1,22}$/)), fc.constantFrom(PRICE_QTY, QUOTE_VOLUME), (value, column) => {
+      expect(outcome(value, column)).toBe(reference(value, column.integerDigits, column.scale));
+    }), { numRuns: 20_000 });
+  });
 });
