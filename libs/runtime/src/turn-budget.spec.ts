@@ -60,4 +60,16 @@ describe('TurnBudget', () => {
     expect(await new TurnBudget(1_000).map(items, (i) => i + 1)).toEqual(items.map((i) => i + 1));
     expect(immediates).toBe(before);
   });
+
+  it('has one process budget that every loop and socket of the process spends from', async () => {
+    await immediate(); // a turn of its own
+    const { process: shared } = TurnBudget;
+    expect(shared.lasts()).toBe(true); // a flush starts the turn…
+    busy(12);
+    let yielded = false;
+    setImmediate(() => (yielded = true));
+    await shared.pass(); // …and a write's rows, in the same turn, find it spent and yield
+    expect(yielded).toBe(true);
+    expect(shared.lasts()).toBe(true); // a new turn
+  });
 });

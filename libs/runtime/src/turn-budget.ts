@@ -13,6 +13,14 @@
 export const TURN_BUDGET_MS = 10;
 
 export class TurnBudget {
+  /**
+   * The process's budget, which every long loop and every socket of the process spends from: a
+   * flush, a fetched group, a write's rows and the sockets' reading together hold a turn at most
+   * about TURN_BUDGET_MS. Each with a budget of its own held it that long apiece, one after the
+   * other (ADR 0018, fourth pass).
+   */
+  static readonly process = new TurnBudget();
+
   private startedAtMs: number | null = null;
 
   constructor(private readonly budgetMs = TURN_BUDGET_MS) {}

@@ -53,12 +53,12 @@ export class ClickHouseMarketStore implements MarketStore {
   async insertTrades(trades: readonly Trade[]): Promise<void> {
     // Validate everything before writing anything: a bad print fails the batch, not half of it.
     // Across turns: a write holds up to 10,000 prints (ADR 0018).
-    const rows = await new TurnBudget().map(trades, tradeToRow);
+    const rows = await TurnBudget.process.map(trades, tradeToRow);
     await this.insertBatches(`${this.database}.trades`, rows);
   }
 
   async upsertCandles(candles: readonly Candle[]): Promise<void> {
-    const rows = await new TurnBudget().map(candles, candleToRow);
+    const rows = await TurnBudget.process.map(candles, candleToRow);
     await this.insertBatches(`${this.database}.candles`, rows);
   }
 

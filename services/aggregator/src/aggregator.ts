@@ -84,7 +84,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
    * Closed candles go to the topic before the store: once the store has them, a restored engine
    * counts them as published and would not send them again.
    */
-  async function persist(states: readonly StreamState[], budget = new TurnBudget()): Promise<void> {
+  async function persist(states: readonly StreamState[], budget = TurnBudget.process): Promise<void> {
     const closed = states.flatMap((s) => s.emitted.splice(0, s.emitted.length));
     // 500 streams' forming candles (8,000) built in one turn held the loop for ~60 ms.
     const forming: Candle[] = [];
@@ -135,7 +135,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
     const pending = { trades: [] as Trade[], batches: [] as TradeDelivery[], changed: new Set<StreamState>() };
     const touched = new Set<StreamState>();
     // A fetched group of 500 streams applied in one go held the loop for 60–140 ms (ADR 0018).
-    const budget = new TurnBudget();
+    const budget = TurnBudget.process;
     const write = async () => {
       if (pending.trades.length > 0) await deps.store.insertTrades(pending.trades);
       // Live as soon as stored: a reader of `recent` (from memory) is behind the store only as

@@ -228,7 +228,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     busDownLogged = false;
     const saved: Promise<void>[] = [];
     // 500 streams' puts made in one turn held the loop for ~40 ms: in turns of the budget.
-    const budget = new TurnBudget();
+    const budget = TurnBudget.process;
     for (const t of taken) {
       await budget.pass();
       t.commit();

@@ -163,7 +163,7 @@ export class KafkaGroupReader<V> {
       try {
         const records: KafkaRecord<V>[] = [];
         // A group of 500 streams' messages decoded in one turn held the loop for ~50 ms.
-        const budget = new TurnBudget();
+        const budget = TurnBudget.process;
         for (const message of messages) {
           await budget.pass();
           const bytes = message.value ?? EMPTY;

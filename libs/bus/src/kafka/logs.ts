@@ -40,7 +40,7 @@ export class KafkaTradeLogWriter implements TradeLogWriter {
    */
   async publish(batches: readonly TradeBatch[]): Promise<void> {
     const parts = batches.flatMap((b) => splitTradeBatch(b, TRADES_PER_MESSAGE));
-    const budget = new TurnBudget();
+    const budget = TurnBudget.process;
     for (let i = 0; i < parts.length;) {
       const slice: OutgoingMessage[] = [];
       let prints = 0;

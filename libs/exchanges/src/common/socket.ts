@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type WebSocket from 'ws';
 import type { TradeKind } from '@exgate/domain';
 import { errorMessage } from '@exgate/errors';
-import { TURN_BUDGET_MS, TurnBudget, type Clock } from '@exgate/runtime';
+import { TurnBudget, type Clock } from '@exgate/runtime';
 import type { FrameRejection } from '../types';
 import { rejection } from './frame';
 import type { FeedProtocol } from './protocol';
@@ -12,9 +12,9 @@ import type { FeedProtocol } from './protocol';
  * turn budget, TURN_BUDGET_MS). A socket hands over a whole chunk of frames at once (64 KB:
  * hundreds of frames), and frames that arrive faster than they are read pile up: read all at once
  * they hold the loop for as long as that takes, and heartbeats, flushes and Kafka acknowledgements
- * wait with it. One budget for every socket.
+ * wait with it. The process's one budget, shared with its other long loops.
  */
-const readingTurn = new TurnBudget(TURN_BUDGET_MS);
+const readingTurn = TurnBudget.process;
 
 /** The exchange answered a command with an error (as opposed to the connection failing). */
 export class CommandRejected extends Error {}

@@ -22,7 +22,7 @@ export interface InsertPayload {
  * the self-describing JSONEachRow. Written across turns of the event loop (a write of 10,000
  * prints took 50–100 ms in one go, the aggregator's longest stall with 500 series: ADR 0018).
  */
-export async function toInsertPayload(rows: readonly Readonly<Record<string, unknown>>[], budget = new TurnBudget()): Promise<InsertPayload> {
+export async function toInsertPayload(rows: readonly Readonly<Record<string, unknown>>[], budget = TurnBudget.process): Promise<InsertPayload> {
   const columns = Object.keys(rows[0] ?? {});
   const compact = (row: Readonly<Record<string, unknown>>): string | undefined => {
     const values = columns.map((c) => row[c]);
