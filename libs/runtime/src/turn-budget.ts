@@ -1,8 +1,9 @@
 /**
  * A time budget per turn of the event loop, so that long work leaves room for timers, sockets and
  * Kafka heartbeats. A turn starts with the first call in it and ends when the event loop next
- * runs its immediates. One budget may be shared: all sockets of a process read under one, so
- * together they hold the loop no longer than it allows. The time read is the process's own
+ * runs its immediates. A budget shared is one turn for all who spend from it: the process's
+ * sockets and long loops all spend from TurnBudget.process, so together they hold the loop no
+ * longer than it allows. The time read is the process's own
  * monotonic clock: this paces work, it measures nothing the data depends on.
  */
 /**

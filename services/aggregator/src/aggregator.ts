@@ -84,7 +84,8 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
    * Closed candles go to the topic before the store: once the store has them, a restored engine
    * counts them as published and would not send them again.
    */
-  async function persist(states: readonly StreamState[], budget = TurnBudget.process): Promise<void> {
+  async function persist(states: readonly StreamState[]): Promise<void> {
+    const budget = TurnBudget.process;
     const closed = states.flatMap((s) => s.emitted.splice(0, s.emitted.length));
     // 500 streams' forming candles (8,000) built in one turn held the loop for ~60 ms.
     const forming: Candle[] = [];
@@ -141,7 +142,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       // Live as soon as stored: a reader of `recent` (from memory) is behind the store only as
       // long as this takes, not for the rest of a group (a replay's holds thousands of prints).
       if (config.liveUpdates) for (const delivery of pending.batches) publishTrades(delivery);
-      if (pending.changed.size > 0) await persist([...pending.changed], budget);
+      if (pending.changed.size > 0) await persist([...pending.changed]);
       pending.trades = [];
       pending.batches = [];
       pending.changed.clear();
