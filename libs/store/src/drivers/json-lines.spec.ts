@@ -4,7 +4,7 @@ import { toInsertPayload } from './json-lines';
 /** What the payload is defined to be: each row's values (or the row itself) through JSON.stringify. */
 function oracle(rows: readonly Record<string, unknown>[]): { format: string; text: string } {
   const columns = Object.keys(rows[0] ?? {});
-  const same = rows.every((r) => Object.keys(r).length === columns.length && columns.every((c) => r[c] !== undefined));
+  const same = rows.every((r) => Object.keys(r).join() === columns.join() && columns.every((c) => r[c] !== undefined));
   return same
     ? { format: 'JSONCompactEachRow', text: rows.map((r) => `${JSON.stringify(columns.map((c) => r[c]))}\n`).join('') }
     : { format: 'JSONEachRow', text: `${rows.map((r) => JSON.stringify(r)).join('\n')}\n` };
@@ -38,8 +38,9 @@ describe('insert payloads', () => {
     expect(await payload(rows)).toEqual(oracle(rows));
   });
 
-  it('falls back to JSONEachRow when a row lacks a column, has one more, or holds undefined', async () => {
+  it('falls back to JSONEachRow when a row lacks a column, has one more, holds undefined, or orders its keys otherwise', async () => {
     for (const rows of [
+      [{ a: 1, b: 2 }, { b: 2, a: 1 }],
       [{ a: 1, b: 2 }, { a: 1 }],
       [{ a: 1 }, { a: 1, b: 2 }],
       [{ a: 1, b: 2 }, { a: 1, b: undefined }],
@@ -48,6 +49,10 @@ describe('insert payloads', () => {
       expect(await payload(rows)).toEqual(oracle(rows));
       expect((await payload(rows)).format).toBe('JSONEachRow');
     }
+  });
+
+  it('writes no bytes for no rows', async () => {
+    expect((await toInsertPayload([])).body.length).toBe(0);
   });
 
   it('lets the event loop run while it writes a large batch, and writes the same bytes', async () => {
