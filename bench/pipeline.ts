@@ -28,6 +28,7 @@ import { connectDistributedBus } from '@exgate/platform';
 import { MetricsRegistry, parseConfig, silentLogger } from '@exgate/runtime';
 import { openStore } from '@exgate/store';
 import { embeddedEnv, startEmbedded } from '../services/exgate/src/embedded';
+import { ensureBus } from './bus';
 import { frameOf, measureCli, type CliFigure } from './cli';
 import { generateTrades } from './trades';
 
@@ -124,8 +125,9 @@ async function runEmbedded(file: string, dir: string, count: number, lastId: num
 async function runDistributed(file: string, dir: string, count: number, lastId: number, flushMs: string, compression: string): Promise<PipelineFigure> {
   console.log(`\ndistributed: collector process → Kafka → aggregator process → chdb (COLLECTOR_FLUSH_MS=${flushMs}, KAFKA_COMPRESSION=${compression})`);
   const namespace = `bench${Date.now().toString(36)}`;
+  const { brokers, natsUrl } = ensureBus();
   const busEnv = {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092', KAFKA_PARTITIONS: '4', NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    KAFKA_BROKERS: brokers, KAFKA_PARTITIONS: '4', NATS_URL: natsUrl,
     EXGATE_NAMESPACE: namespace, KAFKA_COMPRESSION: compression,
   };
   const frames = (await readFile(file, 'utf8')).split('\n');

@@ -11,10 +11,10 @@
  *   --prints N    prints per symbol (default 200)
  *   --quick       50 symbols
  */
-import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { createManyRun } from '../faults/harness/many';
+import { ensureBus } from './bus';
 import { describeSeries, measureSeries, type SeriesFigures } from '../faults/harness/measure';
 
 const EXCHANGES = ['binance-usdm', 'bybit', 'hotbit'];
@@ -27,13 +27,6 @@ function option(name: string, fallback: number): number {
   const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
   if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} takes a positive integer`);
   return value;
-}
-
-/** Kafka and NATS as the tests have them (started when not running). */
-function ensureBus(): void {
-  const root = path.resolve(__dirname, '..');
-  process.env.KAFKA_BROKERS ??= execFileSync('bash', [path.join(root, 'deploy/local/kafka.sh'), 'start'], { encoding: 'utf8' }).trim();
-  process.env.NATS_URL ??= execFileSync('bash', [path.join(root, 'deploy/local/nats.sh'), 'start'], { encoding: 'utf8' }).trim();
 }
 
 async function measure(symbols: number, printsPerSymbol: number): Promise<{ figures: SeriesFigures; stored: string }> {
