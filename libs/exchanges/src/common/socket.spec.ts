@@ -76,3 +76,44 @@ describe('FeedSocket reading a backlog', () => {
     expect(mostPerTurn).toBeLessThanOrEqual(2 * (TURN_BUDGET_MS / FRAME_COST_MS) + 1);
   });
 });
+
+describe('FeedSocket silence', () => {
+  it('stays up while frames keep coming for many timeouts, and goes down one timeout after the last', async () => {
+    const { WebSocketServer } = await import('ws');
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    const SILENCE_MS = 300;
+    let lastSentAt = 0;
+    server.on('connection', (ws) => {
+      let sent = 0;
+      // A frame every 50 ms for 1.5 s: five silence timeouts long, never 300 ms without a frame.
+      const timer = setInterval(() => {
+        ws.send(`{"n":${sent++}}`);
+        lastSentAt = performance.now();
+        if (sent === 30) clearInterval(timer);
+      }, 50);
+      ws.on('close', () => clearInterval(timer));
+    });
+    let frames = 0;
+    try {
+      const { reason, downAt } = await new Promise<{ reason: string; downAt: number }>((resolve) => {
+        new FeedSocket(`ws://127.0.0.1:${(server.address() as { port: number }).port}`, plain, {
+          connectTimeoutMs: 5_000, pingIntervalMs: 60_000, pongTimeoutMs: 60_000, silenceTimeoutMs: SILENCE_MS, commandTimeoutMs: 5_000,
+        }, systemClock, {
+          onOpen: () => undefined,
+          onFrame: () => (frames += 1),
+          onUndecodable: () => undefined,
+          onDown: (why) => resolve({ reason: why, downAt: performance.now() }),
+          onAlive: () => undefined,
+        });
+      });
+      expect(reason).toBe(`silence: no frame for ${SILENCE_MS} ms`);
+      expect(frames).toBe(30);
+      // Timers run on the loop's cached time, which can lag a few ms: not sooner than that.
+      expect(downAt - lastSentAt).toBeGreaterThanOrEqual(SILENCE_MS - 20);
+    } finally {
+      for (const client of server.clients) client.terminate();
+      server.close();
+    }
+  });
+});
