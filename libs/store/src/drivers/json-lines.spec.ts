@@ -32,6 +32,14 @@ describe('insert payloads', () => {
     expect(await payload(rows)).toEqual(oracle(rows));
   });
 
+  it('writes every row whole when text beyond ASCII fills the buffer sized for ASCII, wherever it starts', async () => {
+    const texts = ['Ünïcödé ключ 鍵', 'pair 🔑', 'lone \ud800', 'ascii'];
+    for (let n = 1; n <= 60; n++) {
+      const rows = Array.from({ length: n }, (_, i) => ({ source_id: i < n / 3 ? 'a' : texts[(i + n) % texts.length]!, n: i }));
+      expect(await payload(rows)).toEqual(oracle(rows));
+    }
+  });
+
   it('writes numbers as JSON does: exponents, non-finite as null', async () => {
     const values = [1e21, 1.5e-7, -3.25, Number.MAX_SAFE_INTEGER, Number.NaN, Number.POSITIVE_INFINITY, -0];
     const rows = values.map((v) => ({ v }));
