@@ -14,8 +14,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { createManyRun } from '../faults/harness/many';
-import { ensureBus } from './bus';
 import { describeSeries, measureSeries, type SeriesFigures } from '../faults/harness/measure';
+import { ensureBus } from './bus';
 
 const EXCHANGES = ['binance-usdm', 'bybit', 'hotbit'];
 /** The aggregator's default: every interval. */

@@ -48,9 +48,9 @@ export async function toInsertPayload(rows: readonly Readonly<Record<string, unk
  * joined text first built the text, flattened it and then encoded it: 13 ms for 10,000 rows
  * against 2 ms (ADR 0019). The buffer is sized for ASCII, one byte a UTF-16 unit, which is what
  * rows hold; a line that might not fit (a unit takes at most 3 bytes) is measured, and the buffer
- * grown if it does not. Sizing for the worst case instead tripled the memory outside the heap
- * that every write allocates, which V8 answers with full collections. Lone surrogates become
- * U+FFFD, as `Buffer.from` writes them.
+ * grown if it does not. Sizing for the worst case would triple the memory outside the heap that
+ * every write allocates, which counts toward V8's triggers for full collections. Lone surrogates
+ * become U+FFFD, as `Buffer.from` writes them.
  */
 function linesToBuffer(lines: readonly string[]): Buffer {
   let units = 0;
