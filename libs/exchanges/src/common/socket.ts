@@ -7,15 +7,6 @@ import type { FrameRejection } from '../types';
 import { rejection } from './frame';
 import type { FeedProtocol } from './protocol';
 
-/**
- * How long the feeds of a process may read frames in one turn of the event loop (the process's
- * turn budget, TURN_BUDGET_MS). A socket hands over a whole chunk of frames at once (64 KB:
- * hundreds of frames), and frames that arrive faster than they are read pile up: read all at once
- * they hold the loop for as long as that takes, and heartbeats, flushes and Kafka acknowledgements
- * wait with it. The process's one budget, shared with its other long loops.
- */
-const readingTurn = TurnBudget.process;
-
 /** The exchange answered a command with an error (as opposed to the connection failing). */
 export class CommandRejected extends Error {}
 
@@ -163,14 +154,17 @@ export class FeedSocket {
   }
 
   /**
-   * Works through what arrived, within the process's reading budget for this turn of the event
-   * loop; past it the socket rests (paused: the exchange's frames wait in the kernel, not here)
-   * and the rest follows in the next turn, after timers and other sockets had theirs.
+   * Works through what arrived, within the process's turn budget (TurnBudget.process, shared with
+   * its other sockets and long loops); past it the socket rests (paused: the exchange's frames wait
+   * in the kernel, not here) and the rest follows in the next turn, after timers and other sockets
+   * had theirs. A socket hands over a whole chunk of frames at once (64 KB: hundreds of frames):
+   * read all at once they would hold the loop for as long as that takes, and heartbeats, flushes
+   * and Kafka acknowledgements would wait with it.
    */
   private read(): void {
     this.reading = true;
     while (this.next < this.backlog.length) {
-      if (!readingTurn.lasts()) {
+      if (!TurnBudget.process.lasts()) {
         this.ws.pause();
         setImmediate(() => {
           this.ws.resume();
