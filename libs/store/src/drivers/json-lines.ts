@@ -1,4 +1,5 @@
 import { TurnBudget } from '@exgate/runtime';
+import { compactRows } from './compact-rows';
 
 /** JSONEachRow text → rows. */
 export function parseJsonLines<Row>(text: string): Row[] {
@@ -25,20 +26,8 @@ export interface InsertPayload {
  */
 export async function toInsertPayload(rows: readonly Readonly<Record<string, unknown>>[], budget = TurnBudget.process): Promise<InsertPayload> {
   const columns = Object.keys(rows[0] ?? {});
-  // A loop over the row's own order, not `columns.map` plus `Object.keys(row)`: two arrays per
-  // row were half of the payload's time (ADR 0019).
-  const compact = (row: Readonly<Record<string, unknown>>): string | undefined => {
-    const values: unknown[] = new Array(columns.length);
-    let n = 0;
-    for (const key in row) {
-      const value = row[key];
-      if (key !== columns[n] || value === undefined) return undefined;
-      values[n++] = value;
-    }
-    return n === columns.length ? JSON.stringify(values) : undefined;
-  };
-  const lines = await budget.map(rows, compact);
-  if (!lines.includes(undefined)) return { format: 'JSONCompactEachRow', columns, body: linesToBuffer(lines as string[]) };
+  const compact = await compactRows(rows, columns, budget);
+  if (compact) return { format: 'JSONCompactEachRow', columns, body: compact };
   const whole = await budget.map(rows, (r) => JSON.stringify(r));
   return { format: 'JSONEachRow', body: linesToBuffer(whole) };
 }
