@@ -110,8 +110,8 @@ class ByteWriter {
       this.digits(v, 0);
       return;
     }
-    // Exact: the quotient is below 2^27, where doubles lie less than 10^-8 apart, so the division
-    // never rounds a fraction of at most 1 - 10^-8 up to the next integer.
+    // Exact: the quotient is below 2^27, where doubles lie at most 2^-26 apart, and is at least
+    // 10^-8 short of the next integer, more than half that spacing: it never rounds up to it.
     const high = Math.floor(v / E8);
     const low = v - high * E8;
     this.digits(high, 0);
@@ -141,7 +141,7 @@ class ByteWriter {
     for (let i = 0; i < s.length; i++) this.buf[this.at++] = s.charCodeAt(i);
   }
 
-  /** Lone surrogates become U+FFFD, as Buffer.from writes them (JSON.stringify escapes them first). */
+  /** Text that JSON.stringify made (it escapes lone surrogates), as UTF-8. */
   private utf8(s: string): void {
     this.room(s.length * 3);
     this.at += this.buf.write(s, this.at);
