@@ -35,6 +35,20 @@ export async function compactRows(
   return out.bytes();
 }
 
+/** Lines (JSONEachRow's, from JSON.stringify), each with a newline, as UTF-8 in one buffer. */
+export function utf8Lines(lines: readonly string[]): Buffer {
+  let units = 0;
+  for (const line of lines) units += line.length + 1;
+  // Sized for ASCII, which is what rows hold; doubled when a line's worst case (3 bytes a unit)
+  // might not fit.
+  const out = new ByteWriter(units);
+  for (const line of lines) {
+    out.utf8(line);
+    out.byte(0x0a);
+  }
+  return out.bytes();
+}
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** Integers go out as two halves below 10^8, each in small-integer arithmetic. */
@@ -142,7 +156,7 @@ class ByteWriter {
   }
 
   /** Text that JSON.stringify made (it escapes lone surrogates), as UTF-8. */
-  private utf8(s: string): void {
+  utf8(s: string): void {
     this.room(s.length * 3);
     this.at += this.buf.write(s, this.at);
   }
