@@ -57,6 +57,10 @@ export interface TradeLogReader {
    * `hooks.onAssigned` to learn that the reader is live): it resolves after close(), and rejects
    * when the handler rejected (delivery stops; that message was not committed and is delivered
    * again to the next owner of its partition) or when the bus gave up (ExgateError BUS_UNAVAILABLE).
+   * A handler that rejects with a retriable ExgateError (the store or the bus away for a moment)
+   * does not stop it: after a pause the uncommitted messages come again, up to a number of times
+   * in a row (HandlerRetry). With Kafka they come through a new consumer, so onRevoked and
+   * onAssigned run in between and another reader may get them.
    */
   run(handler: (deliveries: readonly TradeDelivery[]) => Promise<void>, hooks?: ReaderHooks): Promise<void>;
   /** Lets the group in flight finish (and commit), calls onRevoked with what it owned, leaves the group. */

@@ -1,17 +1,19 @@
 import { Partitioners, type Kafka } from 'kafkajs';
 import type { Trade, TradeBatch } from '@exgate/domain';
+import { ExgateError } from '@exgate/errors';
 import { silentLogger } from '@exgate/runtime';
 import { eventually, fixtureLines, kafkaBrokers, uniqueName } from '@exgate/testing';
 import { createKafka } from './kafka/client';
 import { KafkaTradeLogReader, KafkaTradeLogWriter } from './kafka/logs';
 import { ensureTopics } from './kafka/topics';
 import { MemoryTradeLog } from './memory/logs';
+import type { HandlerRetry } from './handler-retry';
 import type { ReaderHooks, TradeDelivery, TradeLogReader, TradeLogWriter } from './ports';
 
 /** One contract, two logs: the in-memory one of the embedded mode and a real Kafka topic. */
 interface Log {
   writer(): TradeLogWriter;
-  reader(groupId: string): TradeLogReader;
+  reader(groupId: string, handlerRetry?: HandlerRetry): TradeLogReader;
   /** Bytes that are not a TradeBatch, as a foreign producer could write them. */
   appendGarbage(key: string): Promise<void>;
   /** Resolves once the group has begun a rebalance (Kafka: the coordinator says so). */
@@ -45,10 +47,10 @@ async function kafkaLog(): Promise<Log> {
       writers.push(w);
       return w;
     },
-    reader: (groupId) =>
+    reader: (groupId, handlerRetry) =>
       track(
         new KafkaTradeLogReader({
-          kafka, topic, groupId, logger: silentLogger(),
+          kafka, topic, groupId, logger: silentLogger(), ...(handlerRetry ? { handlerRetry } : {}),
           // Quick rebalances: a test waits for the group to settle.
           sessionTimeoutMs: 6000, heartbeatIntervalMs: 100, maxWaitTimeMs: 100,
         }),
@@ -77,7 +79,7 @@ async function memoryLog(): Promise<Log> {
   const log = new MemoryTradeLog({ partitions: PARTITIONS });
   return {
     writer: () => log.writer(),
-    reader: (groupId) => track(log.reader({ groupId })),
+    reader: (groupId, handlerRetry) => track(log.reader({ groupId, ...(handlerRetry ? { handlerRetry } : {}) })),
     appendGarbage: async (key) => log.log.append([{ key, value: new Uint8Array([0xff, 0xff, 0xff]) }]),
     // The in-memory group rebalances as soon as a member joins.
     rebalanceStarted: async () => {},
@@ -228,6 +230,38 @@ describe.each([
     expect(failing.groups.map((g) => g.map((d) => d.batch))).toEqual([btc.slice(3, 6)]);
 
     expect(await readThree()).toEqual(btc.slice(3, 6));
+  });
+
+  it('rides out a passing failure: the uncommitted group comes again after a pause, and delivery goes on', async () => {
+    const writer = log.writer();
+    await writer.publish(btc.slice(0, 3));
+    const inbox = new Inbox(signal);
+    let calls = 0;
+    const reader = log.reader(uniqueName('g'), { attempts: 3, firstDelayMs: 50, maxDelayMs: 100 });
+    const run = reader.run(async (g) => {
+      // The store away for the first two writes.
+      if (++calls <= 2) throw new ExgateError('STORE_UNAVAILABLE', 'the store is restarting');
+      inbox.push(g);
+    });
+    await signal.until(() => inbox.deliveries.length >= 3);
+    await writer.publish(btc.slice(3, 5));
+    await signal.until(() => inbox.deliveries.length >= 5);
+    await reader.close();
+    await run;
+    expect(calls).toBe(2 + inbox.groups.length);
+    expect(inbox.batches()).toEqual(btc.slice(0, 5));
+  });
+
+  it('stops after too many passing failures in a row, with the last error', async () => {
+    await log.writer().publish(btc.slice(0, 2));
+    let calls = 0;
+    const reader = log.reader(uniqueName('g'), { attempts: 2, firstDelayMs: 20, maxDelayMs: 20 });
+    const failure = new ExgateError('BUS_UNAVAILABLE', 'the broker is down');
+    await expect(reader.run(async () => {
+      calls++;
+      throw failure;
+    })).rejects.toBe(failure);
+    expect(calls).toBe(3);
   });
 
   it('splits the partitions between two readers of a group, which together see every batch exactly once', async () => {

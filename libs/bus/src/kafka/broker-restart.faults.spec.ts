@@ -4,7 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TradeBatch } from '@exgate/domain';
 import { silentLogger } from '@exgate/runtime';
-import { repoRoot, uniqueName } from '@exgate/testing';
+import type { Kafka } from 'kafkajs';
+import { eventually, repoRoot, uniqueName } from '@exgate/testing';
 import { createKafka } from './client';
 import { KafkaTradeLogReader, KafkaTradeLogWriter } from './logs';
 import { ensureTopics } from './topics';
@@ -12,7 +13,8 @@ import { ensureTopics } from './topics';
 /**
  * A broker of its own (another port, same jars), stopped and started under a writer and a
  * reader: publishes made while it is down complete once it is back, and the reader, restarted
- * by kafkajs, delivers everything — nothing lost.
+ * by kafkajs, delivers everything — nothing lost. A handler whose own publish gives up while the
+ * broker is down (the aggregator's candle topic) gets its group again once the broker is back.
  */
 const run = promisify(execFile);
 const port = 29100 + (process.pid % 400) * 2;
@@ -38,17 +40,22 @@ describe('Kafka broker restart', () => {
     await rm(path.join(repoRoot, '.local', 'kafka', String(port)), { recursive: true, force: true });
   });
 
-  it('completes publishes made while the broker is down and delivers every batch once it is back', async () => {
-    const kafka = createKafka({
-      brokers: [`127.0.0.1:${port}`], clientId: 'restart-test', logger: silentLogger(),
-      // Long enough to ride out a restart of a JVM broker.
-      retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 3000 },
-    });
-    const topic = uniqueName('restart');
+  // Long enough to ride out a restart of a JVM broker.
+  const patient = () => createKafka({
+    brokers: [`127.0.0.1:${port}`], clientId: 'restart-test', logger: silentLogger(),
+    retry: { retries: 30, initialRetryTime: 300, maxRetryTime: 3000 },
+  });
+  const topicsOf = async (kafka: Kafka, ...topics: string[]) => {
     const admin = kafka.admin();
     await admin.connect();
-    await ensureTopics(admin, { partitions: 2, topics: [topic] });
+    await ensureTopics(admin, { partitions: 2, topics });
     await admin.disconnect();
+  };
+
+  it('completes publishes made while the broker is down and delivers every batch once it is back', async () => {
+    const kafka = patient();
+    const topic = uniqueName('restart');
+    await topicsOf(kafka, topic);
 
     const writer = new KafkaTradeLogWriter({ kafka, topic });
     const seen = new Set<number>();
@@ -72,5 +79,55 @@ describe('Kafka broker restart', () => {
     await reading;
     await writer.close();
     expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
+  it('delivers a group again when its handler could not publish while the broker was down', async () => {
+    const kafka = patient();
+    const [input, output] = [uniqueName('in'), uniqueName('out')];
+    await topicsOf(kafka, input, output);
+    const writer = new KafkaTradeLogWriter({ kafka, topic: input });
+    // The handler's own publish gives up within a second, as a publish outlived by an outage does.
+    const hasty = createKafka({ brokers: [`127.0.0.1:${port}`], clientId: 'restart-hasty', logger: silentLogger(), retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 200 } });
+    const onward = new KafkaTradeLogWriter({ kafka: hasty, topic: output });
+    const done: number[] = [];
+    let failures = 0;
+    let entered!: () => void;
+    const inFlight = new Promise<void>((resolve) => (entered = resolve));
+    let stopped!: () => void;
+    const brokerDown = new Promise<void>((resolve) => (stopped = resolve));
+    const reader = new KafkaTradeLogReader({
+      kafka, topic: input, groupId: uniqueName('g'), logger: silentLogger(), maxWaitTimeMs: 100,
+      handlerRetry: { attempts: 30, firstDelayMs: 500, maxDelayMs: 2000 },
+    });
+    const reading = reader.run(async (group) => {
+      const batches = group.map((d) => d.batch);
+      if (batches.some((b) => b.trades[0]!.id === 11) && failures === 0) {
+        entered();
+        await brokerDown;
+      }
+      try {
+        await onward.publish(batches);
+      } catch (e) {
+        failures++;
+        throw e;
+      }
+      done.push(...batches.flatMap((b) => b.trades.map((t) => t.id)));
+    });
+
+    for (let id = 1; id <= 10; id++) await writer.publish([batch(id)]);
+    await eventually(async () => done.length === 10, { what: 'the first ten batches', timeoutMs: 30_000 });
+    await writer.publish(Array.from({ length: 10 }, (_, i) => batch(11 + i)));
+    await inFlight;
+    await broker('stop');
+    stopped();
+    await eventually(async () => failures > 0, { what: 'the handler to fail', timeoutMs: 30_000 });
+    await broker('start');
+    await eventually(async () => done.length >= 20, { what: 'every batch through', timeoutMs: 120_000, intervalMs: 200 });
+    await reader.close();
+    await reading;
+    await Promise.all([writer.close(), onward.close()]);
+    // Committed only after a handler finished: nothing skipped, and the group that failed came again whole.
+    expect(done).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(failures).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
 import { ExgateError, isExgateError } from '@exgate/errors';
 import { TurnBudget, type Logger } from '@exgate/runtime';
+import { HandlerRetries, type HandlerRetry } from '../handler-retry';
 import type { ReaderHooks } from '../ports';
 import { DEFAULT_RETRY, kafkaError } from './client';
 
@@ -26,6 +27,13 @@ export interface KafkaReaderOptions {
   readonly maxWaitTimeMs?: number;
   /** An undecodable message is skipped (redelivery cannot fix it) and reported here. */
   readonly onMalformed?: (error: ExgateError, where: { partition: number; offset: string }) => void;
+  /** A handler's passing failures ridden out (default DEFAULT_HANDLER_RETRY). */
+  readonly handlerRetry?: HandlerRetry;
+}
+
+/** One consumer's life: retired once the reader has decided to replace it. */
+interface Generation {
+  retired: boolean;
 }
 
 interface Delivery<V> {
@@ -46,8 +54,10 @@ export interface KafkaRecord<V> {
 /**
  * A consumer-group member with at-least-once delivery: one message at a time per partition (or a
  * fetched batch at a time, runGroups), the offsets resolved after the handler resolved and
- * committed at the end of each fetched batch (and before any rebalance goes ahead). A handler that rejects stops the reader: nothing from that
- * message on is committed, and the group delivers it again to whoever owns the partition next.
+ * committed at the end of each fetched batch (and before any rebalance goes ahead). Nothing from a
+ * message whose handler rejected on is committed. A passing failure (HandlerRetry) retires the
+ * consumer: after a pause a new one joins and the group delivers from the committed offsets, to
+ * this reader or to whoever owns the partition by then. Any other failure stops the reader.
  *
  * `run` settles when the reader stops: it resolves after close() and rejects with the handler's
  * error, or with BUS_UNAVAILABLE when no broker answers at start; a consumer that crashes later is
@@ -66,12 +76,14 @@ export class KafkaGroupReader<V> {
   private started: Promise<void> = Promise.resolve();
   private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   private relaunches = 0;
+  private readonly retries: HandlerRetries;
 
   constructor(
     private readonly options: KafkaReaderOptions & { readonly topic: string },
     private readonly decode: (bytes: Uint8Array) => V,
   ) {
     this.topic = options.topic;
+    this.retries = new HandlerRetries(options.handlerRetry);
     this.log = options.logger.child({ component: 'kafka-reader', topic: this.topic, groupId: options.groupId });
   }
 
@@ -92,7 +104,7 @@ export class KafkaGroupReader<V> {
     if (this.consumer) throw new Error('reader is already running');
     this.hooks = hooks;
     const outcome = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
-    this.launch(delivery);
+    this.launch(delivery, true);
     return outcome;
   }
 
@@ -101,9 +113,10 @@ export class KafkaGroupReader<V> {
    * group coordinator while a broker restarts); the reader then starts a new consumer with
    * backoff rather than stop consuming until someone restarts the process.
    */
-  private launch(delivery: Delivery<V>): void {
+  private launch(delivery: Delivery<V>, first = false): void {
     const o = this.options;
     const sessionTimeout = o.sessionTimeoutMs ?? 30_000;
+    const generation: Generation = { retired: false };
     const consumer = o.kafka.consumer({
       groupId: o.groupId,
       sessionTimeout,
@@ -112,15 +125,18 @@ export class KafkaGroupReader<V> {
       rebalanceTimeout: o.rebalanceTimeoutMs ?? 60_000,
       maxWaitTimeInMs: o.maxWaitTimeMs ?? 250,
       allowAutoTopicCreation: false,
-      retry: { ...(o.retry ?? DEFAULT_RETRY), restartOnFailure: async () => !this.stopping },
+      retry: { ...(o.retry ?? DEFAULT_RETRY), restartOnFailure: async () => !this.stopping && !generation.retired },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (e) => this.joined(e.payload.memberAssignment[this.topic] ?? []));
     consumer.on(consumer.events.CRASH, (e) => {
       this.log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      // A retired consumer has handed its partitions back already, and its successor is on its way.
+      if (generation.retired) return;
       this.membershipChanged([]);
       if (e.payload.restart || this.stopping || this.failure !== undefined) return;
-      this.relaunch(consumer, delivery);
+      generation.retired = true;
+      this.replace(consumer, delivery, Math.min(30_000, 1_000 * 2 ** Math.min(this.relaunches++, 5)));
     });
     const start = async () => {
       await consumer.connect();
@@ -128,24 +144,51 @@ export class KafkaGroupReader<V> {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.eachBatch(payload, delivery),
+        eachBatch: (payload) => this.eachBatch(payload, delivery, consumer, generation),
       });
     };
-    // A consumer that cannot start at all (no broker answers) ends the reader with BUS_UNAVAILABLE;
-    // one that crashes after it ran is replaced (CRASH above).
-    this.started = start().catch((e: unknown) => this.fail(kafkaError(`cannot consume ${this.topic}`, e)));
+    // A first consumer that cannot start at all (no broker answers) ends the reader with
+    // BUS_UNAVAILABLE; one that crashes after it ran is replaced (CRASH above). A replacement that
+    // cannot start (the broker still away) is one more passing failure in a row.
+    this.started = start().catch((e: unknown) => {
+      const error = kafkaError(`cannot consume ${this.topic}`, e);
+      const delayMs = first || this.stopping ? undefined : this.retries.next(error);
+      if (delayMs === undefined) {
+        this.fail(error);
+        return;
+      }
+      generation.retired = true;
+      this.replace(consumer, delivery, delayMs);
+    });
   }
 
-  private relaunch(dead: Consumer, delivery: Delivery<V>): void {
-    const delayMs = Math.min(30_000, 1_000 * 2 ** Math.min(this.relaunches++, 5));
+  /** A new consumer after `delayMs`, once the retired one has left (its eachBatch finished). */
+  private replace(dead: Consumer, delivery: Delivery<V>, delayMs: number): void {
     setTimeout(() => {
       void (async () => {
         await dead.disconnect().catch(() => undefined);
         if (this.stopping || this.failure !== undefined) return;
-        this.log.warn({ attempt: this.relaunches, delayMs }, 'starting a new consumer');
+        this.log.warn({ delayMs }, 'starting a new consumer');
         this.launch(delivery);
       })();
     }, delayMs).unref();
+  }
+
+  /**
+   * The handler rejected. A passing failure retires this consumer: its partitions are handed back
+   * (onRevoked: whatever the handler held of them may be ahead of what was committed) and a new
+   * consumer resumes from the committed offsets. Anything else stops the reader.
+   */
+  private handlerFailed(error: unknown, consumer: Consumer, delivery: Delivery<V>, generation: Generation): void {
+    const delayMs = this.stopping ? undefined : this.retries.next(error);
+    if (delayMs === undefined) {
+      this.fail(error);
+      return;
+    }
+    generation.retired = true;
+    this.log.warn({ err: error, failuresInARow: this.retries.count, delayMs }, 'handler failed; delivering again from the committed offsets after a pause');
+    this.membershipChanged([]);
+    this.replace(consumer, delivery, delayMs);
   }
 
   close(): Promise<void> {
@@ -153,12 +196,12 @@ export class KafkaGroupReader<V> {
     return this.stopping;
   }
 
-  private async eachBatch(p: EachBatchPayload, delivery: Delivery<V>): Promise<void> {
+  private async eachBatch(p: EachBatchPayload, delivery: Delivery<V>, consumer: Consumer, generation: Generation): Promise<void> {
     await this.membership;
     const { batch } = p;
     const commit = () => p.commitOffsetsIfNecessary(p.uncommittedOffsets());
     for (let i = 0; i < batch.messages.length; i += delivery.groupSize) {
-      if (!p.isRunning() || p.isStale() || this.stopping || this.failure !== undefined) break;
+      if (!p.isRunning() || p.isStale() || this.stopping || this.failure !== undefined || generation.retired) break;
       const messages = batch.messages.slice(i, i + delivery.groupSize);
       try {
         const records: KafkaRecord<V>[] = [];
@@ -171,9 +214,10 @@ export class KafkaGroupReader<V> {
           if (value !== undefined) records.push({ key: message.key?.toString('utf8') ?? '', value, bytes, partition: batch.partition, offset: message.offset });
         }
         if (records.length > 0) await delivery.handler(records);
+        this.retries.succeeded();
       } catch (e) {
         p.pause();
-        this.fail(e);
+        this.handlerFailed(e, consumer, delivery, generation);
         break;
       }
       p.resolveOffset(messages[messages.length - 1]!.offset);
@@ -185,7 +229,10 @@ export class KafkaGroupReader<V> {
         throw e;
       }
     }
-    await commit();
+    // A retired consumer keeps what was done if the broker takes it, and must not crash: kafkajs
+    // would restart it beside its successor.
+    if (generation.retired) await commit().catch(() => undefined);
+    else await commit();
   }
 
   private decodeOrSkip(bytes: Uint8Array, partition: number, offset: string): V | undefined {

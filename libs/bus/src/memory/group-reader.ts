@@ -1,3 +1,4 @@
+import { HandlerRetries, type HandlerRetry } from '../handler-retry';
 import type { ReaderHooks } from '../ports';
 import type { Group, GroupMember, LogRecord, PartitionedLog } from './partitioned-log';
 
@@ -7,8 +8,11 @@ export const DEFAULT_GROUP_SIZE = 1_000;
 /**
  * One consumer of a PartitionedLog in a group: delivers the records of its partitions one at a
  * time (or up to `groupSize` consecutive ones of a partition, runGroups), round-robin across
- * partitions, in offset order within each, and commits records only after the handler resolved. `run` settles when the reader stops: resolves after close(),
- * rejects with the handler's error (nothing of that record committed; the group re-delivers it).
+ * partitions, in offset order within each, and commits records only after the handler resolved.
+ * A passing failure (HandlerRetry) delivers the same records again after a pause: the partitions
+ * stay with this reader, so no hook runs. `run` settles when the reader stops: resolves after
+ * close(), rejects with the handler's error (nothing of that record committed; the group
+ * re-delivers it).
  */
 export class MemoryGroupReader<V> implements GroupMember {
   private readonly group: Group<V>;
@@ -21,14 +25,18 @@ export class MemoryGroupReader<V> implements GroupMember {
   private failure: unknown = undefined;
   private cursor = 0;
   private wakeLoop: (() => void) | undefined;
+  private endPause: (() => void) | undefined;
   private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   private finished: Promise<void> | undefined;
+  private readonly retries: HandlerRetries;
 
   constructor(
     private readonly log: PartitionedLog<V>,
     groupId: string,
+    handlerRetry?: HandlerRetry,
   ) {
     this.group = log.group(groupId);
+    this.retries = new HandlerRetries(handlerRetry);
   }
 
   run(handler: (record: LogRecord<V>) => Promise<void>, hooks: ReaderHooks = {}): Promise<void> {
@@ -53,6 +61,7 @@ export class MemoryGroupReader<V> implements GroupMember {
     if (this.stopping) return this.finished;
     this.stopping = true;
     this.wakeLoop?.();
+    this.endPause?.();
     await this.finished;
   }
 
@@ -82,6 +91,7 @@ export class MemoryGroupReader<V> implements GroupMember {
     this.stopping = true;
     this.failure = error;
     this.wakeLoop?.();
+    this.endPause?.();
   }
 
   private async loop(): Promise<void> {
@@ -94,16 +104,20 @@ export class MemoryGroupReader<V> implements GroupMember {
       const last = records[records.length - 1]!;
       let release!: () => void;
       this.inFlight = { partition: last.partition, done: new Promise<void>((r) => (release = r)) };
+      let pauseMs: number | undefined;
       try {
         await this.handler!(records);
         // A partition released mid-delivery is still ours until `done`: committing is right.
         this.group.commit(last.partition, last.offset + 1);
+        this.retries.succeeded();
       } catch (e) {
-        this.fail(e);
+        pauseMs = this.stopping ? undefined : this.retries.next(e);
+        if (pauseMs === undefined) this.fail(e);
       } finally {
         this.inFlight = undefined;
         release();
       }
+      if (pauseMs !== undefined) await this.pause(pauseMs);
     }
     const owned = [...this.assigned];
     this.assigned.clear();
@@ -130,6 +144,15 @@ export class MemoryGroupReader<V> implements GroupMember {
       }
     }
     return [];
+  }
+
+  /** Waits before the failed records come again; close() ends the wait, new partitions do not. */
+  private async pause(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((resolve) => (this.endPause = resolve));
+    await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+    this.endPause = undefined;
   }
 
   private async idle(): Promise<void> {

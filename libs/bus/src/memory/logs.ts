@@ -10,6 +10,7 @@ import type {
   TradeLogReader,
   TradeLogWriter,
 } from '../ports';
+import type { HandlerRetry } from '../handler-retry';
 import { MemoryGroupReader } from './group-reader';
 import { PartitionedLog, type LogRecord, type PartitionedLogOptions } from './partitioned-log';
 
@@ -18,7 +19,8 @@ export interface MemoryReaderOptions {
   /** An undecodable message is skipped (redelivery cannot fix it) and reported here. */
   readonly onMalformed?: (error: ExgateError, where: { partition: number; offset: string }) => void;
   /** Trade messages handed over at most at once (default 1,000); tests make it small to fail mid-stream. */
-  readonly groupSize?: number;
+  readonly groupSize?: number;  /** A handler's passing failures ridden out (default DEFAULT_HANDLER_RETRY). */
+  readonly handlerRetry?: HandlerRetry;
 }
 
 /**
@@ -44,7 +46,7 @@ export class MemoryTradeLog {
   }
 
   reader(options: MemoryReaderOptions): TradeLogReader {
-    const reader = new MemoryGroupReader(this.log, options.groupId);
+    const reader = new MemoryGroupReader(this.log, options.groupId, options.handlerRetry);
     return {
       run: (handler: (deliveries: readonly TradeDelivery[]) => Promise<void>, hooks?: ReaderHooks) =>
         reader.runGroups(async (records) => {
@@ -84,7 +86,7 @@ export class MemoryCandleLog {
   }
 
   reader(options: MemoryReaderOptions): CandleLogReader {
-    const reader = new MemoryGroupReader(this.log, options.groupId);
+    const reader = new MemoryGroupReader(this.log, options.groupId, options.handlerRetry);
     return {
       run: (handler: (delivery: CandleDelivery) => Promise<void>, hooks?: ReaderHooks) =>
         reader.run(async (record) => {
