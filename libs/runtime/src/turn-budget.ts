@@ -11,7 +11,7 @@
  * enough that timers, heartbeats and sockets wait at most about this long, long enough that the
  * yields cost nothing measurable (ADR 0018).
  */
-export const TURN_BUDGET_MS = 10;
+export const TURN_BUDGET_MS = 5;
 
 export class TurnBudget {
   /**
