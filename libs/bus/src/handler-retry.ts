@@ -19,6 +19,9 @@ export interface HandlerRetry {
  */
 export const DEFAULT_HANDLER_RETRY: HandlerRetry = { attempts: 8, firstDelayMs: 500, maxDelayMs: 15_000 };
 
+/** Told of each passing failure a reader rides out, before its pause (for a metric). */
+export type OnHandlerRetry = (error: unknown, failuresInARow: number, delayMs: number) => void;
+
 /** The count of a reader's failures in a row. */
 export class HandlerRetries {
   private failures = 0;

@@ -1,5 +1,5 @@
 export * from './ports';
-export { DEFAULT_HANDLER_RETRY, type HandlerRetry } from './handler-retry';
+export { DEFAULT_HANDLER_RETRY, type HandlerRetry, type OnHandlerRetry } from './handler-retry';
 export { encodeKvKey, decodeKvKey } from './kv-keys';
 export { subjectMatches, isValidSubject, isValidPattern } from './subject';
 export { tradeBatchCodec, candleCodec, candleMessageKey, candlePartitionKey, type MessageCodec } from './codec';

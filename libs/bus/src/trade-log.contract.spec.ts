@@ -7,13 +7,13 @@ import { createKafka } from './kafka/client';
 import { KafkaTradeLogReader, KafkaTradeLogWriter } from './kafka/logs';
 import { ensureTopics } from './kafka/topics';
 import { MemoryTradeLog } from './memory/logs';
-import type { HandlerRetry } from './handler-retry';
+import type { HandlerRetry, OnHandlerRetry } from './handler-retry';
 import type { ReaderHooks, TradeDelivery, TradeLogReader, TradeLogWriter } from './ports';
 
 /** One contract, two logs: the in-memory one of the embedded mode and a real Kafka topic. */
 interface Log {
   writer(): TradeLogWriter;
-  reader(groupId: string, handlerRetry?: HandlerRetry): TradeLogReader;
+  reader(groupId: string, handlerRetry?: HandlerRetry, onHandlerRetry?: OnHandlerRetry): TradeLogReader;
   /** Bytes that are not a TradeBatch, as a foreign producer could write them. */
   appendGarbage(key: string): Promise<void>;
   /** Resolves once the group has begun a rebalance (Kafka: the coordinator says so). */
@@ -47,10 +47,10 @@ async function kafkaLog(): Promise<Log> {
       writers.push(w);
       return w;
     },
-    reader: (groupId, handlerRetry) =>
+    reader: (groupId, handlerRetry, onHandlerRetry) =>
       track(
         new KafkaTradeLogReader({
-          kafka, topic, groupId, logger: silentLogger(), ...(handlerRetry ? { handlerRetry } : {}),
+          kafka, topic, groupId, logger: silentLogger(), ...(handlerRetry ? { handlerRetry } : {}), ...(onHandlerRetry ? { onHandlerRetry } : {}),
           // Quick rebalances: a test waits for the group to settle.
           sessionTimeoutMs: 6000, heartbeatIntervalMs: 100, maxWaitTimeMs: 100,
         }),
@@ -79,7 +79,7 @@ async function memoryLog(): Promise<Log> {
   const log = new MemoryTradeLog({ partitions: PARTITIONS });
   return {
     writer: () => log.writer(),
-    reader: (groupId, handlerRetry) => track(log.reader({ groupId, ...(handlerRetry ? { handlerRetry } : {}) })),
+    reader: (groupId, handlerRetry, onHandlerRetry) => track(log.reader({ groupId, ...(handlerRetry ? { handlerRetry } : {}), ...(onHandlerRetry ? { onHandlerRetry } : {}) })),
     appendGarbage: async (key) => log.log.append([{ key, value: new Uint8Array([0xff, 0xff, 0xff]) }]),
     // The in-memory group rebalances as soon as a member joins.
     rebalanceStarted: async () => {},
@@ -237,7 +237,8 @@ describe.each([
     await writer.publish(btc.slice(0, 3));
     const inbox = new Inbox(signal);
     let calls = 0;
-    const reader = log.reader(uniqueName('g'), { attempts: 3, firstDelayMs: 50, maxDelayMs: 100 });
+    const told: [string, number, number][] = [];
+    const reader = log.reader(uniqueName('g'), { attempts: 3, firstDelayMs: 50, maxDelayMs: 100 }, (e, inARow, delayMs) => told.push([(e as ExgateError).code, inARow, delayMs]));
     const run = reader.run(async (g) => {
       // The store away for the first two writes.
       if (++calls <= 2) throw new ExgateError('STORE_UNAVAILABLE', 'the store is restarting');
@@ -249,6 +250,7 @@ describe.each([
     await reader.close();
     await run;
     expect(calls).toBe(2 + inbox.groups.length);
+    expect(told).toEqual([['STORE_UNAVAILABLE', 1, 50], ['STORE_UNAVAILABLE', 2, 100]]);
     expect(inbox.batches()).toEqual(btc.slice(0, 5));
   });
 

@@ -4,7 +4,7 @@ import {
   CANDLE_TOPIC_CONFIGS, CANDLES_JSON_TOPIC, CANDLES_TOPIC, TRADES_TOPIC, connectNats, createKafka, ensureTopics, FileKeyValueStore,
   KafkaCandleLogWriter, KafkaTradeLogReader, topicConfigDrift,
   KafkaTradeLogWriter, MemoryCandleLog, MemoryEventBus, MemoryTradeLog, NatsEventBus, NatsKeyValueStore,
-  type CandleLogWriter, type EventBus, type KeyValueStore, type TradeLogReader, type TradeLogWriter,
+  type CandleLogWriter, type EventBus, type KeyValueStore, type OnHandlerRetry, type TradeLogReader, type TradeLogWriter,
 } from '@exgate/bus';
 import type { Logger } from '@exgate/runtime';
 import path from 'node:path';
@@ -14,6 +14,8 @@ import type { CommonEnv } from './env';
 export interface TradeReaderOptions {
   /** How long Kafka waits for a silent member before its partitions go to the others (default 30 s). */
   readonly sessionTimeoutMs?: number;
+  /** Each passing handler failure the reader rides out (ADR 0002): for a metric. */
+  readonly onHandlerRetry?: OnHandlerRetry;
 }
 
 /** What services take from the bus; both run modes provide it. */
@@ -127,7 +129,7 @@ export function createEmbeddedBus(dataDir: string): Bus & { readonly trades: Mem
   return {
     trades, candles, events,
     tradeWriter: () => trades.writer(),
-    tradeReader: (groupId) => trades.reader({ groupId }),
+    tradeReader: (groupId, options = {}) => trades.reader({ groupId, ...(options.onHandlerRetry ? { onHandlerRetry: options.onHandlerRetry } : {}) }),
     candleWriter: () => candles.writer(),
     kv: async (bucket) => {
       const kv = await FileKeyValueStore.open(path.join(dataDir, `${bucket}.json`));

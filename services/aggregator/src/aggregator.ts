@@ -1,7 +1,7 @@
 import type { Candle, IngestOutcome, IntervalId, Trade, TradeBatch } from '@exgate/domain';
 import type { CandleLogWriter, EventBus, TradeDelivery, TradeLogReader, Unsubscribe } from '@exgate/bus';
 import { LIVE_TRADES_PER_MESSAGE, subjects } from '@exgate/bus';
-import { errorMessage } from '@exgate/errors';
+import { errorMessage, isExgateError } from '@exgate/errors';
 import { decodeTick, encodeCandle, encodeTradeBatch } from '@exgate/proto';
 import { TurnBudget, type Clock, type Counter, type CounterSeries, type Logger, type MetricsRegistry } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
@@ -273,6 +273,16 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       await queue.idle();
     },
   };
+}
+
+/**
+ * The trade reader's hook (OnHandlerRetry) as a metric: groups delivered again after a write
+ * failed for a passing reason, by the error's code. A rate that does not return to zero means the
+ * store or Kafka stays away; the process exits once the reader gives up.
+ */
+export function countRedeliveries(metrics: MetricsRegistry): (error: unknown) => void {
+  const redeliveries = metrics.counter('exgate_aggregator_redeliveries_total', 'Trade groups delivered again after a write failed for a passing reason, by error code');
+  return (error) => redeliveries.inc({ code: isExgateError(error) ? error.code : 'UNKNOWN' });
 }
 
 function outcomeSeries(trades: Counter): Record<IngestOutcome, CounterSeries> {

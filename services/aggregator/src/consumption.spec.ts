@@ -6,7 +6,7 @@ import { ExgateError } from '@exgate/errors';
 import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type MarketStore } from '@exgate/store';
 import { eventually } from '@exgate/testing';
-import { createAggregator } from './aggregator';
+import { countRedeliveries, createAggregator } from './aggregator';
 
 describe('aggregator whose store fails a write', () => {
   it('stops consuming, says so through onConsumptionStopped, reports not consuming, and commits nothing', async () => {
@@ -56,10 +56,11 @@ describe('aggregator whose store fails a write', () => {
     });
     const trades = new MemoryTradeLog();
     let stopped: unknown;
+    const metrics = new MetricsRegistry();
     const aggregator = createAggregator({
-      tradeLog: trades.reader({ groupId: 'g', handlerRetry: { attempts: 3, firstDelayMs: 20, maxDelayMs: 50 } }),
+      tradeLog: trades.reader({ groupId: 'g', handlerRetry: { attempts: 3, firstDelayMs: 20, maxDelayMs: 50 }, onHandlerRetry: countRedeliveries(metrics) }),
       store: restarting, candleLog: new MemoryCandleLog().writer(), events: new MemoryEventBus(),
-      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
+      clock: systemClock, logger: silentLogger(), metrics,
       config: { intervals: ['1m'], graceMs: 0, liveUpdates: false },
       onConsumptionStopped: (e) => (stopped = e),
     });
@@ -77,6 +78,7 @@ describe('aggregator whose store fails a write', () => {
     expect(stopped).toBeUndefined();
     // Two refused, then each batch stored once.
     expect(calls).toBe(4);
+    expect(metrics.render()).toContain('exgate_aggregator_redeliveries_total{code="STORE_UNAVAILABLE"} 2');
     const stored = await real.trades({ ...stream, limit: 10, order: 'asc' });
     expect(stored.map((x) => x.id)).toEqual([1, 2]);
     // A print applied twice would show in the volume (1.5) and the count (3).

@@ -1,1 +1,1 @@
-export { createAggregator, type Aggregator, type AggregatorConfig, type AggregatorDeps } from './aggregator';
+export { countRedeliveries, createAggregator, type Aggregator, type AggregatorConfig, type AggregatorDeps } from './aggregator';

@@ -1,13 +1,15 @@
 import type { IntervalId } from '@exgate/domain';
 import { connectDistributedBus, openConfiguredStore, runService, storeReady } from '@exgate/platform';
-import { createAggregator } from './aggregator';
+import { countRedeliveries, createAggregator } from './aggregator';
 import { aggregatorEnv } from './env';
 
 runService('aggregator', aggregatorEnv, 'AGGREGATOR_', async ({ config, logger, metrics, clock }) => {
   const store = await openConfiguredStore(config);
   const bus = await connectDistributedBus(config, logger, 'aggregator');
   const aggregator = createAggregator({
-    tradeLog: bus.tradeReader(config.AGGREGATOR_GROUP_ID, { sessionTimeoutMs: config.AGGREGATOR_SESSION_TIMEOUT_MS }),
+    tradeLog: bus.tradeReader(config.AGGREGATOR_GROUP_ID, {
+      sessionTimeoutMs: config.AGGREGATOR_SESSION_TIMEOUT_MS, onHandlerRetry: countRedeliveries(metrics),
+    }),
     store, candleLog: bus.candleWriter(), events: bus.events, clock, logger, metrics,
     config: {
       intervals: config.AGGREGATOR_INTERVALS as IntervalId[],

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { createAggregator, type Aggregator } from '@exgate/aggregator';
+import { countRedeliveries, createAggregator, type Aggregator } from '@exgate/aggregator';
 import { apiConfigFromEnv, apiEnv, createApi, createApiDeps } from '@exgate/api';
 import { buckets, encodeRecord, subscriptionKey, type KeyValueStore } from '@exgate/bus';
 import { createCollector, storeCheckpoints, type Collector } from '@exgate/collector';
@@ -103,7 +103,7 @@ export async function startEmbedded(o: EmbeddedOptions): Promise<Embedded> {
     config: { flushIntervalMs: 100, maxBufferedPerStream: 200_000, latencyAllowanceMs: 2_000 },
   });
   const aggregator = createAggregator({
-    tradeLog: bus.tradeReader('exgate-aggregator'), store, candleLog: bus.candleWriter(), events: bus.events,
+    tradeLog: bus.tradeReader('exgate-aggregator', { onHandlerRetry: countRedeliveries(metrics) }), store, candleLog: bus.candleWriter(), events: bus.events,
     clock, logger: logger.child({ component: 'aggregator' }), metrics,
     config: { intervals: INTERVALS, graceMs: config.AGGREGATOR_GRACE_MS, liveUpdates: true },
   });

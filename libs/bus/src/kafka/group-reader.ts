@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
 import { ExgateError, isExgateError } from '@exgate/errors';
 import { TurnBudget, type Logger } from '@exgate/runtime';
-import { HandlerRetries, type HandlerRetry } from '../handler-retry';
+import { HandlerRetries, type HandlerRetry, type OnHandlerRetry } from '../handler-retry';
 import type { ReaderHooks } from '../ports';
 import { DEFAULT_RETRY, kafkaError } from './client';
 
@@ -29,6 +29,7 @@ export interface KafkaReaderOptions {
   readonly onMalformed?: (error: ExgateError, where: { partition: number; offset: string }) => void;
   /** A handler's passing failures ridden out (default DEFAULT_HANDLER_RETRY). */
   readonly handlerRetry?: HandlerRetry;
+  readonly onHandlerRetry?: OnHandlerRetry;
 }
 
 /** One consumer's life: retired once the reader has decided to replace it. */
@@ -187,6 +188,7 @@ export class KafkaGroupReader<V> {
     }
     generation.retired = true;
     this.log.warn({ err: error, failuresInARow: this.retries.count, delayMs }, 'handler failed; delivering again from the committed offsets after a pause');
+    this.options.onHandlerRetry?.(error, this.retries.count, delayMs);
     this.membershipChanged([]);
     this.replace(consumer, delivery, delayMs);
   }

@@ -1,4 +1,4 @@
-import { HandlerRetries, type HandlerRetry } from '../handler-retry';
+import { HandlerRetries, type HandlerRetry, type OnHandlerRetry } from '../handler-retry';
 import type { ReaderHooks } from '../ports';
 import type { Group, GroupMember, LogRecord, PartitionedLog } from './partitioned-log';
 
@@ -34,6 +34,7 @@ export class MemoryGroupReader<V> implements GroupMember {
     private readonly log: PartitionedLog<V>,
     groupId: string,
     handlerRetry?: HandlerRetry,
+    private readonly onHandlerRetry?: OnHandlerRetry,
   ) {
     this.group = log.group(groupId);
     this.retries = new HandlerRetries(handlerRetry);
@@ -113,6 +114,7 @@ export class MemoryGroupReader<V> implements GroupMember {
       } catch (e) {
         pauseMs = this.stopping ? undefined : this.retries.next(e);
         if (pauseMs === undefined) this.fail(e);
+        else this.onHandlerRetry?.(e, this.retries.count, pauseMs);
       } finally {
         this.inFlight = undefined;
         release();

@@ -10,7 +10,7 @@ import type {
   TradeLogReader,
   TradeLogWriter,
 } from '../ports';
-import type { HandlerRetry } from '../handler-retry';
+import type { HandlerRetry, OnHandlerRetry } from '../handler-retry';
 import { MemoryGroupReader } from './group-reader';
 import { PartitionedLog, type LogRecord, type PartitionedLogOptions } from './partitioned-log';
 
@@ -21,6 +21,7 @@ export interface MemoryReaderOptions {
   /** Trade messages handed over at most at once (default 1,000); tests make it small to fail mid-stream. */
   readonly groupSize?: number;  /** A handler's passing failures ridden out (default DEFAULT_HANDLER_RETRY). */
   readonly handlerRetry?: HandlerRetry;
+  readonly onHandlerRetry?: OnHandlerRetry;
 }
 
 /**
@@ -46,7 +47,7 @@ export class MemoryTradeLog {
   }
 
   reader(options: MemoryReaderOptions): TradeLogReader {
-    const reader = new MemoryGroupReader(this.log, options.groupId, options.handlerRetry);
+    const reader = new MemoryGroupReader(this.log, options.groupId, options.handlerRetry, options.onHandlerRetry);
     return {
       run: (handler: (deliveries: readonly TradeDelivery[]) => Promise<void>, hooks?: ReaderHooks) =>
         reader.runGroups(async (records) => {
@@ -86,7 +87,7 @@ export class MemoryCandleLog {
   }
 
   reader(options: MemoryReaderOptions): CandleLogReader {
-    const reader = new MemoryGroupReader(this.log, options.groupId, options.handlerRetry);
+    const reader = new MemoryGroupReader(this.log, options.groupId, options.handlerRetry, options.onHandlerRetry);
     return {
       run: (handler: (delivery: CandleDelivery) => Promise<void>, hooks?: ReaderHooks) =>
         reader.run(async (record) => {
