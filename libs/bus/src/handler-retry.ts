@@ -19,14 +19,17 @@ export interface HandlerRetry {
  */
 export const DEFAULT_HANDLER_RETRY: HandlerRetry = { attempts: 8, firstDelayMs: 500, maxDelayMs: 15_000 };
 
-/** Told of each passing failure a reader rides out, before its pause (for a metric). */
+/** Told of each passing failure a reader rides out, as its pause begins (for a metric). */
 export type OnHandlerRetry = (error: unknown, failuresInARow: number, delayMs: number) => void;
 
 /** The count of a reader's failures in a row. */
 export class HandlerRetries {
   private failures = 0;
 
-  constructor(private readonly policy: HandlerRetry = DEFAULT_HANDLER_RETRY) {}
+  constructor(
+    private readonly policy: HandlerRetry = DEFAULT_HANDLER_RETRY,
+    private readonly onRetry?: OnHandlerRetry,
+  ) {}
 
   /** The handler finished a group: the next failure starts the count again. */
   succeeded(): void {
@@ -38,6 +41,7 @@ export class HandlerRetries {
     if (!isRetriable(error) || this.failures >= this.policy.attempts) return undefined;
     const delayMs = Math.min(this.policy.maxDelayMs, this.policy.firstDelayMs * 2 ** this.failures);
     this.failures++;
+    this.onRetry?.(error, this.failures, delayMs);
     return delayMs;
   }
 

@@ -276,12 +276,13 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
 }
 
 /**
- * The trade reader's hook (OnHandlerRetry) as a metric: groups delivered again after a write
- * failed for a passing reason, by the error's code. A rate that does not return to zero means the
- * store or Kafka stays away; the process exits once the reader gives up.
+ * The trade reader's hook (OnHandlerRetry) as a metric: the passing failures it rode out (a write,
+ * or a new consumer's start, while the store or Kafka was away), by the error's code; each is
+ * followed by a delivery from the committed position. A rate that does not return to zero means
+ * the store or Kafka stays away; the process exits once the reader gives up.
  */
 export function countRedeliveries(metrics: MetricsRegistry): (error: unknown) => void {
-  const redeliveries = metrics.counter('exgate_aggregator_redeliveries_total', 'Trade groups delivered again after a write failed for a passing reason, by error code');
+  const redeliveries = metrics.counter('exgate_aggregator_redeliveries_total', 'Deliveries from the committed position after a passing failure (a write, or a new consumer starting, while the store or Kafka was away), by error code');
   return (error) => redeliveries.inc({ code: isExgateError(error) ? error.code : 'UNKNOWN' });
 }
 

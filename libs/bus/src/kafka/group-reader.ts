@@ -84,7 +84,7 @@ export class KafkaGroupReader<V> {
     private readonly decode: (bytes: Uint8Array) => V,
   ) {
     this.topic = options.topic;
-    this.retries = new HandlerRetries(options.handlerRetry);
+    this.retries = new HandlerRetries(options.handlerRetry, options.onHandlerRetry);
     this.log = options.logger.child({ component: 'kafka-reader', topic: this.topic, groupId: options.groupId });
   }
 
@@ -153,13 +153,8 @@ export class KafkaGroupReader<V> {
     // cannot start (the broker still away) is one more passing failure in a row.
     this.started = start().catch((e: unknown) => {
       const error = kafkaError(`cannot consume ${this.topic}`, e);
-      const delayMs = first || this.stopping ? undefined : this.retries.next(error);
-      if (delayMs === undefined) {
-        this.fail(error);
-        return;
-      }
-      generation.retired = true;
-      this.replace(consumer, delivery, delayMs);
+      if (first) this.fail(error);
+      else this.retryOrFail(error, consumer, delivery, generation, 'a new consumer could not start; trying again after a pause');
     });
   }
 
@@ -176,19 +171,19 @@ export class KafkaGroupReader<V> {
   }
 
   /**
-   * The handler rejected. A passing failure retires this consumer: its partitions are handed back
-   * (onRevoked: whatever the handler held of them may be ahead of what was committed) and a new
-   * consumer resumes from the committed offsets. Anything else stops the reader.
+   * The handler rejected, or a new consumer could not start. A passing failure retires this
+   * consumer: its partitions are handed back (onRevoked: whatever the handler held of them may be
+   * ahead of what was committed) and a new consumer resumes from the committed offsets. Anything
+   * else stops the reader.
    */
-  private handlerFailed(error: unknown, consumer: Consumer, delivery: Delivery<V>, generation: Generation): void {
+  private retryOrFail(error: unknown, consumer: Consumer, delivery: Delivery<V>, generation: Generation, why: string): void {
     const delayMs = this.stopping ? undefined : this.retries.next(error);
     if (delayMs === undefined) {
       this.fail(error);
       return;
     }
     generation.retired = true;
-    this.log.warn({ err: error, failuresInARow: this.retries.count, delayMs }, 'handler failed; delivering again from the committed offsets after a pause');
-    this.options.onHandlerRetry?.(error, this.retries.count, delayMs);
+    this.log.warn({ err: error, failuresInARow: this.retries.count, delayMs }, why);
     this.membershipChanged([]);
     this.replace(consumer, delivery, delayMs);
   }
@@ -219,7 +214,7 @@ export class KafkaGroupReader<V> {
         this.retries.succeeded();
       } catch (e) {
         p.pause();
-        this.handlerFailed(e, consumer, delivery, generation);
+        this.retryOrFail(e, consumer, delivery, generation, 'handler failed; delivering again from the committed offsets after a pause');
         break;
       }
       p.resolveOffset(messages[messages.length - 1]!.offset);

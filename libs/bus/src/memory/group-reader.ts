@@ -34,10 +34,10 @@ export class MemoryGroupReader<V> implements GroupMember {
     private readonly log: PartitionedLog<V>,
     groupId: string,
     handlerRetry?: HandlerRetry,
-    private readonly onHandlerRetry?: OnHandlerRetry,
+    onHandlerRetry?: OnHandlerRetry,
   ) {
     this.group = log.group(groupId);
-    this.retries = new HandlerRetries(handlerRetry);
+    this.retries = new HandlerRetries(handlerRetry, onHandlerRetry);
   }
 
   run(handler: (record: LogRecord<V>) => Promise<void>, hooks: ReaderHooks = {}): Promise<void> {
@@ -114,7 +114,6 @@ export class MemoryGroupReader<V> implements GroupMember {
       } catch (e) {
         pauseMs = this.stopping ? undefined : this.retries.next(e);
         if (pauseMs === undefined) this.fail(e);
-        else this.onHandlerRetry?.(e, this.retries.count, pauseMs);
       } finally {
         this.inFlight = undefined;
         release();
