@@ -126,7 +126,10 @@ describe('OKX feed against the simulator', () => {
     const fresh = all.slice(300);
     expect(splitId(fresh[0]!).epoch).toBe(sim.timeline('BTC-USDT')[300]!.epoch);
     expect(splitId(fresh[0]!).epoch).toBeGreaterThan(splitId(all[0]!).epoch);
-    expect(splitId(fresh[0]!).tradeId).toBeGreaterThan(300);
+    // Fills pushed while the book reloaded were held back (a collector fetches them by id). On a
+    // busy machine the reload can end before the recording has played out, and the rest of the
+    // relisted fills then come live: whichever, every fill after the old listing's is in the new epoch.
+    expect(fresh.every((id) => splitId(id).epoch === splitId(fresh[0]!).epoch)).toBe(true);
     // Subscribed afresh: the collector catches up by id on that status, as after a reconnect.
     await probe.until('subscribed afresh', () => probe.count('subscribed') === 2);
     expect(probe.rejections).toEqual([]);
