@@ -8,7 +8,10 @@ import path from 'node:path';
 import type { Candle, IntervalId, Trade } from '@exgate/domain';
 import { INTERVALS } from '@exgate/domain';
 import { openStore } from '@exgate/store';
+import { ChdbDriver } from '../libs/store/src/drivers/chdb-driver';
 import { toInsertPayload } from '../libs/store/src/drivers/json-lines';
+import { rowBinary } from '../libs/store/src/drivers/row-binary';
+import { TurnBudget } from '@exgate/runtime';
 import { candleToRow, tradeToRow } from '../libs/store/src/rows';
 
 const tradeCount = Number.parseInt(process.argv[2] ?? '100000', 10);
@@ -52,13 +55,21 @@ async function main(): Promise<void> {
   try {
     const t = trades(tradeCount);
     const c = candles(candleCount);
-    // The JS share of an insert: validation and serialisation, no engine.
-    await timed('  of which validate + serialise', t.length, async () => toInsertPayload(t.map(tradeToRow)));
+    // The JS share of an insert: validation and serialisation, no engine. Inserts of 2,000 rows
+    // and more go as RowBinary, smaller ones as JSON.
+    const layouts = await columnTypes(dataDir);
+    const budget = new TurnBudget();
+    await timed('  of which validate + JSON', t.length, async () => toInsertPayload(t.map(tradeToRow)));
+    await timed('  of which validate + RowBinary', t.length, async () => rowBinary(t.map(tradeToRow), layouts('trades'), budget));
     await timed('insertTrades (one call)', t.length, () => store.insertTrades(t));
     await timed('insertTrades replay, 1k batches', t.length, async () => {
       for (let i = 0; i < t.length; i += 1000) await store.insertTrades(t.slice(i, i + 1000));
     });
-    await timed('  of which validate + serialise', c.length, async () => toInsertPayload(c.map(candleToRow)));
+    await timed('insertTrades replay, 10k batches', t.length, async () => {
+      for (let i = 0; i < t.length; i += 10_000) await store.insertTrades(t.slice(i, i + 10_000));
+    });
+    await timed('  of which validate + JSON', c.length, async () => toInsertPayload(c.map(candleToRow)));
+    await timed('  of which validate + RowBinary', c.length, async () => rowBinary(c.map(candleToRow), layouts('candles'), budget));
     await timed('upsertCandles (one call)', c.length, () => store.upsertCandles(c));
     await timed('trades read, FINAL, 50k asc', 50_000, () =>
       store.trades({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade', limit: 50_000, order: 'asc' }));
@@ -68,6 +79,16 @@ async function main(): Promise<void> {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Each table's column → type, read from the engine the store opened (a driver joins it). */
+async function columnTypes(dataDir: string): Promise<(table: string) => Map<string, string>> {
+  const driver = await ChdbDriver.open(dataDir);
+  const columns = await driver.query<{ table: string; name: string; type: string }>(
+    "SELECT table, name, type FROM system.columns WHERE database = 'exgate'",
+  );
+  await driver.close();
+  return (table) => new Map(columns.filter((c) => c.table === table).map((c) => [c.name, c.type]));
 }
 
 main().catch((e: unknown) => {

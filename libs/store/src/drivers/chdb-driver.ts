@@ -1,11 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Session } from 'chdb';
 import { ExgateError } from '@exgate/errors';
+import { TurnBudget } from '@exgate/runtime';
 import type { SqlDriver } from '../ports';
 import { loadChdb } from './chdb-module';
 import { closedError, storeError, type ErrorFacts } from './errors';
 import { parseJsonLines, toInsertPayload } from './json-lines';
+import { rowBinary, type RowBinaryPayload } from './row-binary';
 
 /**
  * libchdb binds ONE data directory per process. Every ChdbDriver on the same folder shares one
@@ -15,8 +18,15 @@ import { parseJsonLines, toInsertPayload } from './json-lines';
 interface Engine {
   readonly dataDir: string;
   readonly session: Session;
+  /** Where RowBinary inserts are written for the engine to read (emptied on open). */
+  readonly insertsDir: string;
+  /** Each table's insertable columns → type; forgotten on any DDL and any failed insert. */
+  readonly layouts: Map<string, Promise<ReadonlyMap<string, string>>>;
   refs: number;
 }
+
+/** Names each RowBinary file of this process apart. */
+let insertSeq = 0;
 
 let current: Engine | null = null;
 let releasing: Promise<void> = Promise.resolve();
@@ -60,7 +70,11 @@ async function acquireEngine(dataDir: string): Promise<Engine> {
       }
       throw storeError(e, '-- open session', chdbFacts(e));
     }
-    current = { dataDir, session, refs: 0 };
+    // What a crash left behind.
+    const insertsDir = path.join(dataDir, 'exgate-inserts');
+    rmSync(insertsDir, { recursive: true, force: true });
+    mkdirSync(insertsDir, { recursive: true });
+    current = { dataDir, session, insertsDir, layouts: new Map(), refs: 0 };
   }
   current.refs += 1;
   return current;
@@ -75,15 +89,26 @@ function chdbFacts(e: unknown): ErrorFacts {
   };
 }
 
+export interface ChdbDriverOptions {
+  /**
+   * Inserts of at least this many rows go as RowBinary. Below it the file's cost is more than the
+   * engine saves: 1,000-row inserts took 1.1–1.3× as long, 2,000 about as long, 10,000 half (ADR 0019).
+   */
+  readonly rowBinaryFromRows?: number;
+}
+
 /** The embedded engine (npm `chdb`), data in a local folder. Every call runs off the event loop. */
 export class ChdbDriver implements SqlDriver {
   private closed = false;
 
-  private constructor(private readonly engine: Engine) {}
+  private constructor(
+    private readonly engine: Engine,
+    private readonly rowBinaryFromRows: number,
+  ) {}
 
   /** Opens (or joins) the process's engine on `dataDir`. */
-  static async open(dataDir: string): Promise<ChdbDriver> {
-    return new ChdbDriver(await acquireEngine(path.resolve(dataDir)));
+  static async open(dataDir: string, options: ChdbDriverOptions = {}): Promise<ChdbDriver> {
+    return new ChdbDriver(await acquireEngine(path.resolve(dataDir)), options.rowBinaryFromRows ?? 2_000);
   }
 
   /** The folder this process's engine is bound to, if any. */
@@ -96,6 +121,7 @@ export class ChdbDriver implements SqlDriver {
   }
 
   async exec(sql: string, params?: Readonly<Record<string, unknown>>): Promise<void> {
+    this.engine.layouts.clear();
     await this.run(sql, params, 'TabSeparated');
   }
 
@@ -103,10 +129,20 @@ export class ChdbDriver implements SqlDriver {
     return parseJsonLines<Row>(await this.run(sql, params, 'JSONEachRow'));
   }
 
+  /**
+   * RowBinary where every column's type and value allows it (the engine reads it in about half the
+   * time of JSON, ADR 0019), JSON otherwise. The RowBinary bytes reach the engine through a file
+   * and its `file()` table function: chdb's insert call takes text formats only.
+   */
   async insert(table: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void> {
     if (rows.length === 0) return;
     const session = this.session();
     try {
+      const binary = rows.length >= this.rowBinaryFromRows && (await rowBinary(rows, await this.layout(table), TurnBudget.process));
+      if (binary) {
+        await this.insertFile(table, binary);
+        return;
+      }
       const payload = await toInsertPayload(rows);
       await session.insert({
         table,
@@ -118,6 +154,7 @@ export class ChdbDriver implements SqlDriver {
         settings: { async_insert: 0 },
       });
     } catch (e) {
+      this.engine.layouts.delete(table);
       throw storeError(e, `INSERT INTO ${table}`, chdbFacts(e));
     }
   }
@@ -138,6 +175,39 @@ export class ChdbDriver implements SqlDriver {
     return this.engine.session;
   }
 
+  /** The table's insertable columns and their types (`db.table`, or a table of the current database). */
+  private layout(table: string): Promise<ReadonlyMap<string, string>> {
+    let layout = this.engine.layouts.get(table);
+    if (!layout) {
+      const dot = table.indexOf('.');
+      const sql = `SELECT name, type FROM system.columns
+        WHERE database = ${dot < 0 ? 'currentDatabase()' : '{database:String}'} AND table = {table:String}
+          AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')`;
+      const params = dot < 0 ? { table } : { database: table.slice(0, dot), table: table.slice(dot + 1) };
+      layout = this.run(sql, params, 'JSONEachRow').then(
+        (text) => new Map(parseJsonLines<{ name: string; type: string }>(text).map((c) => [c.name, c.type])),
+      );
+      this.engine.layouts.set(table, layout);
+      layout.catch(() => this.engine.layouts.delete(table));
+    }
+    return layout;
+  }
+
+  private async insertFile(table: string, payload: RowBinaryPayload): Promise<void> {
+    const file = path.join(this.engine.insertsDir, `${process.pid}-${++insertSeq}.rowbinary`);
+    await writeFile(file, payload.body);
+    try {
+      await this.session().queryAsync(
+        `INSERT INTO ${table} (${payload.columns.map((c) => `\`${c}\``).join(', ')})
+         SELECT * FROM file(${sqlText(file)}, 'RowBinary', ${sqlText(payload.structure)})
+         SETTINGS async_insert = 0`,
+        { format: 'TabSeparated' },
+      );
+    } finally {
+      await unlink(file).catch(() => undefined);
+    }
+  }
+
   private async run(sql: string, params: Readonly<Record<string, unknown>> | undefined, format: string): Promise<string> {
     const session = this.session();
     try {
@@ -150,4 +220,9 @@ export class ChdbDriver implements SqlDriver {
       throw storeError(e, sql, chdbFacts(e));
     }
   }
+}
+
+/** A SQL string literal. */
+function sqlText(s: string): string {
+  return `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }

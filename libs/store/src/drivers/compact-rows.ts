@@ -1,4 +1,5 @@
 import type { TurnBudget } from '@exgate/runtime';
+import { ByteWriter } from './byte-writer';
 
 /**
  * Rows that all carry `columns` in that order → JSONCompactEachRow bytes, the same bytes as
@@ -13,7 +14,7 @@ export async function compactRows(
   columns: readonly string[],
   budget: TurnBudget,
 ): Promise<Buffer | undefined> {
-  const out = new ByteWriter(256);
+  const out = new JsonWriter(256);
   for (let r = 0; r < rows.length; r++) {
     if (r % 64 === 0) await budget.pass();
     const row = rows[r]!;
@@ -62,27 +63,8 @@ function digitCount(v: number): number {
   return v < 1_000_000 ? (v < 100_000 ? 5 : 6) : v < 10_000_000 ? 7 : 8;
 }
 
-class ByteWriter {
-  private buf: Buffer;
-  private at = 0;
-
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
-  }
-
-  get length(): number {
-    return this.at;
-  }
-
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.at);
-  }
-
-  byte(b: number): void {
-    this.room(1);
-    this.buf[this.at++] = b;
-  }
-
+/** JSON values, as JSON.stringify writes them in an array. */
+class JsonWriter extends ByteWriter {
   value(v: unknown): void {
     if (typeof v === 'string') this.text(v);
     else if (typeof v === 'number' && Number.isSafeInteger(v)) this.integer(v);
@@ -153,19 +135,5 @@ class ByteWriter {
   private ascii(s: string): void {
     this.room(s.length);
     for (let i = 0; i < s.length; i++) this.buf[this.at++] = s.charCodeAt(i);
-  }
-
-  /** Text that JSON.stringify made (it escapes lone surrogates), as UTF-8. */
-  utf8(s: string): void {
-    this.room(s.length * 3);
-    this.at += this.buf.write(s, this.at);
-  }
-
-  /** At least `bytes` free after what is written. */
-  room(bytes: number): void {
-    if (this.buf.length - this.at >= bytes) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + bytes));
-    this.buf.copy(grown, 0, 0, this.at);
-    this.buf = grown;
   }
 }
