@@ -23,12 +23,10 @@ export class ByteWriter {
     this.buf[this.at++] = b;
   }
 
-  /** Text as UTF-8 (lone surrogates as U+FFFD); returns the bytes written. */
-  utf8(s: string): number {
+  /** Text as UTF-8 (lone surrogates as U+FFFD). */
+  utf8(s: string): void {
     this.room(s.length * 3);
-    const n = this.buf.write(s, this.at);
-    this.at += n;
-    return n;
+    this.at += this.buf.write(s, this.at);
   }
 
   /** At least `bytes` free after what is written. */

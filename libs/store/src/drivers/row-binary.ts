@@ -193,7 +193,7 @@ class RowBinaryWriter extends ByteWriter {
       this.buf[this.at++] = (n & 0x7f) | 0x80;
     }
     if (ascii) for (let i = 0; i < s.length; i++) this.buf[this.at++] = s.charCodeAt(i);
-    else this.at += this.buf.write(s, this.at);
+    else this.utf8(s);
     return true;
   }
 
