@@ -8,7 +8,10 @@ const decimalText = fc.oneof(
   fc.bigInt({ min: 0n, max: 10n ** 18n }).map(String),
   fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 9n }), fc.bigInt({ min: 0n, max: 10n ** 8n })).map(([i, f]) => `${i}.${f}`),
 );
-const safeInt = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 300 }), fc.maxSafeNat());
+/** Every varint length: a bit length first, then a number of it, and each length's edges (2^7k − 1, 2^7k, 2^31 and 2^32 ± 1). */
+const anyLength = fc.integer({ min: 1, max: 53 }).chain((bits) => fc.bigInt({ min: 2n ** BigInt(bits - 1), max: 2n ** BigInt(bits) - 1n })).map(Number);
+const edges = fc.constantFrom(...[7, 14, 21, 28, 31, 32, 35, 42, 49].flatMap((b) => [2 ** b - 1, 2 ** b, 2 ** b + 1]), Number.MAX_SAFE_INTEGER);
+const safeInt = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 300 }), fc.maxSafeNat(), anyLength, edges);
 const stream = fc.record({
   exchange: fc.constantFrom('binance-usdm', 'bybit', 'x'),
   symbol: fc.constantFrom('BTCUSDT', 'ETH-PERP', 'A'),

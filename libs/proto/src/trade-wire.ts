@@ -60,8 +60,10 @@ function putTrade(out: Uint8Array, at: number, t: Trade): number {
 
 /** The batch's bytes; throws (as the generated path) for a value the wire cannot carry. */
 export function writeTradeBatch(batch: TradeBatch, streamOf: (t: { exchange: string; symbol: string; kind: string }) => string): Uint8Array {
-  const key = streamOf(batch);
   for (const t of batch.trades) {
+    // The fields first (no text built per print); their names only where a field differs.
+    if (t.exchange === batch.exchange && t.symbol === batch.symbol && t.kind === batch.kind) continue;
+    const key = streamOf(batch);
     const other = streamOf(t);
     if (other !== key) invalid(`a batch holds one stream: ${key} and ${other} are mixed`);
   }
