@@ -18,7 +18,7 @@
  * as many 1s candles as prints (237,600 of them), and the pipeline stores and publishes every
  * candle; `--span-hours 3` is BTCUSDT futures' density on an ordinary day (~90 prints a second).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -30,6 +30,7 @@ import { connectDistributedBus } from '@exgate/platform';
 import { MetricsRegistry, parseConfig, silentLogger } from '@exgate/runtime';
 import { openStore } from '@exgate/store';
 import { embeddedEnv, startEmbedded } from '../services/exgate/src/embedded';
+import { buildServices } from './build';
 import { ensureBus } from './bus';
 import { frameOf, measureCli, type CliFigure } from './cli';
 import { generateTrades } from './trades';
@@ -128,7 +129,7 @@ async function runEmbedded(file: string, dir: string, count: number, lastId: num
 
 async function runDistributed(file: string, dir: string, count: number, lastId: number, flushMs: string, compression: string, compiled: boolean): Promise<PipelineFigure> {
   console.log(`\ndistributed: collector process → Kafka → aggregator process → chdb (COLLECTOR_FLUSH_MS=${flushMs}, KAFKA_COMPRESSION=${compression})`);
-  if (compiled) build();
+  if (compiled) buildServices();
   console.log(compiled ? 'services: compiled (dist/, as the image runs them)' : 'services: TypeScript through tsx (--tsx)');
   const namespace = `bench${Date.now().toString(36)}`;
   const { brokers, natsUrl } = ensureBus();
@@ -181,14 +182,6 @@ async function runDistributed(file: string, dir: string, count: number, lastId: 
     await bus.close();
     await simulator.close();
   }
-}
-
-/** `npm run build`: the services' compiled entry points in dist/, as the image's build stage makes them. */
-function build(): void {
-  const started = Date.now();
-  const done = spawnSync(process.execPath, [path.join(REPO, 'scripts', 'build.js')], { cwd: REPO, encoding: 'utf8' });
-  if (done.status !== 0) throw new Error(`npm run build failed:\n${done.stdout}${done.stderr}`);
-  console.log(`built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s (npm run build)`);
 }
 
 /** BENCH_PROFILE_DIR=DIR: each service writes CPU profiles to DIR/<service> when it stops (node --cpu-prof). */

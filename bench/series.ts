@@ -10,11 +10,13 @@
  *   --symbols N   series of the main run (default 500)
  *   --prints N    prints per symbol (default 200)
  *   --quick       50 symbols
+ *   --tsx         the services through tsx (default: compiled by `npm run build`, as the image runs them)
  */
 import os from 'node:os';
 import path from 'node:path';
 import { createManyRun } from '../faults/harness/many';
 import { describeSeries, measureSeries, type SeriesFigures } from '../faults/harness/measure';
+import { buildServices } from './build';
 import { ensureBus } from './bus';
 
 const EXCHANGES = ['binance-usdm', 'bybit', 'hotbit'];
@@ -29,9 +31,9 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-async function measure(symbols: number, printsPerSymbol: number): Promise<{ figures: SeriesFigures; stored: string }> {
+async function measure(symbols: number, printsPerSymbol: number, compiled: boolean): Promise<{ figures: SeriesFigures; stored: string }> {
   const run = await createManyRun({
-    exchanges: EXCHANGES, symbols, printsPerSymbol, pace: 'asap',
+    exchanges: EXCHANGES, symbols, printsPerSymbol, pace: 'asap', compiled,
     brokers: process.env.KAFKA_BROKERS!.split(','), root: path.join(os.tmpdir(), 'exgate-bench-series'),
   });
   let ok = false;
@@ -67,9 +69,12 @@ export async function runSeriesBench(quick: boolean): Promise<void> {
   console.log(`input: ${symbols} symbols × ${printsPerSymbol} recorded prints over ${EXCHANGES.join(', ')}; `
     + `peer: the same prints on 3 symbols (one per exchange); aggregator intervals: all ${INTERVALS}\n`);
 
-  const peer = await measure(EXCHANGES.length, Math.ceil((symbols * printsPerSymbol) / EXCHANGES.length));
+  const compiled = !process.argv.includes('--tsx');
+  if (compiled) buildServices();
+  console.log(`services: ${compiled ? 'compiled (dist/, as the image runs them)' : 'TypeScript through tsx (--tsx)'}\n`);
+  const peer = await measure(EXCHANGES.length, Math.ceil((symbols * printsPerSymbol) / EXCHANGES.length), compiled);
   console.log(`peer (${EXCHANGES.length} series):\n  ${describeSeries(peer.figures, INTERVALS).join('\n  ')}\n  stored (distinct ids): ${peer.stored}\n`);
-  const many = await measure(symbols, printsPerSymbol);
+  const many = await measure(symbols, printsPerSymbol, compiled);
   console.log(`${symbols} series:\n  ${describeSeries(many.figures, INTERVALS).join('\n  ')}\n  stored (distinct ids): ${many.stored}\n`);
 
   const rate = (f: SeriesFigures) => f.prints / f.aggregatorMs;

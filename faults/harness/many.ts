@@ -31,6 +31,8 @@ export interface ManyOptions {
   readonly root: string;
   /** AGGREGATOR_INTERVALS; absent: the service's default (every interval). */
   readonly intervals?: readonly string[];
+  /** The services from dist/ (`npm run build` done), as the image runs them; otherwise through tsx. */
+  readonly compiled?: boolean;
 }
 
 /** One exchange of the run: its simulator, its symbols in its own spelling, every print it plays. */
@@ -98,11 +100,11 @@ export async function createManyRun(o: ManyOptions): Promise<ManyRun> {
     streams: exchanges.reduce((n, x) => n + x.symbols.length, 0),
     tradesTopic: names.tradesTopic,
     aggregatorGroupId: names.group(AGGREGATOR_GROUP),
-    startCollector: () => serviceProcess(host, 'collector', 'services/collector/src/main.ts', collectorEnv(exchanges), /collector started/),
+    startCollector: () => serviceProcess(host, 'collector', 'services/collector/src/main.ts', collectorEnv(exchanges), /collector started/, o.compiled),
     startAggregator: () => serviceProcess(host, 'aggregator', 'services/aggregator/src/main.ts', {
       EXGATE_STORE: 'chdb', EXGATE_DATA_DIR: dir, AGGREGATOR_GROUP_ID: AGGREGATOR_GROUP, AGGREGATOR_LIVE_UPDATES: 'false',
       ...(o.intervals ? { AGGREGATOR_INTERVALS: o.intervals.join(',') } : {}),
-    }, /partitions assigned/),
+    }, /partitions assigned/, o.compiled),
     async subscribe() {
       const subscriptions = await bus.kv(buckets.subscriptions);
       await Promise.all(exchanges.flatMap((x) => x.symbols.map((symbol) => subscriptions.put(

@@ -101,8 +101,12 @@ export function aggregatorProcess(ctx: RunContext): Promise<Service> {
 
 let starts = 0;
 
-/** A service's main.ts as a process of the run, configured by environment only; ready when its log matches `ready`. */
-export async function serviceProcess(ctx: ProcessHost, name: string, main: string, own: Record<string, string>, ready: RegExp): Promise<Service> {
+/**
+ * A service's main.ts as a process of the run, configured by environment only; ready when its log
+ * matches `ready`. `compiled`: its tsc output in dist/ instead (`npm run build` first), as the
+ * image runs it.
+ */
+export async function serviceProcess(ctx: ProcessHost, name: string, main: string, own: Record<string, string>, ready: RegExp, compiled = false): Promise<Service> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', OPS_PORT: '0',
     ...Object.fromEntries(Object.entries(ctx.busEnv).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)])),
@@ -114,7 +118,10 @@ export async function serviceProcess(ctx: ProcessHost, name: string, main: strin
   // the service running as an orphan.
   // FAULT_CPU_PROF=DIR: every service process writes a V8 CPU profile there when it exits.
   const profile = process.env.FAULT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FAULT_CPU_PROF}`] : [];
-  const proc: ChildProcess = spawn(process.execPath, [...profile, '--max-semi-space-size=64', '--import', 'tsx', path.join(repoRoot, main)], {
+  const entry = compiled
+    ? ['--enable-source-maps', path.join(repoRoot, 'dist', main.replace(/\.ts$/, '.js'))]
+    : ['--import', 'tsx', path.join(repoRoot, main)];
+  const proc: ChildProcess = spawn(process.execPath, [...profile, '--max-semi-space-size=64', ...entry], {
     cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   ctx.children.add(proc);
