@@ -30,7 +30,8 @@ import { connectDistributedBus } from '@exgate/platform';
 import { MetricsRegistry, parseConfig, silentLogger } from '@exgate/runtime';
 import { openStore } from '@exgate/store';
 import { embeddedEnv, startEmbedded } from '../services/exgate/src/embedded';
-import { buildServices } from './build';
+import { serviceArgs } from '../faults/harness/services';
+import { prepareServices, servicesCompiled } from './build';
 import { ensureBus } from './bus';
 import { frameOf, measureCli, type CliFigure } from './cli';
 import { generateTrades } from './trades';
@@ -90,7 +91,7 @@ export async function runPipelineBench(): Promise<void> {
     if (only !== 'embedded') {
       const flushMs = arg('flush-ms') ?? '100';
       const compression = arg('compression') ?? 'none';
-      const compiled = !process.argv.includes('--tsx');
+      const compiled = servicesCompiled();
       const distributed = await runDistributed(file, dir, count, lastId, flushMs, compression, compiled);
       results.push(`distributed pipeline:     ${fmt(rate(distributed))} prints/s (${(distributed.flowMs / 1000).toFixed(2)} s flowing, `
         + `${(distributed.wholeMs / 1000).toFixed(2)} s with start-up; COLLECTOR_FLUSH_MS=${flushMs}, KAFKA_COMPRESSION=${compression}, `
@@ -129,8 +130,7 @@ async function runEmbedded(file: string, dir: string, count: number, lastId: num
 
 async function runDistributed(file: string, dir: string, count: number, lastId: number, flushMs: string, compression: string, compiled: boolean): Promise<PipelineFigure> {
   console.log(`\ndistributed: collector process → Kafka → aggregator process → chdb (COLLECTOR_FLUSH_MS=${flushMs}, KAFKA_COMPRESSION=${compression})`);
-  if (compiled) buildServices();
-  console.log(compiled ? 'services: compiled (dist/, as the image runs them)' : 'services: TypeScript through tsx (--tsx)');
+  prepareServices(compiled);
   const namespace = `bench${Date.now().toString(36)}`;
   const { brokers, natsUrl } = ensureBus();
   const busEnv = {
@@ -190,14 +190,7 @@ function service(name: 'collector' | 'aggregator', env: Readonly<Record<string, 
   const profileDir = process.env.BENCH_PROFILE_DIR ? path.join(process.env.BENCH_PROFILE_DIR, name) : null;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  // The image's ENTRYPOINT flags and entry point (Dockerfile, ADR 0019): the services run in
-  // production as tsc compiled them, where a call into another module is a plain property read.
-  // Through tsx, each such call goes through a getter esbuild defines per export (4.5 % of the
-  // collector's profile, and the pipeline ~20 % slower).
-  const entry = compiled
-    ? ['--enable-source-maps', path.join(REPO, 'dist', 'services', name, 'src', 'main.js')]
-    : ['--import', 'tsx', path.join(REPO, 'services', name, 'src', 'main.ts')];
-  return spawn(process.execPath, [...profile, '--max-semi-space-size=64', ...entry], {
+  return spawn(process.execPath, [...profile, ...serviceArgs(`services/${name}/src/main.ts`, compiled)], {
     cwd: REPO, env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
   });
 }

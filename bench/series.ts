@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createManyRun } from '../faults/harness/many';
 import { describeSeries, measureSeries, type SeriesFigures } from '../faults/harness/measure';
-import { buildServices } from './build';
+import { prepareServices, servicesCompiled } from './build';
 import { ensureBus } from './bus';
 
 const EXCHANGES = ['binance-usdm', 'bybit', 'hotbit'];
@@ -69,9 +69,8 @@ export async function runSeriesBench(quick: boolean): Promise<void> {
   console.log(`input: ${symbols} symbols × ${printsPerSymbol} recorded prints over ${EXCHANGES.join(', ')}; `
     + `peer: the same prints on 3 symbols (one per exchange); aggregator intervals: all ${INTERVALS}\n`);
 
-  const compiled = !process.argv.includes('--tsx');
-  if (compiled) buildServices();
-  console.log(`services: ${compiled ? 'compiled (dist/, as the image runs them)' : 'TypeScript through tsx (--tsx)'}\n`);
+  const compiled = servicesCompiled();
+  prepareServices(compiled);
   const peer = await measure(EXCHANGES.length, Math.ceil((symbols * printsPerSymbol) / EXCHANGES.length), compiled);
   console.log(`peer (${EXCHANGES.length} series):\n  ${describeSeries(peer.figures, INTERVALS).join('\n  ')}\n  stored (distinct ids): ${peer.stored}\n`);
   const many = await measure(symbols, printsPerSymbol, compiled);

@@ -102,6 +102,18 @@ export function aggregatorProcess(ctx: RunContext): Promise<Service> {
 let starts = 0;
 
 /**
+ * node's arguments for a service's main.ts (a path from the repository's root): the image's
+ * ENTRYPOINT flags (its 64 MB young generation, ADR 0019) and, `compiled`, its tsc output in dist/
+ * as the image runs it, else the TypeScript through tsx. Under tsx each call into another module
+ * goes through a getter esbuild defines per export (ADR 0019, tenth pass).
+ */
+export function serviceArgs(main: string, compiled: boolean): string[] {
+  return compiled
+    ? ['--max-semi-space-size=64', '--enable-source-maps', path.join(repoRoot, 'dist', main.replace(/\.ts$/, '.js'))]
+    : ['--max-semi-space-size=64', '--import', 'tsx', path.join(repoRoot, main)];
+}
+
+/**
  * A service's main.ts as a process of the run, configured by environment only; ready when its log
  * matches `ready`. `compiled`: its tsc output in dist/ instead (`npm run build` first), as the
  * image runs it.
@@ -118,10 +130,7 @@ export async function serviceProcess(ctx: ProcessHost, name: string, main: strin
   // the service running as an orphan.
   // FAULT_CPU_PROF=DIR: every service process writes a V8 CPU profile there when it exits.
   const profile = process.env.FAULT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FAULT_CPU_PROF}`] : [];
-  const entry = compiled
-    ? ['--enable-source-maps', path.join(repoRoot, 'dist', main.replace(/\.ts$/, '.js'))]
-    : ['--import', 'tsx', path.join(repoRoot, main)];
-  const proc: ChildProcess = spawn(process.execPath, [...profile, '--max-semi-space-size=64', ...entry], {
+  const proc: ChildProcess = spawn(process.execPath, [...profile, ...serviceArgs(main, compiled)], {
     cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   ctx.children.add(proc);
