@@ -13,13 +13,14 @@
  *   between them; the aggregator's store chdb in its own data folder. Done when its metrics count
  *   every print; then the store is opened and its last print checked.
  * prints/s is over the stretch from the first print counted to the last (start-up left out, said
- * apart); the CLI's figure on the same prints is printed beside. The prints span 2¾ days unless
+ * apart); the CLI's figure on the same prints is printed beside, and the CPU time a print took
+ * over the same stretch (the embedded process; the collector's and the aggregator's processes). The prints span 2¾ days unless
  * `--span-hours` says otherwise: every interval rolls, but at 4 prints a second there are about
  * as many 1s candles as prints (237,600 of them), and the pipeline stores and publishes every
  * candle; `--span-hours 3` is BTCUSDT futures' density on an ordinary day (~90 prints a second).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -79,6 +80,10 @@ export async function runPipelineBench(): Promise<void> {
   // The prints live only while the file is written and the CLI measured: a million Trade objects
   // held through the embedded run would be old-generation heap that `npm start` does not have.
   const { lastId, cli } = await prepare(count, file, arg('span-hours'));
+  // And their garbage is collected now: left for V8 to reach, the old generation's next full
+  // collection would be a gigabyte away, and the embedded run would fill fresh pages all along
+  // (`npm run bench` runs node with --expose-gc for this).
+  (globalThis as { gc?: () => void }).gc?.();
   try {
     const results: string[] = [];
     const cliRate = cli ? (cli.lines / cli.wallMs) * 1000 : null;
@@ -118,10 +123,14 @@ async function runEmbedded(file: string, dir: string, count: number, lastId: num
   try {
     const counted = () => sumMetric(metrics.render(), 'exgate_aggregator_trades_total');
     const firstAt = await waitFor(async () => (counted() > 0 ? performance.now() : null), 'the first print counted', 300_000);
+    const cpuAtFirst = process.cpuUsage();
     await waitFor(async () => (counted() >= count ? true : null), `${fmt(count)} prints counted`, 900_000, progress(counted, count));
     await waitFor(async () => ((await exgate.store.lastTradeId(STREAM)) === lastId ? true : null), 'the last print stored', 120_000);
     const doneAt = performance.now();
-    console.log(`  counted ${fmt(counted())} prints; the last print (id ${lastId}) is stored`);
+    const cpu = process.cpuUsage(cpuAtFirst);
+    console.log(`  counted ${fmt(counted())} prints; the last print (id ${lastId}) is stored; CPU of this process (its `
+      + `threads, the engine's among them) while they flowed: ${((cpu.user + cpu.system) / count).toFixed(2)} µs a print `
+      + `(user ${(cpu.user / count).toFixed(2)}, system ${(cpu.system / count).toFixed(2)})`);
     return { prints: count, flowMs: doneAt - firstAt, wholeMs: doneAt - started };
   } finally {
     await exgate.close();
@@ -161,9 +170,11 @@ async function runDistributed(file: string, dir: string, count: number, lastId: 
     };
     let last = 0;
     const firstAt = await waitFor(async () => (((last = await counted())) > 0 ? performance.now() : null), 'the first print counted', 300_000);
+    const cpuAtFirst = [cpuTicks(collector), cpuTicks(aggregator)];
     await waitFor(async () => (((last = await counted())) >= count ? true : null), `${fmt(count)} prints counted`, 900_000, progress(() => last, count));
     const doneAt = performance.now();
-    console.log(`  counted ${fmt(last)} prints`);
+    const cpu = [cpuTicks(collector), cpuTicks(aggregator)].map((ticks, i) => cpuPerPrint(cpuAtFirst[i]!, ticks, count));
+    console.log(`  counted ${fmt(last)} prints; CPU while they flowed: collector ${cpu[0]}, aggregator ${cpu[1]}`);
     await stop(collector);
     await stop(aggregator);
     // Where openConfiguredStore put it (libs/platform/src/store.ts).
@@ -182,6 +193,30 @@ async function runDistributed(file: string, dir: string, count: number, lastId: 
     await bus.close();
     await simulator.close();
   }
+}
+
+/**
+ * A process's CPU time so far (user, system) in clock ticks, from /proc: CPU a print is steadier
+ * than prints a second on a shared machine, as waiting for a core is not in it. Null off Linux.
+ */
+function cpuTicks(child: ChildProcess): readonly [number, number] | null {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return [Number(fields[11]), Number(fields[12])]; // utime, stime: fields 14 and 15 of proc(5)
+  } catch {
+    return null;
+  }
+}
+
+/** Linux's clock ticks are 100 a second (USER_HZ) on every platform node runs on. */
+const TICK_US = 10_000;
+
+function cpuPerPrint(from: readonly [number, number] | null, to: readonly [number, number] | null, prints: number): string {
+  if (!from || !to) return 'n/a';
+  const user = ((to[0] - from[0]) * TICK_US) / prints;
+  const system = ((to[1] - from[1]) * TICK_US) / prints;
+  return `${(user + system).toFixed(2)} µs a print (user ${user.toFixed(2)}, system ${system.toFixed(2)})`;
 }
 
 /** BENCH_PROFILE_DIR=DIR: each service writes CPU profiles to DIR/<service> when it stops (node --cpu-prof). */

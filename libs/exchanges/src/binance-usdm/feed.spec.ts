@@ -91,7 +91,7 @@ describe('BinanceUsdmFeed against the simulator', () => {
     await feed.unsubscribe(['ETHUSDT']);
     expect(sim.subscriptions()).toEqual([['btcusdt@aggTrade']]);
     expect(feed.symbols).toEqual(new Set(['BTCUSDT']));
-    expect(probe.count('disconnected')).toBe(0);
+    expect(probe.statuses.filter((s) => s.state === 'disconnected')).toEqual([]);
   });
 
   it('reconnects after a dropped connection and resubscribes every symbol', async () => {
@@ -153,6 +153,19 @@ describe('BinanceUsdmFeed against the simulator', () => {
     await probe.until('reconnected', () => probe.count('connected') === 2);
   });
 
+  it('stays connected while every ping gets its pong', async () => {
+    // Pings 300 ms apart: within Binance's outgoing limit (5 a second here), so none waits for a slot.
+    await setup({ recordings: { BTCUSDT: { trade: btcTrades.slice(0, 10) } } }, { pingIntervalMs: 300, pongTimeoutMs: 400, silenceTimeoutMs: 60_000 });
+    sim.pause();
+    await feed.subscribe(['BTCUSDT']);
+    feed.start();
+    await probe.until('connected', () => probe.count('connected') === 1);
+    // Five pings: a pong not taken would drop the connection 400 ms after the first.
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    expect(probe.statuses.filter((s) => s.state === 'disconnected')).toEqual([]);
+    expect(probe.count('connected')).toBe(1);
+  });
+
   it("answers the server's pings", async () => {
     await setup({ recordings: { BTCUSDT: { trade: btcTrades.slice(0, 10) } }, pingIntervalMs: 50 });
     sim.pause();
@@ -171,7 +184,7 @@ describe('BinanceUsdmFeed against the simulator', () => {
     feed.start();
     await probe.until('three rotations', () => sim.stats.connectionsOpened >= 4 && probe.trades.length > 0, 20_000);
     const ids = probe.ids('BTCUSDT');
-    expect(probe.count('disconnected')).toBe(0);
+    expect(probe.statuses.filter((s) => s.state === 'disconnected')).toEqual([]);
     expectContiguous(ids);
     expect(ids[0]).toBe(sim.printedIds('BTCUSDT', 'aggTrade')[0]);
     // The overlaps really carried prints twice: the feed dropped the copies.

@@ -30,6 +30,10 @@ export interface SocketEvents {
   onAlive(receivedAtMs: number): void;
 }
 
+/** What the socket hands over, in arrival order: a text frame's bytes, a binary frame, a pong, the close. */
+type Arrival = Buffer | { readonly binary: Buffer } | typeof PONG | { readonly closed: string };
+const PONG: unique symbol = Symbol('pong');
+
 interface Pending {
   readonly waiting: Set<string>;
   readonly resolve: () => void;
@@ -68,8 +72,12 @@ export class FeedSocket {
   private awaitingPong = false;
   private lastError: string | null = null;
   private outbox: Promise<void> = Promise.resolve();
-  /** Frames (and pongs, and the close) received and not yet read, in arrival order; `next` is the first unread. */
-  private readonly backlog: (() => void)[] = [];
+  /**
+   * Frames (and pongs, and the close) received and not yet read, in arrival order; `next` is the
+   * first unread. A text frame is its bytes as they came: no closure or wrapper per frame, as this
+   * runs once a print.
+   */
+  private readonly backlog: Arrival[] = [];
   private next = 0;
   private reading = false;
 
@@ -90,17 +98,17 @@ export class FeedSocket {
     this.ws.on('message', (data: Buffer, isBinary) => {
       if (this.failed) return;
       this.armSilence();
-      this.enqueue(() => this.onData(data, isBinary));
+      this.enqueue(isBinary ? { binary: data } : data);
     });
     // Pongs and the close keep their place behind the frames that came before them: a pong vouches
     // for every frame before it, and frames that came before a close are still read.
-    this.ws.on('pong', () => this.enqueue(() => this.ponged()));
+    this.ws.on('pong', () => this.enqueue(PONG));
     this.ws.on('error', (e) => {
       this.lastError = e.message;
     });
     this.ws.on('close', (code, reason) => {
       const why = this.lastError ?? `closed by the exchange (${code}${reason.length > 0 ? ` ${String(reason)}` : ''})`;
-      this.enqueue(() => this.down(why));
+      this.enqueue({ closed: why });
     });
   }
 
@@ -148,8 +156,8 @@ export class FeedSocket {
     if (text !== null) this.onText(text);
   }
 
-  private enqueue(work: () => void): void {
-    this.backlog.push(work);
+  private enqueue(arrival: Arrival): void {
+    this.backlog.push(arrival);
     if (!this.reading) this.read();
   }
 
@@ -172,9 +180,9 @@ export class FeedSocket {
         });
         return;
       }
-      const work = this.backlog[this.next++]!;
+      const arrival = this.backlog[this.next++]!;
       try {
-        work();
+        this.take(arrival);
       } catch (e) {
         // A handler's bug must not leave the socket unread for good.
         this.reading = false;
@@ -184,6 +192,13 @@ export class FeedSocket {
     this.backlog.length = 0;
     this.next = 0;
     this.reading = false;
+  }
+
+  private take(arrival: Arrival): void {
+    if (arrival instanceof Uint8Array) this.onData(arrival, false);
+    else if (arrival === PONG) this.ponged();
+    else if ('binary' in arrival) this.onData(arrival.binary, true);
+    else this.down(arrival.closed);
   }
 
   /** Drops the connection as failed (onDown follows): the exchange's stream can no longer be trusted. */
