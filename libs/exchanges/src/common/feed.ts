@@ -142,22 +142,34 @@ export class ExchangeFeed implements TradeFeed {
       }
       return;
     }
-    const fresh: Trade[] = [];
-    for (const t of result.trades) {
-      if (!this.wanted.has(t.symbol)) {
-        if ((this.leaving.get(t.symbol) ?? 0) < receivedAtMs) {
-          events.onRejected(rejection('unknown_symbol', `${t.symbol} is not subscribed on this feed`, text));
-        }
-        continue;
-      }
-      if (t.kind !== this.o.kind) {
-        events.onRejected(rejection('unknown_stream', `a ${t.kind} frame on a ${this.o.kind} feed`, text));
-        continue;
-      }
-      if (this.isRepeat(t)) continue;
-      fresh.push(this.o.dedupeBy === 'id' ? t : this.sequenced(t));
+    // The frame's own array goes on while every print in it does (the rule: one print a frame);
+    // a copy is made only from the first print left out or renumbered.
+    const { trades } = result;
+    let fresh: Trade[] | null = null;
+    for (let i = 0; i < trades.length; i++) {
+      const t = trades[i]!;
+      const kept = this.kept(t, text, receivedAtMs) ? (this.o.dedupeBy === 'id' ? t : this.sequenced(t)) : null;
+      if (fresh === null && kept !== t) fresh = trades.slice(0, i);
+      if (fresh !== null && kept !== null) fresh.push(kept);
     }
-    if (fresh.length > 0) events.onTrades(fresh);
+    const delivered = fresh ?? trades;
+    if (delivered.length > 0) events.onTrades(delivered);
+  }
+
+  /** Whether the print goes on: subscribed, of this feed's kind, and not one already passed on. */
+  private kept(t: Trade, text: string, receivedAtMs: number): boolean {
+    const events: FeedEvents = this.o.events;
+    if (!this.wanted.has(t.symbol)) {
+      if ((this.leaving.get(t.symbol) ?? 0) < receivedAtMs) {
+        events.onRejected(rejection('unknown_symbol', `${t.symbol} is not subscribed on this feed`, text));
+      }
+      return false;
+    }
+    if (t.kind !== this.o.kind) {
+      events.onRejected(rejection('unknown_stream', `a ${t.kind} frame on a ${this.o.kind} feed`, text));
+      return false;
+    }
+    return !this.isRepeat(t);
   }
 
   /**
