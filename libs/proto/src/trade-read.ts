@@ -128,9 +128,11 @@ function readTrade(cursor: Cursor, exchange: string, symbol: string, kind: Trade
   }
   // The generated path's checks; a refusal is left to it to word.
   if (!isDecimal(price) || !isDecimal(qty) || (source !== '' && !isSourceId(source))) return null;
-  return source === ''
-    ? { exchange, symbol, kind, id, firstTradeId, lastTradeId, price, qty, isBuyerMaker: buyerMaker === 1, market: market === 1, exchangeTimeMs, eventTimeMs, receivedAtMs }
-    : { exchange, symbol, kind, id, firstTradeId, lastTradeId, price, qty, isBuyerMaker: buyerMaker === 1, market: market === 1, exchangeTimeMs, eventTimeMs, receivedAtMs, sourceId: source };
+  const trade: Trade = {
+    exchange, symbol, kind, id, firstTradeId, lastTradeId, price, qty,
+    isBuyerMaker: buyerMaker === 1, market: market === 1, exchangeTimeMs, eventTimeMs, receivedAtMs,
+  };
+  return source === '' ? trade : { ...trade, sourceId: source };
 }
 
 function readRange(cursor: Cursor): TimeRange | null {

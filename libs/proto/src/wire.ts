@@ -74,7 +74,6 @@ export function putMessageHeader(out: Uint8Array, at: number, field: number, con
   return writeVarint(out, writeVarint(out, at, field * 8 + LEN), contentSize);
 }
 
-/** Reads varints and text off bytes, from `at` up to `end` (an embedded message's end). */
 /**
  * Node's copy of bytes into a one-byte string (Buffer's latin1Slice; it takes any Uint8Array):
  * one string per field, where adding the characters one at a time made one per character, the
@@ -82,6 +81,7 @@ export function putMessageHeader(out: Uint8Array, at: number, field: number, con
  */
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
 
+/** Reads varints and text off bytes, from `at` up to `end` (an embedded message's end). */
 export class Cursor {
   constructor(readonly bytes: Uint8Array, public at = 0, public end = bytes.length) {}
 
