@@ -6,7 +6,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 stamp=node_modules/.package-lock.json   # npm rewrites it on every install
 if [ -d node_modules ] && [ -f "$stamp" ] && [ ! package-lock.json -nt "$stamp" ]; then
-  exit 0
+  # An install from before the patch (npm's postinstall applies it to every new one): a file
+  # compare when it is there already.
+  exec node scripts/patch-kafkajs.js
 fi
 
 echo "bootstrap: installing dependencies (npm ci)" >&2
