@@ -21,28 +21,55 @@ export interface StreamRef {
 export interface Checkpoints {
   get(stream: StreamRef): Promise<Checkpoint | undefined>;
   put(stream: StreamRef, checkpoint: Checkpoint): Promise<void>;
+  /** Rewrites what older versions kept in this version's form; the collector calls it once, at start. Says how many. */
+  upgrade?(): Promise<number>;
 }
 
 /**
- * Checkpoints in a KV bucket (distributed mode), keyed by the stream's one name. Reads the form
- * older versions wrote (`exchange.SYMBOL.kind` → the bare id) so an upgrade resumes where it was.
+ * Checkpoints in a KV bucket (distributed mode), keyed by the stream's one name. Those older
+ * versions wrote (`exchange.SYMBOL.kind` → the bare id) are rewritten in this form at start
+ * (`upgrade`), so an upgrade resumes where it was and a read is one key: a second read for the old
+ * form, a miss for every stream once upgraded, doubled what a burst of 500 new subscriptions cost
+ * (ADR 0018).
  */
 export function kvCheckpoints(kv: KeyValueStore): Checkpoints {
   return {
+    upgrade: () => upgradeCheckpointKeys(kv),
     async get(stream) {
       const value = await kv.get(streamKey(stream.exchange, stream.symbol));
-      if (value !== undefined) {
-        const c = decode(value);
-        return c && c.kind === stream.kind ? c : undefined;
-      }
-      const legacy = await kv.get(`${stream.exchange}.${stream.symbol}.${stream.kind}`);
-      const id = legacy === undefined ? Number.NaN : Number(legacy);
-      return Number.isSafeInteger(id) ? { kind: stream.kind, lastId: id, lastTimeMs: null } : undefined;
+      if (value === undefined) return undefined;
+      const c = decode(value);
+      return c && c.kind === stream.kind ? c : undefined;
     },
     async put(stream, checkpoint) {
       await kv.put(streamKey(stream.exchange, stream.symbol), JSON.stringify(checkpoint));
     },
   };
+}
+
+/** `exchange.SYMBOL.kind` → the bare id, as versions before the stream names kept them. */
+const LEGACY_KEY = /^([^.:]+)\.(.+)\.(trade|aggTrade)$/;
+
+/**
+ * Rewrites the old form's checkpoints under the stream's name and deletes them; says how many.
+ * Where a stream has both, the current one stays (it is the newer) and the old one goes.
+ */
+export async function upgradeCheckpointKeys(kv: KeyValueStore): Promise<number> {
+  const entries = await kv.entries();
+  let moved = 0;
+  for (const [key, value] of entries) {
+    const legacy = LEGACY_KEY.exec(key);
+    if (!legacy) continue;
+    const [, exchange, symbol, kind] = legacy as unknown as [string, string, string, TradeKind];
+    const id = Number(value);
+    if (Number.isSafeInteger(id) && !entries.has(streamKey(exchange, symbol))) {
+      const checkpoint: Checkpoint = { kind, lastId: id, lastTimeMs: null };
+      await kv.put(streamKey(exchange, symbol), JSON.stringify(checkpoint));
+      moved++;
+    }
+    await kv.delete(key);
+  }
+  return moved;
 }
 
 function decode(value: string): Checkpoint | undefined {

@@ -56,6 +56,13 @@ async function untilDelivered(collector: Collector, sim: BinanceUsdmSimulator, i
   return printed;
 }
 
+/** A collector that delivers 200 ids and stops: what a restarted one finds in `checkpoints`. */
+async function runUntil200(bus: ReturnType<typeof recorder>, sim: BinanceUsdmSimulator, checkpoints: MemoryKeyValueStore): Promise<void> {
+  const first = await setup(bus.writer, sim, checkpoints);
+  await flushUntil(first.collector, () => bus.ids().length >= 200, '200 ids on the bus');
+  await first.collector.stop();
+}
+
 describe('collector (simulated Binance, real protocol)', () => {
   let sim: BinanceUsdmSimulator;
   afterEach(async () => {
@@ -107,22 +114,35 @@ describe('collector (simulated Binance, real protocol)', () => {
     sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 20 } });
     const bus = recorder();
     const checkpoints = new MemoryKeyValueStore();
-    const first = await setup(bus.writer, sim, checkpoints);
-    await flushUntil(first.collector, () => bus.ids().length >= 200, '200 ids on the bus');
-    await first.collector.stop();
+    await runUntil200(bus, sim, checkpoints);
     const second = await setup(bus.writer, sim, checkpoints);
     const printed = await untilDelivered(second.collector, sim, bus.ids);
     await second.collector.stop();
     expect(bus.ids()).toEqual(printed);
   });
 
+  it('resumes from a checkpoint an older version wrote, and keeps it in the current form from then on', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 20 } });
+    const bus = recorder();
+    const checkpoints = new MemoryKeyValueStore();
+    await runUntil200(bus, sim, checkpoints);
+    // What a version before the stream names kept: `exchange.SYMBOL.kind` → the bare id.
+    const saved = JSON.parse((await checkpoints.get('binance-usdm:BTCUSDT'))!) as { lastId: number };
+    await checkpoints.delete('binance-usdm:BTCUSDT');
+    await checkpoints.put('binance-usdm.BTCUSDT.aggTrade', String(saved.lastId));
+    const second = await setup(bus.writer, sim, checkpoints);
+    const printed = await untilDelivered(second.collector, sim, bus.ids);
+    await second.collector.stop();
+    expect(bus.ids()).toEqual(printed);
+    expect([...(await checkpoints.entries()).keys()]).toEqual(['binance-usdm:BTCUSDT']);
+    expect(JSON.parse((await checkpoints.get('binance-usdm:BTCUSDT'))!)).toMatchObject({ kind: 'aggTrade', lastId: printed.at(-1) });
+  });
+
   it('after a restart, fetches what was printed while it was down even if the market then goes quiet', async () => {
     sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades.slice(0, 1500) } }, pace: { speed: 50 } });
     const bus = recorder();
     const checkpoints = new MemoryKeyValueStore();
-    const first = await setup(bus.writer, sim, checkpoints);
-    await flushUntil(first.collector, () => bus.ids().length >= 200, '200 ids on the bus');
-    await first.collector.stop();
+    await runUntil200(bus, sim, checkpoints);
     // The exchange prints its last trade while no collector runs: no live print will show the hole.
     await sim.drained();
     const second = await setup(bus.writer, sim, checkpoints);
