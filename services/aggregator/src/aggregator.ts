@@ -5,6 +5,7 @@ import { errorMessage, isExgateError } from '@exgate/errors';
 import { decodeTick, encodeCandle, encodeTradeBatch } from '@exgate/proto';
 import { TurnBudget, type Clock, type Counter, type CounterSeries, type Logger, type MetricsRegistry } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
+import { InOrderBehind } from './behind';
 import { SerialQueue } from './serial-queue';
 import { Streams, type StreamState } from './streams';
 
@@ -80,11 +81,15 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
   let running: Promise<void> | undefined;
   let consuming = false;
 
-  /**
-   * Closed candles go to the topic before the store: once the store has them, a restored engine
-   * counts them as published and would not send them again.
-   */
-  async function persist(states: readonly StreamState[]): Promise<void> {
+  /** What a write of candles holds: every forming candle of its streams, then the closed ones. */
+  interface CandleWrite {
+    readonly forming: readonly Candle[];
+    readonly closed: readonly Candle[];
+    /** The closed candles encoded once, for the topic and for the live updates. */
+    readonly closedBytes: readonly Uint8Array[];
+  }
+
+  async function candlesOf(states: readonly StreamState[]): Promise<CandleWrite> {
     const budget = TurnBudget.process;
     const closed = states.flatMap((s) => s.emitted.splice(0, s.emitted.length));
     // 500 streams' forming candles (8,000) built in one turn held the loop for ~60 ms.
@@ -93,9 +98,19 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       await budget.pass();
       for (const c of s.engine.formingAll()) forming.push(c);
     }
-    // Encoded once, for the topic and for the live updates.
-    const closedBytes = closed.map((c) => encodeCandle(c));
+    return { forming, closed, closedBytes: closed.map((c) => encodeCandle(c)) };
+  }
+
+  /**
+   * Closed candles go to the topic before the store: once the store has them, a restored engine
+   * counts them as published and would not send them again.
+   */
+  async function publishClosed({ closed, closedBytes }: CandleWrite): Promise<void> {
     if (closed.length > 0) await deps.candleLog.publish(closed, closedBytes);
+  }
+
+  async function storeCandles({ forming, closed, closedBytes }: CandleWrite): Promise<void> {
+    const budget = TurnBudget.process;
     // Forming rows first: a closed row (higher version) always wins after it.
     const rows = [...forming, ...closed];
     // In parts, the event loop free between them once the turn's budget is spent: 500 streams'
@@ -114,6 +129,12 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       }
     }
     for (const c of closed) candleSeries(c.interval, c.state).inc();
+  }
+
+  async function persist(states: readonly StreamState[]): Promise<void> {
+    const candles = await candlesOf(states);
+    await publishClosed(candles);
+    await storeCandles(candles);
   }
 
   /** Runs a write for these streams; if it fails their engines are ahead of the store: forget them. */
@@ -137,17 +158,38 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
     const touched = new Set<StreamState>();
     // A fetched group of 500 streams applied in one go held the loop for 60–140 ms (ADR 0018).
     const budget = TurnBudget.process;
+    // The engine stores a write's candles while the next write is applied, encoded, inserted and
+    // published: awaited in line, the main thread sat idle through them (4.5 s of the 16.6 s a
+    // million prints spent in writes, ADR 0019). One store of candles at a time, in order (a
+    // forming row never overtakes a newer one), each after its own prints are stored and its
+    // closed candles published (ADR 0007); the group ends, and commits, once all are stored.
+    const candleStores = new InOrderBehind();
     const write = async () => {
+      candleStores.check();
+      const candles = pending.changed.size > 0 ? await candlesOf([...pending.changed]) : null;
       if (pending.trades.length > 0) await deps.store.insertTrades(pending.trades);
       // Live as soon as stored: a reader of `recent` (from memory) is behind the store only as
       // long as this takes, not for the rest of a group (a replay's holds thousands of prints).
       if (config.liveUpdates) for (const delivery of pending.batches) publishTrades(delivery);
-      if (pending.changed.size > 0) await persist([...pending.changed]);
+      if (candles) {
+        await publishClosed(candles);
+        candleStores.add(() => storeCandles(candles));
+      }
       pending.trades = [];
       pending.batches = [];
       pending.changed.clear();
     };
     await guarded(touched, async () => {
+      try {
+        await applyAndWrite();
+      } finally {
+        // A failed write must not leave a store of candles running past its group.
+        await candleStores.idle();
+      }
+      await candleStores.settled();
+    });
+
+    async function applyAndWrite(): Promise<void> {
       const newest = await streams.newestOf(deliveries.map((d) => d.batch));
       for (const delivery of deliveries) {
         const { batch, partition } = delivery;
@@ -164,7 +206,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
         if (pending.trades.length >= PRINTS_PER_WRITE) await write();
       }
       await write();
-    });
+    }
   }
 
   /**

@@ -87,6 +87,15 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
     expect(missing).toEqual([]);
   }
 
+  /** A healthy instance joins the group and takes what is left: everything ends exact. */
+  async function nextFinishesExactly(s: Scenario): Promise<void> {
+    const next = instance(s);
+    await next.start();
+    await eventually(consumed(s), { ...WAIT, what: 'the rest of the stream' });
+    await next.stop();
+    await expectExact(s);
+  }
+
   /** Ways an instance dies mid-stream (at the FAILING_CALLth call): where, and what it runs on. */
   const faults: [string, (s: Scenario) => { store: MarketStore; candleLog: CandleLogWriter; failed: () => boolean }][] = [
     ['killed before a batch wrote anything', (s) => {
@@ -120,6 +129,33 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
     await expectExact(s);
   }, 120_000);
 
+  it("an instance whose store of a write's candles fails once the group's next write is stored and published: the next one finishes exactly", async () => {
+    const s = await scenario('recovery_behind');
+    await s.log.writer().publish(batches);
+    // A group holds all of a partition's messages: two writes of each stream (over PRINTS_PER_WRITE),
+    // the first one's candles stored while the second goes on.
+    let publishes = 0;
+    let secondPublished!: () => void;
+    const candleLog: CandleLogWriter = {
+      publish: async (candles, encoded) => {
+        await s.candleLog.writer().publish(candles, encoded);
+        if (++publishes === 2) secondPublished();
+      },
+      close: async () => undefined,
+    };
+    const store = faultyStore(s.store, 'upsertCandles', 1, false, new Promise((resolve) => (secondPublished = resolve)));
+    const abandoned = createAggregator({
+      tradeLog: s.log.reader({ groupId: 'aggregator', groupSize: 100 }), store, candleLog, events: new MemoryEventBus(),
+      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), config: CONFIG,
+    });
+    await abandoned.start();
+    await eventually(() => store.failed, { ...WAIT, what: 'the injected failure' });
+    expect(publishes).toBeGreaterThanOrEqual(2);
+    expect(consumed(s)()).toBe(false);
+
+    await nextFinishesExactly(s);
+  }, 120_000);
+
   it('forgets a stream whose write failed: a tick after the failure stores no candle counting prints the store lacks', async () => {
     const s = await scenario('recovery_tick');
     await s.log.writer().publish(batches);
@@ -136,11 +172,7 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
     events.publish(subjects.tick('binance-usdm'), encodeTick({ exchange: 'binance-usdm', schedule: '1m', tickTimeMs: Date.now(), scheduleId: 'x' }));
     await eventually(() => store.candleWrites > before, { ...WAIT, what: 'the tick to store the streams still held' });
 
-    const next = instance(s);
-    await next.start();
-    await eventually(consumed(s), { ...WAIT, what: 'the rest of the stream' });
-    await next.stop();
-    await expectExact(s);
+    await nextFinishesExactly(s);
   }, 120_000);
 
   it('restarts between batches and takes a replayed range in stride: nothing lost, nothing doubled', async () => {

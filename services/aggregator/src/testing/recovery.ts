@@ -76,9 +76,12 @@ export type StoreWrite = 'insertTrades' | 'upsertCandles';
 /**
  * Our own port with a fault in it: the `nth` call of `write` fails, as a process killed at that
  * point would leave things (the earlier writes of its batch done, nothing after). With `dies`, every
- * call after it fails too: nothing the dead instance still holds reaches the store.
+ * call after it fails too: nothing the dead instance still holds reaches the store. The failure
+ * comes once `failAfter` resolves: a write that runs behind others fails after they went on.
  */
-export function faultyStore(store: MarketStore, write: StoreWrite, nth: number, dies: boolean): MarketStore & { readonly failed: boolean; readonly candleWrites: number } {
+export function faultyStore(
+  store: MarketStore, write: StoreWrite, nth: number, dies: boolean, failAfter: Promise<void> = Promise.resolve(),
+): MarketStore & { readonly failed: boolean; readonly candleWrites: number } {
   let calls = 0;
   let failed = false;
   let candleWrites = 0;
@@ -97,6 +100,7 @@ export function faultyStore(store: MarketStore, write: StoreWrite, nth: number, 
     insertTrades: async (trades: readonly Trade[]) => {
       check();
       if (write === 'insertTrades' && ++calls === nth) {
+        await failAfter;
         failed = true;
         throw new Error(`injected failure of insertTrades #${nth}`);
       }
@@ -106,6 +110,7 @@ export function faultyStore(store: MarketStore, write: StoreWrite, nth: number, 
       candleWrites++;
       check();
       if (write === 'upsertCandles' && ++calls === nth) {
+        await failAfter;
         failed = true;
         throw new Error(`injected failure of upsertCandles #${nth}`);
       }
