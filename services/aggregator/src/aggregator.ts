@@ -166,12 +166,12 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
     const candleStores = new InOrderBehind();
     const write = async () => {
       candleStores.check();
-      const candles = pending.changed.size > 0 ? await candlesOf([...pending.changed]) : null;
       if (pending.trades.length > 0) await deps.store.insertTrades(pending.trades);
       // Live as soon as stored: a reader of `recent` (from memory) is behind the store only as
       // long as this takes, not for the rest of a group (a replay's holds thousands of prints).
       if (config.liveUpdates) for (const delivery of pending.batches) publishTrades(delivery);
-      if (candles) {
+      if (pending.changed.size > 0) {
+        const candles = await candlesOf([...pending.changed]);
         await publishClosed(candles);
         candleStores.add(() => storeCandles(candles));
       }
