@@ -21,8 +21,11 @@ export interface StreamRef {
 export interface Checkpoints {
   get(stream: StreamRef): Promise<Checkpoint | undefined>;
   put(stream: StreamRef, checkpoint: Checkpoint): Promise<void>;
-  /** Rewrites what older versions kept in this version's form; the collector calls it once, at start. Says how many. */
-  upgrade?(): Promise<number>;
+  /**
+   * Rewrites what older versions kept in this version's form, for the kind each exchange is
+   * collected as; the collector calls it once, at start. Says how many.
+   */
+  upgrade?(kindOf: (exchange: string) => TradeKind | undefined): Promise<number>;
 }
 
 /**
@@ -34,7 +37,7 @@ export interface Checkpoints {
  */
 export function kvCheckpoints(kv: KeyValueStore): Checkpoints {
   return {
-    upgrade: () => upgradeCheckpointKeys(kv),
+    upgrade: (kindOf) => upgradeCheckpointKeys(kv, kindOf),
     async get(stream) {
       const value = await kv.get(streamKey(stream.exchange, stream.symbol));
       if (value === undefined) return undefined;
@@ -51,15 +54,18 @@ export function kvCheckpoints(kv: KeyValueStore): Checkpoints {
 const LEGACY_KEY = /^([^.:]+)\.(.+)\.(trade|aggTrade)$/;
 
 /**
- * Rewrites the old form's checkpoints under the stream's name and deletes them; says how many.
- * Where a stream has both, the current one stays (it is the newer) and the old one goes.
+ * Rewrites the old form's checkpoints of the kind each exchange is collected as under the
+ * stream's name and deletes them; says how many. That form kept one checkpoint per kind, which
+ * the reader of the time chose by the configured kind: one of another kind (an exchange
+ * collected as the other stream before) stays where it is, unread, as it was. Where a stream has
+ * both forms, the current one stays (it is the newer) and the old one goes.
  */
-export async function upgradeCheckpointKeys(kv: KeyValueStore): Promise<number> {
+export async function upgradeCheckpointKeys(kv: KeyValueStore, kindOf: (exchange: string) => TradeKind | undefined): Promise<number> {
   const entries = await kv.entries();
   let moved = 0;
   for (const [key, value] of entries) {
     const legacy = LEGACY_KEY.exec(key);
-    if (!legacy) continue;
+    if (!legacy || legacy[3] !== kindOf(legacy[1]!)) continue;
     const [, exchange, symbol, kind] = legacy as unknown as [string, string, string, TradeKind];
     const id = Number(value);
     if (Number.isSafeInteger(id) && !entries.has(streamKey(exchange, symbol))) {

@@ -298,7 +298,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     async start() {
       const moved = await upgradeSubscriptionKeys(deps.subscriptions);
       if (moved > 0) logger.info({ moved }, 'subscriptions re-keyed by stream name');
-      const upgraded = (await deps.checkpoints.upgrade?.()) ?? 0;
+      const upgraded = (await deps.checkpoints.upgrade?.((exchange) => deps.exchanges.get(exchange)?.info.tradeKind)) ?? 0;
       if (upgraded > 0) logger.info({ upgraded }, 'checkpoints re-keyed by stream name');
       unwatch = await deps.subscriptions.watch((key, value) => {
         // One change at a time, up to the feed: a burst of pulls (hundreds at once) would otherwise
