@@ -65,12 +65,13 @@ export async function upgradeCheckpointKeys(kv: KeyValueStore, kindOf: (exchange
   let moved = 0;
   for (const [key, value] of entries) {
     const legacy = LEGACY_KEY.exec(key);
-    if (!legacy || legacy[3] !== kindOf(legacy[1]!)) continue;
-    const [, exchange, symbol, kind] = legacy as unknown as [string, string, string, TradeKind];
+    const kind = legacy ? kindOf(legacy[1]!) : undefined;
+    if (!legacy || kind === undefined || legacy[3] !== kind) continue;
+    const stream = streamKey(legacy[1]!, legacy[2]!);
     const id = Number(value);
-    if (Number.isSafeInteger(id) && !entries.has(streamKey(exchange, symbol))) {
+    if (Number.isSafeInteger(id) && !entries.has(stream)) {
       const checkpoint: Checkpoint = { kind, lastId: id, lastTimeMs: null };
-      await kv.put(streamKey(exchange, symbol), JSON.stringify(checkpoint));
+      await kv.put(stream, JSON.stringify(checkpoint));
       moved++;
     }
     await kv.delete(key);
