@@ -17,8 +17,9 @@ ENV NODE_ENV=production \
 # (No npm cache clean: only node_modules and dist leave these stages.)
 FROM base AS build
 COPY package.json package-lock.json ./
-# npm's postinstall patches kafkajs (ADR 0019, twelfth pass).
+# npm's postinstall patches kafkajs (ADR 0019, twelfth and thirteenth passes).
 COPY scripts/patch-kafkajs.js ./scripts/
+COPY scripts/kafkajs ./scripts/kafkajs
 RUN npm ci --include=dev --no-audit --no-fund --loglevel=error
 COPY tsconfig.base.json tsconfig.build.json ./
 COPY scripts/build.js ./scripts/
@@ -30,14 +31,16 @@ RUN mkdir -p data
 
 FROM base AS deps-distributed
 COPY package.json package-lock.json ./
-# npm's postinstall patches kafkajs (ADR 0019, twelfth pass).
+# npm's postinstall patches kafkajs (ADR 0019, twelfth and thirteenth passes).
 COPY scripts/patch-kafkajs.js ./scripts/
+COPY scripts/kafkajs ./scripts/kafkajs
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund --loglevel=error
 
 FROM base AS deps-embedded
 COPY package.json package-lock.json ./
-# npm's postinstall patches kafkajs (ADR 0019, twelfth pass).
+# npm's postinstall patches kafkajs (ADR 0019, twelfth and thirteenth passes).
 COPY scripts/patch-kafkajs.js ./scripts/
+COPY scripts/kafkajs ./scripts/kafkajs
 RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error
 
 # exgate in one process: in-memory bus, the engine in-process, data under /data. API and health on 8080.
