@@ -10,6 +10,8 @@
 // - src/protocol/requests/produce/v3/request.js encoded every record into a 512-byte zero-filled
 //   buffer of its own, then copied them into the batch (22 ms a send of 3,500 candles against 4 ms
 //   written straight into one buffer of the batch's size, byte for byte the same).
+// - src/protocol/recordBatch/crc32C/crc32C.js, the batch's checksum, read a byte a step (1.6 ms
+//   for 700 kB; eight bytes a step, the same checksum, 0.6 ms).
 // Any other text stops the install before a file is written, so an upgrade is reviewed, not
 // patched blindly.
 'use strict';
@@ -17,7 +19,11 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const VERSION = '2.2.4';
-const FILES = ['src/producer/groupMessagesPerPartition.js', 'src/protocol/requests/produce/v3/request.js'];
+const FILES = [
+  'src/producer/groupMessagesPerPartition.js',
+  'src/protocol/requests/produce/v3/request.js',
+  'src/protocol/recordBatch/crc32C/crc32C.js',
+];
 const PATCHES = path.join(__dirname, 'kafkajs');
 
 /** The text kafkajs ships and the text that replaces it, for one of FILES. */

@@ -5,14 +5,14 @@ import path from 'node:path';
 import fc from 'fast-check';
 
 interface PatchScript {
-  readonly FILES: readonly [string, string];
+  readonly FILES: readonly [string, string, string];
   texts(file: string): { original: string; patched: string };
   patchKafkajs(root: string): string[];
 }
 // A plain script (npm's postinstall runs it before anything is built), so required, not imported.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const script = require('./patch-kafkajs.js') as PatchScript;
-const [GROUPING, PRODUCE] = script.FILES;
+const [GROUPING, PRODUCE, CRC] = script.FILES;
 
 type Grouping = (args: { topic: string; partitionMetadata: readonly unknown[]; messages: readonly Msg[]; partitioner: (a: { message: Msg }) => number }) => Record<string, Msg[]>;
 interface Msg {
@@ -144,6 +144,22 @@ describe('the kafkajs patches (scripts/patch-kafkajs.js)', () => {
     });
   });
 
+  it('checksum every buffer as the original does, and as CRC-32C is defined', () => {
+    const original = load(script.texts(CRC).original) as unknown as (b: Buffer) => number;
+    const patched = load(script.texts(CRC).patched) as unknown as (b: Buffer) => number;
+    // The check value of the CRC-32C catalogue entry (iSCSI): an oracle independent of kafkajs.
+    expect(patched(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(patched(Buffer.alloc(0))).toBe(0);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(7), (bytes, skip) => {
+        // Also from an offset into a larger buffer, as the produce request passes a subarray.
+        const buffer = Buffer.from(bytes).subarray(Math.min(skip, bytes.length));
+        expect(patched(buffer)).toBe(original(buffer));
+      }),
+      { numRuns: 2_000, seed: 32 },
+    );
+  });
+
   describe('on an install', () => {
     let root: string;
     const file = (name: string) => path.join(root, 'node_modules', 'kafkajs', name);
@@ -171,17 +187,17 @@ describe('the kafkajs patches (scripts/patch-kafkajs.js)', () => {
       expect(read()).toEqual(patches);
     });
 
-    it('patches what an install from before the second patch left: the first file patched, the second not', () => {
-      install('2.2.4', [patches[0]!, originals[1]!]);
-      expect(script.patchKafkajs(root)).toEqual([PRODUCE]);
+    it('patches what an install from before the later patches left: the first file patched, the others not', () => {
+      install('2.2.4', [patches[0]!, originals[1]!, originals[2]!]);
+      expect(script.patchKafkajs(root)).toEqual([PRODUCE, CRC]);
       expect(read()).toEqual(patches);
     });
 
     it('refuses another text or another version, and writes no file', () => {
       const changed = originals[1]!.replace('const dateNow = Date.now()', 'const dateNow = 0');
-      install('2.2.4', [originals[0]!, changed]);
+      install('2.2.4', [originals[0]!, changed, originals[2]!]);
       expect(() => script.patchKafkajs(root)).toThrow(`kafkajs 2.2.4: ${PRODUCE} is not the text`);
-      expect(read()).toEqual([originals[0], changed]);
+      expect(read()).toEqual([originals[0], changed, originals[2]]);
       install('2.3.0', originals);
       expect(() => script.patchKafkajs(root)).toThrow(`kafkajs 2.3.0: ${GROUPING}`);
       expect(read()).toEqual(originals);
