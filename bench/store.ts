@@ -10,9 +10,9 @@ import { INTERVALS } from '@exgate/domain';
 import { openStore } from '@exgate/store';
 import { ChdbDriver } from '../libs/store/src/drivers/chdb-driver';
 import { toInsertPayload } from '../libs/store/src/drivers/json-lines';
-import { rowBinary } from '../libs/store/src/drivers/row-binary';
+import { rowBinary, rowBinaryOf } from '../libs/store/src/drivers/row-binary';
 import { TurnBudget } from '@exgate/runtime';
-import { candleToRow, tradeToRow } from '../libs/store/src/rows';
+import { CANDLE_ROWS, candleToRow, TRADE_ROWS, tradeToRow } from '../libs/store/src/rows';
 
 const tradeCount = Number.parseInt(process.argv[2] ?? '100000', 10);
 const candleCount = Number.parseInt(process.argv[3] ?? '100000', 10);
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     const budget = new TurnBudget();
     await timed('  of which validate + JSON', t.length, async () => toInsertPayload(t.map(tradeToRow)));
     await timed('  of which validate + RowBinary', t.length, async () => rowBinary(t.map(tradeToRow), layouts('trades'), budget));
+    await timed('  the same from values, no rows', t.length, async () => rowBinaryOf(t, TRADE_ROWS, layouts('trades'), budget));
     await timed('insertTrades (one call)', t.length, () => store.insertTrades(t));
     await timed('insertTrades replay, 1k batches', t.length, async () => {
       for (let i = 0; i < t.length; i += 1000) await store.insertTrades(t.slice(i, i + 1000));
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     });
     await timed('  of which validate + JSON', c.length, async () => toInsertPayload(c.map(candleToRow)));
     await timed('  of which validate + RowBinary', c.length, async () => rowBinary(c.map(candleToRow), layouts('candles'), budget));
+    await timed('  the same from values, no rows', c.length, async () => rowBinaryOf(c, CANDLE_ROWS, layouts('candles'), budget));
     await timed('upsertCandles (one call)', c.length, () => store.upsertCandles(c));
     await timed('trades read, FINAL, 50k asc', 50_000, () =>
       store.trades({ exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'trade', limit: 50_000, order: 'asc' }));

@@ -2,10 +2,10 @@ import type { Candle, Trade, TradeKind } from '@exgate/domain';
 import { ExgateError } from '@exgate/errors';
 import { TurnBudget } from '@exgate/runtime';
 import { historyCandles } from './history/history-reader';
-import type { CandleQuery, HistoryQuery, HistoryTotals, MarketStore, NewestTradesQuery, SqlDriver, StreamRef, TradeQuery } from './ports';
+import type { CandleQuery, HistoryQuery, HistoryTotals, MarketStore, NewestTradesQuery, RowSource, SqlDriver, StreamRef, TradeQuery } from './ports';
 import { fromNullableUInt64, toTimeMs, toUInt } from './ints';
 import {
-  CANDLE_COLUMNS, candleToRow, checkInterval, checkKind, rowToCandle, rowToTrade, TRADE_COLUMNS, tradeToRow,
+  CANDLE_COLUMNS, CANDLE_ROWS, checkInterval, checkKind, rowToCandle, rowToTrade, TRADE_COLUMNS, TRADE_ROWS,
   type CandleRow, type TradeRow,
 } from './rows';
 import { checkDatabaseName, migrate } from './schema/migrate';
@@ -50,16 +50,12 @@ export class ClickHouseMarketStore implements MarketStore {
     return this.migrated;
   }
 
-  async insertTrades(trades: readonly Trade[]): Promise<void> {
-    // Validate everything before writing anything: a bad print fails the batch, not half of it.
-    // Across turns: a write holds up to 10,000 prints (ADR 0018).
-    const rows = await TurnBudget.process.map(trades, tradeToRow);
-    await this.insertBatches(`${this.database}.trades`, rows);
+  insertTrades(trades: readonly Trade[]): Promise<void> {
+    return this.insertItems(`${this.database}.trades`, trades, TRADE_ROWS);
   }
 
-  async upsertCandles(candles: readonly Candle[]): Promise<void> {
-    const rows = await TurnBudget.process.map(candles, candleToRow);
-    await this.insertBatches(`${this.database}.candles`, rows);
+  upsertCandles(candles: readonly Candle[]): Promise<void> {
+    return this.insertItems(`${this.database}.candles`, candles, CANDLE_ROWS);
   }
 
   async candles(query: CandleQuery): Promise<Candle[]> {
@@ -167,7 +163,14 @@ export class ClickHouseMarketStore implements MarketStore {
     return this.driver.close();
   }
 
-  private async insertBatches(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  /**
+   * Everything validated before anything is written: a bad print fails the batch, not half of it.
+   * Up to `batchRows` items go in one insert, which checks them all first; more are made rows
+   * first (across turns: a write holds up to 10,000 prints, ADR 0018), then inserted in batches.
+   */
+  private async insertItems<T>(table: string, items: readonly T[], source: RowSource<T>): Promise<void> {
+    if (items.length <= this.batchRows) return this.driver.insertItems(table, items, source);
+    const rows = await TurnBudget.process.map(items, (item) => source.row(item));
     for (let start = 0; start < rows.length; start += this.batchRows) {
       await this.driver.insert(table, rows.slice(start, start + this.batchRows));
     }

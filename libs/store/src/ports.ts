@@ -12,7 +12,24 @@ export interface SqlDriver {
   query<Row>(sql: string, params?: Readonly<Record<string, unknown>>): Promise<Row[]>;
   /** Bulk insert of JSON rows. */
   insert(table: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void>;
+  /**
+   * Bulk insert of items as rows of `source`, in one insert: every item is checked (its `values`
+   * throw, as its row would) before anything is written, so a bad item fails the insert, not half
+   * of it. A driver may write the values without building a row object each.
+   */
+  insertItems<T>(table: string, items: readonly T[], source: RowSource<T>): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * How an item becomes a row of a table: `values` puts the row's values into `into`, in `columns`
+ * order, or throws INVALID_ARGUMENT for an item the table cannot take; `row` is the same values
+ * as an object under the column names, for a driver or a format that wants objects (JSON).
+ */
+export interface RowSource<T> {
+  readonly columns: readonly string[];
+  values(item: T, into: unknown[]): void;
+  row(item: T): Record<string, unknown>;
 }
 
 export interface CandleQuery {

@@ -2,6 +2,7 @@ import { isInterval, type Candle, type CandleState, type IntervalId, type Kline,
 import { ExgateError } from '@exgate/errors';
 import { PRICE_QTY, QUOTE_VOLUME, toColumnDecimal } from './decimal';
 import { fromNullableUInt64, fromUInt64, toTimeMs, toUInt } from './ints';
+import type { RowSource } from './ports';
 
 const KINDS: readonly string[] = ['trade', 'aggTrade'] satisfies TradeKind[];
 const STATES: readonly string[] = ['forming', 'closed', 'corrected'] satisfies CandleState[];
@@ -26,7 +27,33 @@ function checkName(value: unknown, field: string): string {
   throw new ExgateError('INVALID_ARGUMENT', `${field} must be a non-empty string`, { details: { field, value } });
 }
 
-/** One `trades` row as JSONEachRow: decimals as exact strings, times as integer milliseconds. */
+/** A `trades` row: decimals as exact strings, times as integer milliseconds. */
+export const TRADE_ROWS: RowSource<Trade> = {
+  row: (t) => tradeToRow(t),
+  columns: ['exchange', 'symbol', 'kind', 'id', 'first_trade_id', 'last_trade_id', 'price', 'qty', 'is_buyer_maker', 'market', 'exchange_time', 'event_time', 'received_at', 'source_id'],
+  values(t, into) {
+    into[0] = checkName(t.exchange, 'exchange');
+    into[1] = checkName(t.symbol, 'symbol');
+    into[2] = checkKind(t.kind);
+    into[3] = toUInt(t.id, 'id');
+    into[4] = toUInt(t.firstTradeId, 'firstTradeId');
+    into[5] = toUInt(t.lastTradeId, 'lastTradeId');
+    into[6] = toColumnDecimal(t.price, PRICE_QTY, 'price');
+    into[7] = toColumnDecimal(t.qty, PRICE_QTY, 'qty');
+    into[8] = t.isBuyerMaker === true;
+    into[9] = t.market === true;
+    into[10] = toTimeMs(t.exchangeTimeMs, 'exchangeTimeMs');
+    into[11] = toTimeMs(t.eventTimeMs, 'eventTimeMs');
+    into[12] = toTimeMs(t.receivedAtMs, 'receivedAtMs');
+    into[13] = t.sourceId ?? '';
+  },
+};
+
+/**
+ * The same row as an object (JSONEachRow). Written out rather than built from `values`: an object
+ * literal of the checked values is what the JSON path builds and serialises fastest (through
+ * `values`' array, whose numbers are boxed, it took 1.1–1.3× as long); a spec holds the two equal.
+ */
 export function tradeToRow(t: Trade): Record<string, unknown> {
   return {
     exchange: checkName(t.exchange, 'exchange'),
@@ -49,6 +76,36 @@ export function tradeToRow(t: Trade): Record<string, unknown> {
 function nullableId(value: number | null, field: string): number | null {
   return value === null ? null : toUInt(value, field);
 }
+
+/** A `candles` row, as `TRADE_ROWS` is a `trades` row. */
+export const CANDLE_ROWS: RowSource<Candle> = {
+  row: (c) => candleToRow(c),
+  columns: [
+    'exchange', 'symbol', 'interval', 'open_time', 'close_time', 'open', 'high', 'low', 'close', 'volume', 'quote_volume',
+    'taker_buy_volume', 'taker_buy_quote_volume', 'trade_count', 'first_trade_id', 'last_trade_id', 'gap_free', 'state', 'version',
+  ],
+  values(c, into) {
+    into[0] = checkName(c.exchange, 'exchange');
+    into[1] = checkName(c.symbol, 'symbol');
+    into[2] = checkInterval(c.interval);
+    into[3] = toTimeMs(c.openTimeMs, 'openTimeMs');
+    into[4] = toTimeMs(c.closeTimeMs, 'closeTimeMs');
+    into[5] = toColumnDecimal(c.open, PRICE_QTY, 'open');
+    into[6] = toColumnDecimal(c.high, PRICE_QTY, 'high');
+    into[7] = toColumnDecimal(c.low, PRICE_QTY, 'low');
+    into[8] = toColumnDecimal(c.close, PRICE_QTY, 'close');
+    into[9] = toColumnDecimal(c.volume, PRICE_QTY, 'volume');
+    into[10] = toColumnDecimal(c.quoteVolume, QUOTE_VOLUME, 'quoteVolume');
+    into[11] = toColumnDecimal(c.takerBuyVolume, PRICE_QTY, 'takerBuyVolume');
+    into[12] = toColumnDecimal(c.takerBuyQuoteVolume, QUOTE_VOLUME, 'takerBuyQuoteVolume');
+    into[13] = toUInt(c.tradeCount, 'tradeCount');
+    into[14] = nullableId(c.firstTradeId, 'firstTradeId');
+    into[15] = nullableId(c.lastTradeId, 'lastTradeId');
+    into[16] = c.gapFree === true;
+    into[17] = checkState(c.state);
+    into[18] = toUInt(c.version, 'version');
+  },
+};
 
 export function candleToRow(c: Candle): Record<string, unknown> {
   return {

@@ -4,11 +4,11 @@ import path from 'node:path';
 import type { Session } from 'chdb';
 import { ExgateError } from '@exgate/errors';
 import { TurnBudget } from '@exgate/runtime';
-import type { SqlDriver } from '../ports';
+import type { RowSource, SqlDriver } from '../ports';
 import { loadChdb } from './chdb-module';
 import { closedError, storeError, type ErrorFacts } from './errors';
 import { parseJsonLines, toInsertPayload } from './json-lines';
-import { rowBinary, type RowBinaryPayload } from './row-binary';
+import { rowBinary, rowBinaryOf, type RowBinaryPayload } from './row-binary';
 
 /**
  * libchdb binds ONE data directory per process. Every ChdbDriver on the same folder shares one
@@ -157,6 +157,24 @@ export class ChdbDriver implements SqlDriver {
       this.engine.layouts.delete(table);
       throw storeError(e, `INSERT INTO ${table}`, chdbFacts(e));
     }
+  }
+
+  /** As `insert`, with the RowBinary written from the items' values, no row object each. */
+  async insertItems<T>(table: string, items: readonly T[], source: RowSource<T>): Promise<void> {
+    if (items.length === 0) return;
+    this.session();
+    if (items.length >= this.rowBinaryFromRows) {
+      let binary: RowBinaryPayload | undefined;
+      try {
+        binary = await rowBinaryOf(items, source, await this.layout(table), TurnBudget.process);
+        if (binary) await this.insertFile(table, binary);
+      } catch (e) {
+        this.engine.layouts.delete(table);
+        throw storeError(e, `INSERT INTO ${table}`, chdbFacts(e));
+      }
+      if (binary) return;
+    }
+    await this.insert(table, await TurnBudget.process.map(items, (item) => source.row(item)));
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import type { SqlDriver } from '../ports';
+import { TurnBudget } from '@exgate/runtime';
+import type { RowSource, SqlDriver } from '../ports';
 import { closedError, storeError, type ErrorFacts } from './errors';
 
 export interface ClickHouseServerOptions {
@@ -84,6 +85,12 @@ export class ClickHouseHttpDriver implements SqlDriver {
     } catch (e) {
       throw storeError(e, `INSERT INTO ${table}`, httpFacts(e));
     }
+  }
+
+  /** JSON rows, as `insert`: the server's client takes objects. */
+  async insertItems<T>(table: string, items: readonly T[], source: RowSource<T>): Promise<void> {
+    this.ensureOpen();
+    await this.insert(table, await TurnBudget.process.map(items, (item) => source.row(item)));
   }
 
   async close(): Promise<void> {

@@ -4,8 +4,12 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { isExgateError } from '@exgate/errors';
 import { TurnBudget } from '@exgate/runtime';
+import type { Candle, Trade } from '@exgate/domain';
+import { INTERVALS } from '@exgate/domain';
+import { CANDLE_ROWS, candleToRow, TRADE_ROWS, tradeToRow } from '../rows';
+import { migrate } from '../schema/migrate';
 import { ChdbDriver } from './chdb-driver';
-import { rowBinary } from './row-binary';
+import { rowBinary, rowBinaryOf } from './row-binary';
 
 /** Every type the RowBinary path writes, at each width. */
 const COLUMNS: readonly (readonly [string, string])[] = [
@@ -220,5 +224,107 @@ describe('RowBinary inserts', () => {
       { n: 3, d: '3.5' },
       { n: 4, d: '4.5' },
     ]);
+  });
+});
+
+/** Mostly storable values, now and then one the store refuses (its row function throws). */
+const time = fc.oneof({ weight: 300, arbitrary: fc.integer({ min: 0, max: 10_413_791_999_999 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 10_413_792_000_000, 1.5) });
+const id = fc.oneof({ weight: 300, arbitrary: fc.maxSafeNat() }, { weight: 1, arbitrary: fc.constantFrom(-1, 2 ** 53, 0.5) });
+const text = (integer: number, scale: number) =>
+  fc.oneof({ weight: 300, arbitrary: decimal(integer, scale) }, { weight: 1, arbitrary: fc.constantFrom('1e5', '', '1.', `0.${'0'.repeat(scale)}1`) });
+const name = fc.oneof({ weight: 300, arbitrary: fc.constantFrom('binance-usdm', 'okx', 'BTCUSDT', 'ÉTH-€') }, { weight: 1, arbitrary: fc.constant('') });
+const trade: fc.Arbitrary<Trade> = fc.record(
+  {
+    exchange: name, symbol: name, kind: fc.constantFrom('trade', 'aggTrade'),
+    id, firstTradeId: id, lastTradeId: id, price: text(20, 18), qty: text(20, 18),
+    isBuyerMaker: fc.boolean(), market: fc.boolean(), exchangeTimeMs: time, eventTimeMs: time, receivedAtMs: time,
+    sourceId: fc.string({ maxLength: 12 }),
+  },
+  { requiredKeys: ['exchange', 'symbol', 'kind', 'id', 'firstTradeId', 'lastTradeId', 'price', 'qty', 'isBuyerMaker', 'market', 'exchangeTimeMs', 'eventTimeMs', 'receivedAtMs'] },
+) as fc.Arbitrary<Trade>;
+const candle: fc.Arbitrary<Candle> = fc.record({
+  exchange: name, symbol: name, interval: fc.constantFrom(...INTERVALS), openTimeMs: time, closeTimeMs: time,
+  open: text(20, 18), high: text(20, 18), low: text(20, 18), close: text(20, 18), volume: text(20, 18), quoteVolume: text(40, 36),
+  takerBuyVolume: text(20, 18), takerBuyQuoteVolume: text(40, 36), tradeCount: id,
+  firstTradeId: fc.option(id, { nil: null }), lastTradeId: fc.option(id, { nil: null }),
+  gapFree: fc.boolean(), state: fc.constantFrom('forming', 'closed', 'corrected'), version: id,
+}) as fc.Arbitrary<Candle>;
+
+describe('RowBinary from a row source (the store\'s trades and candles)', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'exgate-row-source-'));
+  let layouts: Map<string, Map<string, string>>;
+
+  beforeAll(async () => {
+    const driver = await ChdbDriver.open(root);
+    await migrate(driver, 'exgate');
+    const columns = await driver.query<{ table: string; name: string; type: string }>("SELECT table, name, type FROM system.columns WHERE database = 'exgate'");
+    layouts = new Map();
+    for (const c of columns) layouts.set(c.table, (layouts.get(c.table) ?? new Map()).set(c.name, c.type));
+    await driver.close();
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /** The bytes, or the message of what was thrown. */
+  const outcome = (run: () => Promise<{ body: Buffer } | undefined>) =>
+    run().then((p) => p?.body.toString('hex'), (e: unknown) => `threw ${(e as Error).message}`);
+
+  it('writes the bytes the rows give, and refuses what the rows refuse, with the same error', async () => {
+    const checks = [
+      { table: 'trades', items: trade, source: TRADE_ROWS, toRow: tradeToRow },
+      { table: 'candles', items: candle, source: CANDLE_ROWS, toRow: candleToRow },
+    ] as const;
+    let refused = 0;
+    let written = 0;
+    for (const { table, items, source, toRow } of checks) {
+      const layout = layouts.get(table)!;
+      expect([...layout.keys()].filter((c) => source.columns.includes(c))).toEqual(source.columns);
+      await fc.assert(
+        fc.asyncProperty(fc.array(items as fc.Arbitrary<unknown>, { minLength: 1, maxLength: 30 }), async (generated) => {
+          const direct = await outcome(() => rowBinaryOf(generated, source as typeof TRADE_ROWS, layout, budget));
+          const viaRows = await outcome(async () => rowBinary(generated.map((i) => toRow(i as never)), layout, budget));
+          expect(direct).toBe(viaRows);
+          if (direct?.startsWith('threw')) refused++;
+          else if (direct !== undefined) written++;
+        }),
+        { numRuns: 300, seed: 7 },
+      );
+    }
+    expect(refused).toBeGreaterThan(50);
+    expect(written).toBeGreaterThan(200);
+  });
+
+  it('names the values in column order: the row is the values under the columns', () => {
+    for (const [items, source] of [[trade, TRADE_ROWS], [candle, CANDLE_ROWS]] as const) {
+      let named = 0;
+      for (const item of fc.sample(items as fc.Arbitrary<unknown>, { numRuns: 300, seed: 5 })) {
+        const values: unknown[] = [];
+        let row: Record<string, unknown>;
+        try {
+          row = (source as typeof TRADE_ROWS).row(item as Trade);
+        } catch (e) {
+          expect(() => (source as typeof TRADE_ROWS).values(item as Trade, values)).toThrow((e as Error).message);
+          continue;
+        }
+        (source as typeof TRADE_ROWS).values(item as Trade, values);
+        expect(Object.keys(row)).toEqual(source.columns);
+        expect(Object.values(row)).toEqual(values);
+        named++;
+      }
+      expect(named).toBeGreaterThan(200);
+    }
+  });
+
+  it('leaves to the JSON path what the rows would leave to it: text with a lone surrogate', async () => {
+    const valid = fc.sample(trade, { numRuns: 200, seed: 3 }).filter((t) => {
+      try {
+        tradeToRow(t);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    const odd = [...valid.slice(0, 5), { ...valid[5]!, sourceId: 'a\ud800b' }];
+    expect(await rowBinary(odd.map(tradeToRow), layouts.get('trades')!, budget)).toBeUndefined();
+    expect(await rowBinaryOf(odd, TRADE_ROWS, layouts.get('trades')!, budget)).toBeUndefined();
   });
 });

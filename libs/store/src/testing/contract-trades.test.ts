@@ -124,6 +124,18 @@ export function tradeContract(ctx: ContractContext): void {
     expect(await ctx.count('trades', 'refuse-ex')).toBe(0);
   });
 
+  it('refuses a batch large enough for RowBinary whose last print is bad, writing none of it; the same prints without it store', async () => {
+    const many = Array.from({ length: 2_500 }, (_, i) => synthetic('refuse-many', i + 1));
+    const error = await ctx.store.insertTrades([...many, synthetic('refuse-many', 2_501, { qty: '1e-8' })]).then(() => null, (e: unknown) => e);
+    expect(isExgateError(error, 'INVALID_ARGUMENT')).toBe(true);
+    expect((error as Error).message).toBe('qty must be a plain decimal string, got "1e-8"');
+    expect(await ctx.count('trades', 'refuse-many')).toBe(0);
+    await ctx.store.insertTrades(many);
+    expect(await ctx.count('trades', 'refuse-many')).toBe(2_500);
+    const [last] = await ctx.store.trades({ exchange: 'refuse-many', symbol: many[0]!.symbol, kind: many[0]!.kind, limit: 1, order: 'desc' });
+    expect(last).toEqual(many[2_499]);
+  });
+
   it('binds hostile strings as values: they match nothing, break nothing, and store verbatim', async () => {
     const before = await ctx.count('trades');
     const hostile = [`x' OR 1=1 --`, `'; DROP TABLE ${ctx.database}.trades; --`, `\\' OR ''='`, '{symbol:String}', 'BTCUSDT\n'];
