@@ -164,17 +164,21 @@ export class ChdbDriver implements SqlDriver {
     if (items.length === 0) return;
     this.session();
     if (items.length >= this.rowBinaryFromRows) {
-      let binary: RowBinaryPayload | undefined;
-      try {
-        binary = await rowBinaryOf(items, source, await this.layout(table), TurnBudget.process);
-        if (binary) await this.insertFile(table, binary);
-      } catch (e) {
-        this.engine.layouts.delete(table);
-        throw storeError(e, `INSERT INTO ${table}`, chdbFacts(e));
-      }
-      if (binary) return;
+      // A bad item's INVALID_ARGUMENT comes out as it is, and keeps the table's layout.
+      const binary = await rowBinaryOf(items, source, await this.inserting(table, () => this.layout(table)), TurnBudget.process);
+      if (binary) return this.inserting(table, () => this.insertFile(table, binary));
     }
     await this.insert(table, await TurnBudget.process.map(items, (item) => source.row(item)));
+  }
+
+  /** An engine call of an insert: a failure forgets the table's layout and is a store error. */
+  private async inserting<R>(table: string, call: () => Promise<R>): Promise<R> {
+    try {
+      return await call();
+    } catch (e) {
+      this.engine.layouts.delete(table);
+      throw storeError(e, `INSERT INTO ${table}`, chdbFacts(e));
+    }
   }
 
   async close(): Promise<void> {

@@ -213,6 +213,17 @@ describe('RowBinary inserts', () => {
       await defaults.insert('small', [{ n: 4, d: '4.5' }]);
       const many = Array.from({ length: 2_000 }, (_, i) => ({ n: 10 + i, d: '1' }));
       expect(isExgateError(await defaults.insert('small', many).then(() => null, (e: unknown) => e), 'STORE_QUERY_FAILED')).toBe(true);
+      // The same through a row source (RowBinary from the values): a store error too.
+      type Small = { n: number; d: string };
+      const source = {
+        columns: ['n', 'd'],
+        values(r: Small, into: unknown[]) {
+          into[0] = r.n;
+          into[1] = r.d;
+        },
+        row: (r: Small) => ({ ...r }),
+      };
+      expect(isExgateError(await defaults.insertItems('small', many, source).then(() => null, (e: unknown) => e), 'STORE_QUERY_FAILED')).toBe(true);
       await defaults.close();
     } finally {
       rmSync(insertsDir);
