@@ -1,7 +1,8 @@
 import Decimal from 'decimal.js';
+import fc from 'fast-check';
 import { fixtureLines } from '@exgate/testing';
 import { bucketOf, foldKlines, klinesFromCsv, klinesFromPrints } from './klines';
-import { buildTimeline, parseRecorded, recordingsFromFrames, synthesizeAggTrades } from './recording';
+import { buildTimeline, parseRecorded, recordingsFromFrames, synthesizeAggTrades, type SimPrint } from './recording';
 
 const DIR = 'usdm-trades-2024-07-18';
 const tradeLines = fixtureLines('binance', DIR, 'btcusdt-trade-stream.jsonl');
@@ -45,18 +46,51 @@ describe('synthesizeAggTrades (Binance aggregation of same price, side and time)
     const out = synthesizeAggTrades([a!, fund, c!], 1);
     expect(out.map((x) => [x.firstTradeId, x.lastTradeId])).toEqual([[a!.id, a!.id], [c!.id, c!.id]]);
   });
+
+  it("gives a fill of its own the quantity Decimal's sum gives, however it is spelled", () => {
+    const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: min, maxLength: max }).map((d) => d.join(''));
+    const plain = fc.tuple(fc.constantFrom('', '0'), digits(1, 22), fc.option(digits(1, 22))).map(([pad, whole, fraction]) => `${pad}${whole}${fraction === null ? '' : `.${fraction}`}`);
+    const odd = fc.constantFrom('0.049', '0.000', '0', '1.500', '.5', '5.', '1e-3', '12345678901234567890', '123456789012345678901', '0.0000000000000000001');
+    const [one] = trades;
+    fc.assert(fc.property(fc.oneof(plain, odd), (qty) => {
+      const [agg] = synthesizeAggTrades([{ ...one!, qty }], 1);
+      const scale = qty.includes('.') ? qty.length - qty.indexOf('.') - 1 : 0;
+      expect(agg!.qty).toBe(new Decimal(0).plus(qty).toFixed(scale));
+    }), { numRuns: 2000 });
+  });
+});
+
+describe('the frames of a print', () => {
+  it("are the recorded line on `/stream` and its event on `/ws`, and an aggTrade's are made from its fields", () => {
+    const [wrappedLine, nextLine] = tradeLines;
+    const event = (JSON.parse(nextLine!) as { data: Record<string, unknown> }).data;
+    const bare = JSON.stringify(event);
+    const [wrapped, unwrapped] = recordingsFromFrames([wrappedLine!, bare]).BTCUSDT!.trade! as SimPrint[];
+    expect(wrapped!.combined).toBe(wrappedLine);
+    expect(wrapped!.raw).toBe(JSON.stringify((JSON.parse(wrappedLine!) as { data: unknown }).data));
+    expect(unwrapped!.raw).toBe(bare);
+    expect(unwrapped!.combined).toBe(JSON.stringify({ stream: 'btcusdt@trade', data: event }));
+    const [agg] = synthesizeAggTrades([unwrapped!], 9);
+    expect(JSON.parse(agg!.raw)).toEqual({ e: 'aggTrade', E: event.E, a: 9, s: 'BTCUSDT', p: event.p, q: event.q, f: event.t, l: event.t, T: event.T, m: event.m });
+    expect(agg!.combined).toBe(`{"stream":"btcusdt@aggTrade","data":${agg!.raw}}`);
+  });
 });
 
 describe('buildTimeline', () => {
-  it('puts each synthesised aggTrade right after its last fill', () => {
+  it('puts each synthesised aggTrade right after its last fill, from lines or from prints read already', () => {
+    const expected = ['trade:5182005737', 'aggTrade:1', 'trade:5182005738', 'trade:5182005739', 'aggTrade:2', 'trade:5182005740', 'aggTrade:3'];
     const timeline = buildTimeline('BTCUSDT', { trade: tradeLines.slice(0, 4) }, 1);
-    expect(timeline.map((p) => `${p.kind}:${p.id}`)).toEqual([
-      'trade:5182005737', 'aggTrade:1', 'trade:5182005738', 'trade:5182005739', 'aggTrade:2', 'trade:5182005740', 'aggTrade:3',
-    ]);
+    expect(timeline.map((p) => `${p.kind}:${p.id}`)).toEqual(expected);
+    const read = buildTimeline('BTCUSDT', recordingsFromFrames(tradeLines.slice(0, 4)).BTCUSDT!, 1);
+    expect(read.map((p) => `${p.kind}:${p.id}`)).toEqual(expected);
+    expect(read.map((p) => p.combined)).toEqual(timeline.map((p) => p.combined));
   });
 
-  it('refuses a recording of another symbol rather than serving wrong data', () => {
+  it('refuses a recording of another symbol or kind rather than serving wrong data', () => {
     expect(() => buildTimeline('ETHUSDT', { trade: tradeLines.slice(0, 1) }, 1)).toThrow(/BTCUSDT@trade/);
+    const read = recordingsFromFrames(tradeLines.slice(0, 1)).BTCUSDT!.trade!;
+    expect(() => buildTimeline('ETHUSDT', { trade: read }, 1)).toThrow(/recording of ETHUSDT@trade holds BTCUSDT@trade/);
+    expect(() => buildTimeline('BTCUSDT', { aggTrade: read }, 1)).toThrow(/recording of BTCUSDT@aggTrade holds BTCUSDT@trade/);
   });
 });
 
@@ -66,10 +100,13 @@ describe('recordingsFromFrames', () => {
     const kline = fixtureLines('binance', 'ws-captures-2026', 'perp_kline_1m.jsonl')[0]!;
     const agg = fixtureLines('binance', 'ws-captures-2026', 'perp_aggTrade.jsonl')[0]!;
     const bare = JSON.stringify((JSON.parse(tradeLines[0]!) as { data: unknown }).data);
-    expect(recordingsFromFrames([tradeLines[0]!, eth[0]!, kline, agg, eth[1]!, bare, ''])).toEqual({
-      BTCUSDT: { trade: [tradeLines[0], bare], aggTrade: [agg] },
-      ETHUSDT: { trade: eth },
-    });
+    const recordings = recordingsFromFrames([tradeLines[0]!, eth[0]!, kline, agg, eth[1]!, bare, '']);
+    const raws = (prints: readonly (string | SimPrint)[] | undefined) => prints?.map((p) => (p as SimPrint).raw);
+    const dataOf = (line: string) => JSON.stringify((JSON.parse(line) as { data: unknown }).data);
+    expect(Object.keys(recordings).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect([raws(recordings.BTCUSDT!.trade), raws(recordings.BTCUSDT!.aggTrade), recordings.BTCUSDT!.klines1m])
+      .toEqual([[dataOf(tradeLines[0]!), bare], [dataOf(agg)], undefined]);
+    expect([raws(recordings.ETHUSDT!.trade), recordings.ETHUSDT!.aggTrade]).toEqual([eth.map(dataOf), undefined]);
   });
 });
 

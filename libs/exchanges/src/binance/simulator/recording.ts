@@ -24,10 +24,10 @@ export interface SimPrint {
 }
 
 export interface SymbolRecording {
-  /** JSON lines of `<symbol>@trade` frames, combined-stream wrapper or not. */
-  readonly trade?: readonly string[];
-  /** JSON lines of `<symbol>@aggTrade` frames; synthesised from `trade` when absent. */
-  readonly aggTrade?: readonly string[];
+  /** `<symbol>@trade` frames: JSON lines (combined-stream wrapper or not), or prints read from them already. */
+  readonly trade?: readonly (string | SimPrint)[];
+  /** `<symbol>@aggTrade` frames, likewise; synthesised from `trade` when absent. */
+  readonly aggTrade?: readonly (string | SimPrint)[];
   /** Binance's published 1m klines (CSV rows of the monthly archives, header optional). */
   readonly klines1m?: readonly string[];
 }
@@ -47,21 +47,94 @@ interface RawEvent {
   readonly X?: string;
 }
 
+type RecordedLine = { stream?: string; data?: RawEvent } & RawEvent;
+
+/**
+ * A recorded print. Its frames are the recorded line, or made from it when asked: a replay of a
+ * million prints sends one of the two, and made up front they were most of its start-up (a parse
+ * and two serialisations a print, and their garbage).
+ */
+class RecordedPrint implements SimPrint {
+  readonly id: number;
+  readonly firstTradeId: number;
+  readonly lastTradeId: number;
+  readonly price: string;
+  readonly qty: string;
+  readonly isBuyerMaker: boolean;
+  readonly market: boolean;
+  readonly tradeTimeMs: number;
+  readonly eventTimeMs: number;
+
+  constructor(readonly symbol: string, readonly kind: TradeKind, data: RawEvent, private readonly line: string, private readonly wrapped: boolean) {
+    this.id = kind === 'trade' ? data.t! : data.a!;
+    this.firstTradeId = kind === 'trade' ? this.id : data.f!;
+    this.lastTradeId = kind === 'trade' ? this.id : data.l!;
+    this.price = data.p;
+    this.qty = data.q;
+    this.isBuyerMaker = data.m;
+    this.market = kind === 'aggTrade' || data.X === undefined || data.X === 'MARKET';
+    this.tradeTimeMs = data.T;
+    this.eventTimeMs = data.E;
+  }
+
+  get combined(): string {
+    return this.wrapped ? this.line : JSON.stringify({ stream: streamName(this.symbol, this.kind), data: this.event() });
+  }
+
+  get raw(): string {
+    return JSON.stringify(this.event());
+  }
+
+  private event(): RawEvent {
+    const parsed = JSON.parse(this.line) as RecordedLine;
+    return parsed.data ?? parsed;
+  }
+}
+
+/** A synthesised aggTrade; its frames are made when asked, as a recorded print's are. */
+class AggregatedPrint implements SimPrint {
+  readonly kind = 'aggTrade';
+  readonly market = true;
+
+  constructor(
+    readonly symbol: string,
+    readonly id: number,
+    readonly firstTradeId: number,
+    readonly lastTradeId: number,
+    readonly price: string,
+    readonly qty: string,
+    readonly isBuyerMaker: boolean,
+    readonly tradeTimeMs: number,
+    readonly eventTimeMs: number,
+  ) {}
+
+  get raw(): string {
+    return JSON.stringify({
+      e: 'aggTrade', E: this.eventTimeMs, a: this.id, s: this.symbol, p: this.price, q: this.qty,
+      f: this.firstTradeId, l: this.lastTradeId, T: this.tradeTimeMs, m: this.isBuyerMaker,
+    });
+  }
+
+  get combined(): string {
+    return `{"stream":"${streamName(this.symbol, 'aggTrade')}","data":${this.raw}}`;
+  }
+}
+
 export function parseRecorded(symbol: string, kind: TradeKind, line: string): SimPrint {
-  const parsed = JSON.parse(line) as { stream?: string; data?: RawEvent } & RawEvent;
+  return recordedOf(symbol, kind, JSON.parse(line) as RecordedLine, line);
+}
+
+function recordedOf(symbol: string, kind: TradeKind, parsed: RecordedLine, line: string): SimPrint {
   const data = parsed.data ?? parsed;
   if (data.e !== kind || data.s !== symbol) throw new Error(`recording of ${symbol}@${kind} holds ${data.s}@${data.e}: ${line.slice(0, 120)}`);
-  const id = kind === 'trade' ? data.t! : data.a!;
-  return {
-    symbol, kind, id,
-    firstTradeId: kind === 'trade' ? id : data.f!,
-    lastTradeId: kind === 'trade' ? id : data.l!,
-    price: data.p, qty: data.q, isBuyerMaker: data.m,
-    market: kind === 'aggTrade' || data.X === undefined || data.X === 'MARKET',
-    tradeTimeMs: data.T, eventTimeMs: data.E,
-    combined: parsed.data ? line : JSON.stringify({ stream: streamName(symbol, kind), data }),
-    raw: JSON.stringify(data),
-  };
+  return new RecordedPrint(symbol, kind, data, line, parsed.data !== undefined && parsed.data !== null);
+}
+
+/** A print of the recording, read now if it is still a line; refused when it is not the symbol's kind. */
+function printOf(symbol: string, kind: TradeKind, entry: string | SimPrint): SimPrint {
+  if (typeof entry === 'string') return parseRecorded(symbol, kind, entry);
+  if (entry.kind !== kind || entry.symbol !== symbol) throw new Error(`recording of ${symbol}@${kind} holds ${entry.symbol}@${entry.kind}: ${entry.combined.slice(0, 120)}`);
+  return entry;
 }
 
 /**
@@ -90,22 +163,17 @@ export function synthesizeAggTrades(trades: readonly SimPrint[], firstAggTradeId
   return out;
 }
 
+/** Plain decimals Decimal holds exactly at its default precision (20 digits): their sum of one is themselves. */
+const EXACT_PLAIN = /^(?=[0-9.]{1,20}$)(0|[1-9]\d*)(\.\d+)?$/;
+
 function aggregate(run: readonly SimPrint[], id: number): SimPrint {
   const first = run[0]!;
   const last = run[run.length - 1]!;
-  const scale = Math.max(...run.map((t) => scaleOf(t.qty)));
-  const qty = run.reduce((sum, t) => sum.plus(t.qty), new Decimal(0)).toFixed(scale);
-  const data = {
-    e: 'aggTrade', E: last.eventTimeMs, a: id, s: first.symbol, p: first.price, q: qty,
-    f: first.id, l: last.id, T: first.tradeTimeMs, m: first.isBuyerMaker,
-  };
-  const raw = JSON.stringify(data);
-  return {
-    symbol: first.symbol, kind: 'aggTrade', id, firstTradeId: first.id, lastTradeId: last.id,
-    price: first.price, qty, isBuyerMaker: first.isBuyerMaker, market: true,
-    tradeTimeMs: first.tradeTimeMs, eventTimeMs: last.eventTimeMs,
-    combined: `{"stream":"${streamName(first.symbol, 'aggTrade')}","data":${raw}}`, raw,
-  };
+  // Most aggTrades are one fill; summing it by Decimal was a third of a replay's start-up.
+  const qty = run.length === 1 && EXACT_PLAIN.test(first.qty)
+    ? first.qty
+    : run.reduce((sum, t) => sum.plus(t.qty), new Decimal(0)).toFixed(Math.max(...run.map((t) => scaleOf(t.qty))));
+  return new AggregatedPrint(first.symbol, id, first.id, last.id, first.price, qty, first.isBuyerMaker, first.tradeTimeMs, last.eventTimeMs);
 }
 
 /**
@@ -113,8 +181,8 @@ function aggregate(run: readonly SimPrint[], id: number): SimPrint {
  * by event time; a synthesised aggTrade follows the last fill it contains.
  */
 export function buildTimeline(symbol: string, rec: SymbolRecording, firstAggTradeId: number): SimPrint[] {
-  const trades = (rec.trade ?? []).map((l) => parseRecorded(symbol, 'trade', l));
-  if (rec.aggTrade) return mergeByEventTime(trades, rec.aggTrade.map((l) => parseRecorded(symbol, 'aggTrade', l)));
+  const trades = (rec.trade ?? []).map((entry) => printOf(symbol, 'trade', entry));
+  if (rec.aggTrade) return mergeByEventTime(trades, rec.aggTrade.map((entry) => printOf(symbol, 'aggTrade', entry)));
   const aggs = synthesizeAggTrades(trades, firstAggTradeId);
   const out: SimPrint[] = [];
   let next = 0;
@@ -138,17 +206,18 @@ function mergeByEventTime(a: readonly SimPrint[], b: readonly SimPrint[]): SimPr
 
 /**
  * A capture file (JSON lines of trade/aggTrade frames of any symbols, wrapped or not) → recordings
- * per symbol, e.g. for `--replay FILE`. Lines of other streams (kline, depth) are left out.
+ * per symbol, e.g. for `--replay FILE`, each line read once. Lines of other streams (kline, depth)
+ * are left out.
  */
 export function recordingsFromFrames(lines: readonly string[]): Record<string, SymbolRecording> {
-  const out: Record<string, { trade?: string[]; aggTrade?: string[] }> = {};
+  const out: Record<string, { trade?: SimPrint[]; aggTrade?: SimPrint[] }> = {};
   for (const line of lines) {
     if (line.trim() === '') continue;
-    const parsed = JSON.parse(line) as { data?: { e?: unknown; s?: unknown }; e?: unknown; s?: unknown };
-    const data = parsed.data ?? parsed;
+    const parsed = JSON.parse(line) as RecordedLine;
+    const data = (parsed.data ?? parsed) as { e?: unknown; s?: unknown };
     if ((data.e !== 'trade' && data.e !== 'aggTrade') || typeof data.s !== 'string') continue;
     const rec = (out[data.s] ??= {});
-    (rec[data.e] ??= []).push(line);
+    (rec[data.e] ??= []).push(recordedOf(data.s, data.e, parsed, line));
   }
   return out;
 }
