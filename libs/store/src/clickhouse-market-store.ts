@@ -1,6 +1,5 @@
 import type { Candle, Trade, TradeKind } from '@exgate/domain';
 import { ExgateError } from '@exgate/errors';
-import { TurnBudget } from '@exgate/runtime';
 import { historyCandles } from './history/history-reader';
 import type { CandleQuery, HistoryQuery, HistoryTotals, MarketStore, NewestTradesQuery, RowSource, SqlDriver, StreamRef, TradeQuery } from './ports';
 import { fromNullableUInt64, toTimeMs, toUInt } from './ints';
@@ -9,6 +8,7 @@ import {
   type CandleRow, type TradeRow,
 } from './rows';
 import { checkDatabaseName, migrate } from './schema/migrate';
+import { rowsOf } from './row-source';
 
 export interface ClickHouseMarketStoreOptions {
   /** Database holding the tables; default `exgate`. */
@@ -170,7 +170,7 @@ export class ClickHouseMarketStore implements MarketStore {
    */
   private async insertItems<T>(table: string, items: readonly T[], source: RowSource<T>): Promise<void> {
     if (items.length <= this.batchRows) return this.driver.insertItems(table, items, source);
-    const rows = await TurnBudget.process.map(items, (item) => source.row(item));
+    const rows = await rowsOf(items, source);
     for (let start = 0; start < rows.length; start += this.batchRows) {
       await this.driver.insert(table, rows.slice(start, start + this.batchRows));
     }

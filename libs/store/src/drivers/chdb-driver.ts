@@ -9,6 +9,7 @@ import { loadChdb } from './chdb-module';
 import { closedError, storeError, type ErrorFacts } from './errors';
 import { parseJsonLines, toInsertPayload } from './json-lines';
 import { rowBinary, rowBinaryOf, type RowBinaryPayload } from './row-binary';
+import { rowsOf } from '../row-source';
 
 /**
  * libchdb binds ONE data directory per process. Every ChdbDriver on the same folder shares one
@@ -168,7 +169,7 @@ export class ChdbDriver implements SqlDriver {
       const binary = await rowBinaryOf(items, source, await this.inserting(table, () => this.layout(table)), TurnBudget.process);
       if (binary) return this.inserting(table, () => this.insertFile(table, binary));
     }
-    await this.insert(table, await TurnBudget.process.map(items, (item) => source.row(item)));
+    await this.insert(table, await rowsOf(items, source));
   }
 
   /** An engine call of an insert: a failure forgets the table's layout and is a store error. */

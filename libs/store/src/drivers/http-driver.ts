@@ -1,7 +1,7 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { TurnBudget } from '@exgate/runtime';
 import type { RowSource, SqlDriver } from '../ports';
 import { closedError, storeError, type ErrorFacts } from './errors';
+import { rowsOf } from '../row-source';
 
 export interface ClickHouseServerOptions {
   /** e.g. `http://clickhouse:8123`. */
@@ -90,7 +90,7 @@ export class ClickHouseHttpDriver implements SqlDriver {
   /** JSON rows, as `insert`: the server's client takes objects. */
   async insertItems<T>(table: string, items: readonly T[], source: RowSource<T>): Promise<void> {
     this.ensureOpen();
-    await this.insert(table, await TurnBudget.process.map(items, (item) => source.row(item)));
+    await this.insert(table, await rowsOf(items, source));
   }
 
   async close(): Promise<void> {
