@@ -75,7 +75,7 @@ describe('readLine', () => {
       E: number, T: number, s: word('BTCUSDT'), t: number, p: decimal, q: decimal, X: word('MARKET'), m: flag })
       .map((f) => ({
         text: `{"stream":"${f.stream[0]}","data":{"e":"trade","E":${f.E[0]},"T":${f.T[0]},"s":"${f.s[0]}","t":${f.t[0]},"p":"${f.p[0]}","q":"${f.q[0]}","X":"${f.X[0]}","m":${f.m[0]}}}`,
-        binance: Object.values(f).every(([, ok]) => ok),
+        binance: Object.values(f).every((pair) => pair[1]),
       }));
     const edit = fc.constantFrom<(l: string) => string>((l) => l, (l) => l, (l) => ` ${l}`, (l) => `${l}\r`, (l) => l.replace(',"m":', ',"x":1,"m":'),
       (l) => l.replace('"e":"trade"', '"e":"aggTrade"'), (l) => l.replace(/"data":/, '"data": '), (l) => l.slice(0, -1));
