@@ -29,7 +29,7 @@ function checkName(value: unknown, field: string): string {
 
 /** A `trades` row: decimals as exact strings, times as integer milliseconds. */
 export const TRADE_ROWS: RowSource<Trade> = {
-  row: (t) => tradeToRow(t),
+  row: tradeToRow,
   columns: ['exchange', 'symbol', 'kind', 'id', 'first_trade_id', 'last_trade_id', 'price', 'qty', 'is_buyer_maker', 'market', 'exchange_time', 'event_time', 'received_at', 'source_id'],
   values(t, into) {
     into[0] = checkName(t.exchange, 'exchange');
@@ -79,7 +79,7 @@ function nullableId(value: number | null, field: string): number | null {
 
 /** A `candles` row, as `TRADE_ROWS` is a `trades` row. */
 export const CANDLE_ROWS: RowSource<Candle> = {
-  row: (c) => candleToRow(c),
+  row: candleToRow,
   columns: [
     'exchange', 'symbol', 'interval', 'open_time', 'close_time', 'open', 'high', 'low', 'close', 'volume', 'quote_volume',
     'taker_buy_volume', 'taker_buy_quote_volume', 'trade_count', 'first_trade_id', 'last_trade_id', 'gap_free', 'state', 'version',

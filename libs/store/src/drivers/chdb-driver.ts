@@ -137,27 +137,12 @@ export class ChdbDriver implements SqlDriver {
    */
   async insert(table: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void> {
     if (rows.length === 0) return;
-    const session = this.session();
-    try {
-      const binary = rows.length >= this.rowBinaryFromRows && (await rowBinary(rows, await this.layout(table), TurnBudget.process));
-      if (binary) {
-        await this.insertFile(table, binary);
-        return;
-      }
-      const payload = await toInsertPayload(rows);
-      await session.insert({
-        table,
-        values: payload.body,
-        format: payload.format,
-        ...(payload.columns ? { columns: payload.columns } : {}),
-        // The engine's default queues inserts (async_insert); ours are already batches, and
-        // writing the part directly is faster and acknowledges only what is on disk.
-        settings: { async_insert: 0 },
-      });
-    } catch (e) {
-      this.engine.layouts.delete(table);
-      throw storeError(e, `INSERT INTO ${table}`, chdbFacts(e));
+    this.session();
+    if (rows.length >= this.rowBinaryFromRows) {
+      const binary = await this.inserting(table, async () => rowBinary(rows, await this.layout(table), TurnBudget.process));
+      if (binary) return this.inserting(table, () => this.insertFile(table, binary));
     }
+    return this.insertJson(table, rows);
   }
 
   /** As `insert`, with the RowBinary written from the items' values, no row object each. */
@@ -169,7 +154,23 @@ export class ChdbDriver implements SqlDriver {
       const binary = await rowBinaryOf(items, source, await this.inserting(table, () => this.layout(table)), TurnBudget.process);
       if (binary) return this.inserting(table, () => this.insertFile(table, binary));
     }
-    await this.insert(table, await rowsOf(items, source));
+    // Straight to JSON: where RowBinary from the values gave up, RowBinary from the rows would too.
+    return this.insertJson(table, await rowsOf(items, source));
+  }
+
+  private insertJson(table: string, rows: readonly Readonly<Record<string, unknown>>[]): Promise<void> {
+    return this.inserting(table, async () => {
+      const payload = await toInsertPayload(rows);
+      await this.session().insert({
+        table,
+        values: payload.body,
+        format: payload.format,
+        ...(payload.columns ? { columns: payload.columns } : {}),
+        // The engine's default queues inserts (async_insert); ours are already batches, and
+        // writing the part directly is faster and acknowledges only what is on disk.
+        settings: { async_insert: 0 },
+      });
+    });
   }
 
   /** An engine call of an insert: a failure forgets the table's layout and is a store error. */
