@@ -23,7 +23,7 @@ class FaultTotalReporter {
       `faults: seed ${runs[0].suiteSeed}, ${sum('seconds').toFixed(0)} s in runs` +
         `${phantom > 0 ? `, ${phantom} stored ids the exchange never printed` : ''}\n` +
         `faults: runs per exchange ${Object.entries(perExchange).map(([id, n]) => `${id} ${n}`).join(', ')}` +
-        `${excused > 0 ? `; ${excused} prints lost in disconnections where ids cannot show a loss, every one inside a candle marked gap_free: false` : ''}\n` +
+        `${excused > 0 ? `; ${excused} prints lost in disconnections or unreadable frames where ids cannot show a loss, every one inside a candle marked gap_free: false` : ''}\n` +
         `faults: ${runs.length} runs, ${sum('trades')} trades, ${sum('lost')} lost, ` +
         `${sum('duplicated')} duplicated, ${sum('wrong')} candles wrong\n`,
     );

@@ -31,7 +31,7 @@ export function faultExchange(idOrAlias: string): FaultExchange {
   const module = requireExchange(idOrAlias);
   const { info } = module;
   const contiguous = info.capabilities.tradeIds === 'contiguous' && info.capabilities.backfill === 'by-id';
-  const every: FaultKind[] = ['drop', 'gap', 'rest429', 'silence', 'replay', 'collector-kill', 'aggregator-kill', 'broker-restart', 'rebalance'];
+  const every: FaultKind[] = ['drop', 'gap', 'garble', 'rest429', 'silence', 'replay', 'collector-kill', 'aggregator-kill', 'broker-restart', 'rebalance'];
   return {
     module, id: info.id, kind: info.tradeKind, contiguous,
     kinds: contiguous ? every : every.filter((k) => !NEEDS_CONTIGUOUS_IDS.includes(k)

@@ -8,6 +8,7 @@ export type FaultKind =
   | 'gap' // frames printed by the exchange but sent to nobody (an id gap)
   | 'rest429' // REST answers 429 + Retry-After to the backfill of a gap
   | 'silence' // the connection goes quiet (frames lost) long enough for the feed to reconnect
+  | 'garble' // prints' frames reach the collector cut short: rejected, the connection stays up
   | 'replay' // a whole range of the trades topic produced again
   | 'collector-kill' // SIGKILL of the collector process, then a new one
   | 'aggregator-kill' // SIGKILL of the aggregator process, then a new one
@@ -19,7 +20,7 @@ export interface Fault {
   /** Wall milliseconds after the exchange began to play. */
   readonly atMs: number;
   readonly symbol: string;
-  /** Frames to skip (gap), REST failures (rest429), quiet time (silence), ms until leaving (rebalance). */
+  /** Frames to skip (gap) or garble (garble), REST failures (rest429), quiet time (silence), ms until leaving (rebalance). */
   readonly amount: number;
 }
 
@@ -124,6 +125,7 @@ function drawFaults(rng: Rng, o: PlanOptions, exchange: FaultExchange, symbols: 
     const symbol = rng.pick(symbols);
     switch (kind) {
       case 'gap': return { kind, atMs: at(), symbol, amount: rng.int(1, 60) };
+      case 'garble': return { kind, atMs: at(), symbol, amount: rng.int(1, 3) };
       case 'rest429': return { kind, atMs: at(), symbol, amount: rng.int(1, 3) };
       // Half the silences outlast the feed's silence timeout (a reconnect), half do not (a hole,
       // which only ids that go up by one can reveal).

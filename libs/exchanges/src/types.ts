@@ -236,6 +236,13 @@ export type FeedStatus =
   | { readonly state: 'alive'; readonly connection: string; readonly symbols: readonly string[]; readonly atMs: number }
   /** Symbols added to a connection that was already up. */
   | { readonly state: 'subscribed'; readonly connection: string; readonly symbols: readonly string[] }
+  /**
+   * A frame on this connection was rejected that may have carried prints of these symbols (it
+   * could not be read, or a print in it was refused; not another stream's or an unknown symbol's):
+   * those prints are unknown. The connection stays up. Where ids cannot show the loss, the prints
+   * since the last one received are lost, as after a sequence gap.
+   */
+  | { readonly state: 'unread'; readonly connection: string; readonly symbols: readonly string[]; readonly kind: RejectionKind }
   | {
       readonly state: 'disconnected';
       readonly connection: string;

@@ -39,6 +39,22 @@ async function setup(writer: TradeLogWriter, sim: BinanceUsdmSimulator, checkpoi
   return { collector, metrics, subscriptions };
 }
 
+/** The same feed, described as an exchange whose ids only grow and that serves no history. */
+async function setupIncreasing(writer: TradeLogWriter, sim: BinanceUsdmSimulator) {
+  const metrics = new MetricsRegistry();
+  const binance = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+  const adapter = { ...binance, info: { ...binance.info, capabilities: { tradeIds: 'increasing', backfill: 'none' } as const } };
+  const subscriptions = new MemoryKeyValueStore();
+  const collector = createCollector({
+    exchanges: new Map([['binance-usdm', adapter]]), tradeLog: writer, subscriptions, checkpoints: kvCheckpoints(new MemoryKeyValueStore()),
+    clock: systemClock, logger: silentLogger(), metrics,
+    config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: 0 },
+  });
+  await collector.start();
+  await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
+  return { collector, metrics };
+}
+
 /** Flushes every 10 ms until `done` holds; fails after 15 s naming `what`. */
 async function flushUntil(collector: Collector, done: () => boolean, what: string): Promise<void> {
   await eventually(async () => {
@@ -216,17 +232,7 @@ describe('collector: what a stream vouches for', () => {
   it('where ids cannot show a loss, declares what a disconnection hid a gap and fetches nothing', async () => {
     sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 20 } });
     const bus = recorder();
-    const binance = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
-    // The same feed, described as an exchange whose ids only grow and that serves no history.
-    const adapter = { ...binance, info: { ...binance.info, capabilities: { tradeIds: 'increasing', backfill: 'none' } as const } };
-    const subscriptions = new MemoryKeyValueStore();
-    const collector = createCollector({
-      exchanges: new Map([['binance-usdm', adapter]]), tradeLog: bus.writer, subscriptions, checkpoints: kvCheckpoints(new MemoryKeyValueStore()),
-      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
-      config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: 0 },
-    });
-    await collector.start();
-    await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
+    const { collector } = await setupIncreasing(bus.writer, sim);
     await flushUntil(collector, () => bus.batches.some((b) => b.watermarkMs !== null) && bus.ids().length >= 100, 'prints and a watermark');
     // The exchange goes on printing while the collector reconnects (backoff 0.5–1 s: 10–20 s of prints).
     sim.dropConnections();
@@ -244,6 +250,42 @@ describe('collector: what a stream vouches for', () => {
     expect(gaps[0]!.toMs).toBeGreaterThanOrEqual(Math.max(...hidden.map((p) => p.tradeTimeMs)));
     expect(restBefore).toBe(0);
     expect(bus.ids().filter((id) => hidden.some((p) => p.id === id))).toEqual([]);
+  });
+
+  it('where ids cannot show a loss, declares a print in an unreadable frame lost, and vouches for nothing past it until the next print', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 20 } });
+    const bus = recorder();
+    const { collector, metrics } = await setupIncreasing(bus.writer, sim);
+    await flushUntil(collector, () => bus.batches.some((b) => b.watermarkMs !== null) && bus.ids().length >= 100, 'prints and a watermark');
+    // The exchange prints one aggTrade, and what reaches the collector in its place is cut short.
+    sim.pause();
+    await collector.flush();
+    const lastBefore = Math.max(...bus.batches.flatMap((b) => b.trades.map((t) => t.exchangeTimeMs)));
+    sim.skipNext(1, { symbol: 'BTCUSDT', kind: 'aggTrade' });
+    sim.sendRaw('{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":17213');
+    await flushUntil(collector, () => /exgate_frames_rejected_total\{[^}]*kind="invalid_json"\} 1/.test(metrics.render()), 'the rejection');
+    // A quiet stream sends its watermark once a second: none may go out past the unreadable frame.
+    const quietFrom = bus.batches.length;
+    const until = Date.now() + 1_500;
+    while (Date.now() < until) {
+      await collector.flush();
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const quietMarks = bus.batches.slice(quietFrom).flatMap((b) => (b.watermarkMs === null ? [] : [b.watermarkMs]));
+    sim.resume();
+    await flushUntil(collector, () => bus.batches.some((b) => b.gap !== null), 'a declared gap');
+    await collector.stop();
+
+    const sent = new Set(sim.sentIds('BTCUSDT', 'aggTrade'));
+    const hidden = sim.timeline('BTCUSDT').filter((p) => p.kind === 'aggTrade' && sim.printedIds('BTCUSDT', 'aggTrade').includes(p.id) && !sent.has(p.id));
+    expect(hidden).toHaveLength(1);
+    expect(quietMarks).toEqual([]);
+    const gaps = bus.batches.flatMap((b) => (b.gap ? [b.gap] : []));
+    expect(gaps).toEqual([{ fromMs: lastBefore, toMs: expect.any(Number) }]);
+    expect(gaps[0]!.toMs).toBeGreaterThanOrEqual(hidden[0]!.tradeTimeMs);
+    // Nothing reconnected, nothing was fetched.
+    expect(sim.stats.connectionsOpened).toBe(1);
+    expect(sim.stats.restRequests).toBe(0);
   });
 });
 

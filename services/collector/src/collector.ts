@@ -180,6 +180,10 @@ export function createCollector(deps: CollectorDeps): Collector {
       for (const symbol of status.symbols) streams.get(streamKey(exchange, symbol))?.liveness.alive(status.atMs);
       return;
     }
+    if (status.state === 'unread') {
+      for (const symbol of status.symbols) streams.get(streamKey(exchange, symbol))?.unread();
+      return;
+    }
     const up = status.state !== 'disconnected';
     if (up) state.up.add(status.connection);
     else state.up.delete(status.connection);

@@ -27,6 +27,43 @@ describe('Liveness: where a loss starts', () => {
     const l = vouchedPastTheLastPrint();
     l.down(true);
     expect(l.takeLoss(20_000)).toEqual({ fromMs: 1_000, toMs: 20_000 });
+    const late = new Liveness();
+    late.up();
+    late.observe([{ ...print(2_000, 2_000), exchangeTimeMs: 1_990 }]);
+    late.down(true);
+    expect(late.takeLoss(3_000)).toEqual({ fromMs: 1_990, toMs: 3_000 });
+  });
+
+  it('after an unreadable frame, at the last print received, vouching for nothing until the next print', () => {
+    const l = vouchedPastTheLastPrint();
+    l.unread();
+    // The connection stays up and answers heartbeats, yet the lost print may lie anywhere after 1 s.
+    l.alive(30_000);
+    expect(l.watermark(1_000)).toBeNull();
+    // A second unreadable frame before any print keeps where the loss began.
+    l.unread();
+    l.observe([print(20_000, 31_000)]);
+    expect(l.takeLoss(20_000)).toEqual({ fromMs: 1_000, toMs: 20_000 });
+    expect(l.watermark(1_000)).toBe(19_000);
+    expect(l.takeLoss(21_000)).toBeNull();
+    // From the print's own time, not its event time: the lost print may be older than that event.
+    const late = new Liveness();
+    late.up();
+    late.observe([{ ...print(2_000, 2_000), exchangeTimeMs: 1_990 }]);
+    late.unread();
+    expect(late.takeLoss(3_000)).toEqual({ fromMs: 1_990, toMs: 3_000 });
+  });
+
+  it('an unreadable frame before any live print leaves an earlier loss as it was, and declares none of its own', () => {
+    const l = vouchedPastTheLastPrint();
+    l.down();
+    l.up();
+    l.unread();
+    expect(l.takeLoss(20_000)).toEqual({ fromMs: 10_000, toMs: 20_000 });
+    const fresh = new Liveness();
+    fresh.up();
+    fresh.unread();
+    expect(fresh.takeLoss(5_000)).toBeNull();
   });
 
   it('a loss no print closed is declared from where it starts to the last print received, once', () => {

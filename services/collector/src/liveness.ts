@@ -13,6 +13,8 @@ export class Liveness {
   private connected = false;
   private live = false;
   private lastEventMs = 0;
+  /** The newest print's own time (the exchange's trade time, what a gap's range is in): a lost print is at or after it. */
+  private lastPrintMs = 0;
   private lastReceivedMs = 0;
   /** When the connection last proved itself (our clock): a frame or a pong. */
   private aliveAtMs = 0;
@@ -36,6 +38,7 @@ export class Liveness {
         this.seenFrame = true;
       }
       if (t.receivedAtMs > this.aliveAtMs) this.aliveAtMs = t.receivedAtMs;
+      if (t.exchangeTimeMs > this.lastPrintMs) this.lastPrintMs = t.exchangeTimeMs;
     }
     if (this.connected) this.live = true;
   }
@@ -57,9 +60,19 @@ export class Liveness {
    */
   down(sinceLastPrint = false): void {
     if (this.live && this.lostFromMs === null) {
-      this.lostFromMs = sinceLastPrint && this.seenFrame ? this.lastEventMs : this.vouchedMs ?? (this.seenFrame ? this.lastEventMs : null);
+      this.lostFromMs = sinceLastPrint && this.seenFrame ? this.lastPrintMs : this.vouchedMs ?? (this.seenFrame ? this.lastEventMs : null);
     }
     this.connected = false;
+    this.live = false;
+  }
+
+  /**
+   * A frame that may have held this stream's prints could not be read, the connection staying up:
+   * the prints since the last one received are unknown, as after a sequence gap, and nothing after
+   * it is vouched for until a fresh print shows the stream going on (then the loss is taken).
+   */
+  unread(): void {
+    if (this.live && this.lostFromMs === null) this.lostFromMs = this.lastPrintMs;
     this.live = false;
   }
 

@@ -105,6 +105,14 @@ export class CollectedStream {
   }
 
   /**
+   * A frame that may have held prints of this stream was rejected. Where ids show a hole, the next
+   * print reveals it and it is fetched as any other; elsewhere the span is declared lost.
+   */
+  unread(): void {
+    if (!this.fetchesHoles) this.liveness.unread();
+  }
+
+  /**
    * Stopping: a disconnection whose loss no later print closed is declared now, so the candle it
    * starts in is not left saying `gap_free: true` (only where ids cannot show the loss).
    */

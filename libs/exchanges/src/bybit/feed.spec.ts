@@ -168,6 +168,10 @@ describe('Bybit feed against the simulator', () => {
     const before = probe.trades.length;
     await probe.until('five rejections and prints after them', () => probe.rejections.length === 5 && probe.trades.length > before + 5);
     expect(probe.rejections.map((r) => r.kind)).toEqual(['invalid_json', 'non_positive_quantity', 'bad_decimal', 'schema', 'unknown_stream']);
+    // Each frame that may have held this connection's prints says so; another stream's does not.
+    const unread = probe.statuses.filter((st) => st.state === 'unread');
+    expect(unread).toEqual(['invalid_json', 'non_positive_quantity', 'bad_decimal', 'schema'].map((kind) => ({ state: 'unread', connection: expect.any(String), symbols: ['BTCUSDT'], kind })));
+    expect(probe.count('disconnected')).toBe(0);
   });
 
   it('unsubscribes one market without touching the other', async () => {

@@ -2,6 +2,7 @@ import type { TradeKind } from '@exgate/domain';
 import { ExgateError, errorMessage } from '@exgate/errors';
 import { backoffMs, type Clock, type Logger } from '@exgate/runtime';
 import type { FeedStatus, FrameResult } from '../types';
+import { mayHoldPrints } from './frame';
 import type { FeedProtocol } from './protocol';
 import { CommandRejected, FeedSocket, type SocketTimings } from './socket';
 
@@ -136,6 +137,10 @@ export class FeedConnection {
       return;
     }
     this.o.onFrame(result, text, at);
+    // Counted by the feed as a rejection; the collector judges whether ids can show the loss.
+    if (result.type === 'rejected' && mayHoldPrints(result.rejection.kind)) {
+      this.o.onStatus({ state: 'unread', connection: this.o.id, symbols: [...this.symbols], kind: result.rejection.kind });
+    }
   }
 
   private retry(reason: string, gapped = false): void {

@@ -13,6 +13,14 @@ export function rejection(kind: RejectionKind, reason: string, raw: string): Fra
   return { kind, reason, sample: raw.length > SAMPLE_CHARS ? `${raw.slice(0, SAMPLE_CHARS)}…` : raw };
 }
 
+/**
+ * Whether a rejected frame may have carried prints of the connection's symbols: anything but a
+ * print of another stream or of a symbol not collected (the feed's own rejections).
+ */
+export function mayHoldPrints(kind: RejectionKind): boolean {
+  return kind !== 'unknown_stream' && kind !== 'unknown_symbol';
+}
+
 /** JSON.parse that reports failure instead of throwing (mappers never throw). */
 export function parseJson(raw: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {

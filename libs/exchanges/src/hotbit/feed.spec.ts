@@ -137,6 +137,9 @@ describe('HotBit feed against the simulator', () => {
     await probe.until('three rejections', () => probe.rejections.length === 3);
     expect(probe.rejections.map((r) => r.kind)).toEqual(['undecodable', 'bad_decimal', 'invalid_json']);
     expect(probe.rejections[0]!.reason).toMatch(/^binary frame not decoded: /);
+    expect(probe.statuses.filter((st) => st.state === 'unread').map((st) => st.state === 'unread' && [st.kind, st.symbols])).toEqual([
+      ['undecodable', ['BTCUSDT']], ['bad_decimal', ['BTCUSDT']], ['invalid_json', ['BTCUSDT']],
+    ]);
     sim.resume();
     await sim.drained(['BTCUSDT']);
     await probe.until('every deal', () => probe.ids('BTCUSDT').length === sim.timeline('BTCUSDT').length);
