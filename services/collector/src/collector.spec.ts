@@ -259,8 +259,9 @@ describe('collector: what a stream vouches for', () => {
     await flushUntil(collector, () => bus.batches.some((b) => b.watermarkMs !== null) && bus.ids().length >= 100, 'prints and a watermark');
     // The exchange prints one aggTrade, and what reaches the collector in its place is cut short.
     sim.pause();
-    await collector.flush();
-    const lastBefore = Math.max(...bus.batches.flatMap((b) => b.trades.map((t) => t.exchangeTimeMs)));
+    // Frames already sent arrive before the cut one (one socket): the loss starts at the last of them.
+    const sentBefore = new Set(sim.sentIds('BTCUSDT', 'aggTrade'));
+    const lastBefore = Math.max(...sim.timeline('BTCUSDT').filter((p) => p.kind === 'aggTrade' && sentBefore.has(p.id)).map((p) => p.tradeTimeMs));
     sim.skipNext(1, { symbol: 'BTCUSDT', kind: 'aggTrade' });
     sim.sendRaw('{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":17213');
     await flushUntil(collector, () => /exgate_frames_rejected_total\{[^}]*kind="invalid_json"\} 1/.test(metrics.render()), 'the rejection');
