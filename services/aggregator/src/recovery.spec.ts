@@ -132,7 +132,7 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
   it("an instance whose store of a write's candles fails once the group's next write is stored and published: the next one finishes exactly", async () => {
     const s = await scenario('recovery_behind');
     await s.log.writer().publish(batches);
-    // A group holds all of a partition's messages: two writes of each stream (over PRINTS_PER_WRITE),
+    // A group holds all of a partition's messages: two writes of each stream (over printsPerWrite),
     // the first one's candles stored while the second goes on.
     let publishes = 0;
     let secondPublished!: () => void;
@@ -146,7 +146,7 @@ describe('aggregator recovery (in-memory log with consumer groups, real ClickHou
     const store = faultyStore(s.store, 'upsertCandles', 1, false, new Promise((resolve) => (secondPublished = resolve)));
     const abandoned = createAggregator({
       tradeLog: s.log.reader({ groupId: 'aggregator', groupSize: 100 }), store, candleLog, events: new MemoryEventBus(),
-      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), config: CONFIG,
+      clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(), config: { ...CONFIG, printsPerWrite: 10_000 },
     });
     await abandoned.start();
     await eventually(() => store.failed, { ...WAIT, what: 'the injected failure' });
