@@ -10,16 +10,16 @@ import { SerialQueue } from './serial-queue';
 import { Streams, type StreamState } from './streams';
 
 /**
- * Prints per store insert at most; a group holding more is written in parts, in order. The engine's
- * cost a row falls with the insert's size (fewer parts to write and merge: 4.2–4.7 µs of the
- * process's CPU a trade row in inserts of 10,000, 2.8–2.9 in inserts of 50,000), and a write is
- * built across turns (TurnBudget), so the bound is set by memory and by the store's one insert
- * (`batchRows`, 50,000): this many, plus the batch that passes it, still go in one insert.
- * Only a group that holds this many makes inserts this large: a backlog, never a live market's pace.
+ * Prints per store insert at most (unless one batch holds more); a group holding more is written
+ * in parts, in order. The engine's cost a row falls with the insert's size (fewer parts to write
+ * and merge: 4.2–4.7 µs of the process's CPU a trade row in inserts of 10,000, 2.8–2.9 in inserts
+ * of 50,000), and a write is built across turns (TurnBudget), so the bound is the store's one
+ * insert (`batchRows`' default: past it the store makes row objects first). Only a group that
+ * holds this many makes inserts this large: a backlog, never a live market's pace.
  */
-export const PRINTS_PER_WRITE = 40_000;
+export const PRINTS_PER_WRITE = 50_000;
 /** Candle rows per store insert at most (about 20 ms of building and sending them here). */
-export const CANDLES_PER_WRITE = 2_000;
+export const CANDLES_PER_WRITE = 10_000;
 
 export interface AggregatorConfig {
   readonly intervals: readonly IntervalId[];
@@ -107,7 +107,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       await budget.pass();
       for (const c of s.engine.formingAll()) forming.push(c);
     }
-    return { forming, closed, closedBytes: closed.map((c) => encodeCandle(c)) };
+    return { forming, closed, closedBytes: await budget.map(closed, (c) => encodeCandle(c)) };
   }
 
   /**
@@ -131,6 +131,7 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
       await deps.store.upsertCandles(part);
       if (config.liveUpdates) {
         for (let j = i; j < i + part.length; j++) {
+          if ((j & 63) === 0) await budget.pass();
           const c = rows[j]!;
           const bytes = j < forming.length ? encodeCandle(c) : closedBytes[j - forming.length]!;
           deps.events.publish(subjects.candle(c.exchange, c.symbol, c.interval), bytes);
@@ -200,10 +201,14 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
 
     async function applyAndWrite(): Promise<void> {
       const newest = await streams.newestOf(deliveries.map((d) => d.batch));
+      const bound = config.printsPerWrite ?? PRINTS_PER_WRITE;
       for (const delivery of deliveries) {
         const { batch, partition } = delivery;
         await budget.pass();
         const state = await streams.of(batch, partition, newest);
+        // A bound on one insert's size (a replay's group can hold a million prints). Checked before
+        // the batch is applied: a write's candles count exactly the prints it stores.
+        if (pending.trades.length > 0 && pending.trades.length + batch.trades.length > bound) await write();
         touched.add(state);
         apply(state, batch);
         for (const t of batch.trades) pending.trades.push(t);
@@ -211,8 +216,6 @@ export function createAggregator(deps: AggregatorDeps): Aggregator {
         // A watermark that closed nothing changed no candle: every quiet stream sends one a second,
         // and writing its unchanged forming candles each time is what 500 idle series cost the store.
         if (batch.trades.length > 0 || batch.gap !== null || state.emitted.length > 0) pending.changed.add(state);
-        // A bound on one request's size (a replay's group can hold a million prints).
-        if (pending.trades.length >= (config.printsPerWrite ?? PRINTS_PER_WRITE)) await write();
       }
       await write();
     }

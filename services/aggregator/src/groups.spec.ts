@@ -7,10 +7,10 @@ import { MetricsRegistry, silentLogger, systemClock } from '@exgate/runtime';
 import { openStore, type ClickHouseMarketStore, type MarketStore } from '@exgate/store';
 import { eventually } from '@exgate/testing';
 import { createAggregator, PRINTS_PER_WRITE } from './aggregator';
+import { batchesOf, fixturePrints, interleave, storedDifferences } from './testing/recovery';
 
 /** Below the default, so that the fixture's prints take several writes. */
 const PRINTS_A_WRITE = PRINTS_PER_WRITE / 4;
-import { batchesOf, fixturePrints, interleave, storedDifferences } from './testing/recovery';
 
 const btc = fixturePrints('btcusdt-trade-stream.jsonl');
 const eth = fixturePrints('ethusdt-trade-stream.jsonl');
@@ -18,26 +18,29 @@ const eth = fixturePrints('ethusdt-trade-stream.jsonl');
 type Counted = 'insertTrades' | 'upsertCandles' | 'trades' | 'candles' | 'newestTrades';
 
 /** The store, counting the aggregator's writes and reads. */
-function counting(store: MarketStore): { store: MarketStore; calls: Record<Counted, number> } {
+function counting(store: MarketStore): { store: MarketStore; calls: Record<Counted, number>; inserted: number[] } {
   const calls = { insertTrades: 0, upsertCandles: 0, trades: 0, candles: 0, newestTrades: 0 };
+  /** Prints in each insertTrades call. */
+  const inserted: number[] = [];
   const proxy = new Proxy(store, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         if (typeof prop === 'string' && prop in calls) calls[prop as Counted]++;
+        if (prop === 'insertTrades') inserted.push((args[0] as readonly unknown[]).length);
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
   });
-  return { store: proxy, calls };
+  return { store: proxy, calls, inserted };
 }
 
 /** All batches appended before an aggregator reads them (one partition, one group), then aggregated; the store's calls. */
-async function aggregateAll(store: MarketStore, batches: readonly TradeBatch[]): Promise<Record<Counted, number>> {
+async function aggregateAll(store: MarketStore, batches: readonly TradeBatch[]): Promise<ReturnType<typeof counting>['calls'] & { inserted: number[] }> {
   const log = new MemoryTradeLog({ partitions: 1 });
   await log.writer().publish(batches);
-  const { store: watched, calls } = counting(store);
+  const { store: watched, calls, inserted } = counting(store);
   const aggregator = createAggregator({
     tradeLog: log.reader({ groupId: 'aggregator' }), store: watched, candleLog: new MemoryCandleLog().writer(), events: new MemoryEventBus(),
     clock: systemClock, logger: silentLogger(), metrics: new MetricsRegistry(),
@@ -46,7 +49,7 @@ async function aggregateAll(store: MarketStore, batches: readonly TradeBatch[]):
   await aggregator.start();
   await eventually(() => log.log.group('aggregator').committedOffset(0) === batches.length, { what: 'every message committed' });
   await aggregator.stop();
-  return calls;
+  return { ...calls, inserted };
 }
 
 describe('aggregator: one store write per group of messages (real ClickHouse engine)', () => {
@@ -66,11 +69,20 @@ describe('aggregator: one store write per group of messages (real ClickHouse eng
   it('writes the messages handed over together, of two streams, in as few inserts as the bound on their size allows, and the candles equal a recomputation', async () => {
     const batches = interleave(batchesOf(btc, 400), batchesOf(eth, 400));
     expect(batches.length).toBeGreaterThan(40);
-    const calls = await aggregateAll(store, batches);
+    const { inserted, ...calls } = await aggregateAll(store, batches);
 
-    // One insert per PRINTS_A_WRITE prints, and one candle write with each, not two per message.
-    const parts = Math.ceil((btc.length + eth.length) / PRINTS_A_WRITE);
+    // Whole messages up to PRINTS_A_WRITE prints an insert, and one candle write with each, not two
+    // per message: a message that would take an insert past the bound starts the next one.
+    let parts = 0;
+    let pending = 0;
+    for (const b of batches) {
+      if (pending > 0 && pending + b.trades.length > PRINTS_A_WRITE) [parts, pending] = [parts + 1, 0];
+      pending += b.trades.length;
+    }
+    parts += 1;
     expect(parts).toBeGreaterThan(1);
+    expect(Math.max(...inserted)).toBeLessThanOrEqual(PRINTS_A_WRITE);
+    expect(inserted.reduce((a, b) => a + b, 0)).toBe(btc.length + eth.length);
     expect(parts).toBeLessThan(batches.length / 10);
     // And the two new streams were restored with one read for both: nothing stored, nothing more to read.
     expect(calls).toEqual({ insertTrades: parts, upsertCandles: parts, newestTrades: 1, trades: 0, candles: 0 });
