@@ -107,6 +107,9 @@ describe('Bybit feed against the simulator', () => {
     await probe.until('three pongs', () => probe.count('alive') >= 3);
     expect(sim.stats.pongsReceived).toBeGreaterThanOrEqual(3);
     expect(probe.count('disconnected')).toBe(0);
+    // Pongs and acks are read, not rejected: nothing declares a loss in ordinary traffic.
+    expect(probe.rejections).toEqual([]);
+    expect(probe.count('unread')).toBe(0);
   });
 
   it('reconnects after a dropped connection, resubscribes, and nothing arrives twice', async () => {
@@ -138,6 +141,7 @@ describe('Bybit feed against the simulator', () => {
     const got = sourceIds('BTCUSDT');
     const printed = printedSourceIds('BTCUSDT');
     expect(probe.count('disconnected')).toBe(0);
+    expect(probe.count('unread')).toBe(0);
     expect(got).toEqual(printed.slice(0, got.length));
     expect(sim.stats.framesSent).toBeGreaterThan(new Set(sim.printed('BTCUSDT').map((p) => p.frame)).size);
   });

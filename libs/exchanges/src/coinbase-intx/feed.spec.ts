@@ -58,6 +58,8 @@ describe('Coinbase INTX feed against the simulator', () => {
     await probe.until('every match', () => probe.trades.length === sim.printCount);
     expect(sourceIds('BTC-PERP')).toEqual(printedIds('BTC-PERP'));
     expect(disconnections()).toEqual([]);
+    expect(probe.rejections).toEqual([]);
+    expect(probe.count('unread')).toBe(0);
   });
 
   it('treats a skipped sequence number as a loss: the connection is dropped and reopened, and the stream goes on', async () => {
