@@ -166,7 +166,8 @@ export class ClickHouseMarketStore implements MarketStore {
   /**
    * Everything validated before anything is written: a bad print fails the batch, not half of it.
    * Up to `batchRows` items go in one insert, which checks them all first; more are made rows
-   * first (across turns: a write holds up to 10,000 prints, ADR 0018), then inserted in batches.
+   * first (across turns, ADR 0018), then inserted in batches: slower, so the aggregator keeps its
+   * writes within one.
    */
   private async insertItems<T>(table: string, items: readonly T[], source: RowSource<T>): Promise<void> {
     if (items.length <= this.batchRows) return this.driver.insertItems(table, items, source);

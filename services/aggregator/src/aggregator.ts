@@ -18,7 +18,11 @@ import { Streams, type StreamState } from './streams';
  * holds this many makes inserts this large: a backlog, never a live market's pace.
  */
 export const PRINTS_PER_WRITE = 50_000;
-/** Candle rows per store insert at most (about 20 ms of building and sending them here). */
+/**
+ * Candle rows per store insert at most: the engine's cost a candle row falls from 12.2–12.5 µs of
+ * CPU in inserts of 2,000 to 5.8–6.4 in inserts of 10,000, and no further past it. A part's rows
+ * and its live updates are built and sent across turns.
+ */
 export const CANDLES_PER_WRITE = 10_000;
 
 export interface AggregatorConfig {
