@@ -25,34 +25,23 @@ function recorder() {
   return { batches, writer, setDown: (v: boolean) => (down = v), ids: () => batches.flatMap((b) => b.trades.map((t) => t.id)) };
 }
 
-async function setup(writer: TradeLogWriter, sim: BinanceUsdmSimulator, checkpoints = new MemoryKeyValueStore()) {
+/**
+ * A collector of the simulated exchange's BTCUSDT. `increasing`: the same feed, described as an
+ * exchange whose ids only grow and that serves no history (where ids cannot show a loss).
+ */
+async function setup(writer: TradeLogWriter, sim: BinanceUsdmSimulator, checkpoints = new MemoryKeyValueStore(), o: { increasing?: boolean } = {}) {
   const metrics = new MetricsRegistry();
-  const adapter = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+  const binance = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
+  const adapter = o.increasing ? { ...binance, info: { ...binance.info, capabilities: { tradeIds: 'increasing', backfill: 'none' } as const } } : binance;
   const subscriptions = new MemoryKeyValueStore();
   const collector = createCollector({
     exchanges: new Map([['binance-usdm', adapter]]), tradeLog: writer, subscriptions, checkpoints: kvCheckpoints(checkpoints),
     clock: systemClock, logger: silentLogger(), metrics,
-    config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: 1000 },
+    config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: o.increasing ? 0 : 1000 },
   });
   await collector.start();
   await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
   return { collector, metrics, subscriptions };
-}
-
-/** The same feed, described as an exchange whose ids only grow and that serves no history. */
-async function setupIncreasing(writer: TradeLogWriter, sim: BinanceUsdmSimulator) {
-  const metrics = new MetricsRegistry();
-  const binance = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
-  const adapter = { ...binance, info: { ...binance.info, capabilities: { tradeIds: 'increasing', backfill: 'none' } as const } };
-  const subscriptions = new MemoryKeyValueStore();
-  const collector = createCollector({
-    exchanges: new Map([['binance-usdm', adapter]]), tradeLog: writer, subscriptions, checkpoints: kvCheckpoints(new MemoryKeyValueStore()),
-    clock: systemClock, logger: silentLogger(), metrics,
-    config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: 0 },
-  });
-  await collector.start();
-  await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
-  return { collector, metrics };
 }
 
 /** Flushes every 10 ms until `done` holds; fails after 15 s naming `what`. */
@@ -232,7 +221,7 @@ describe('collector: what a stream vouches for', () => {
   it('where ids cannot show a loss, declares what a disconnection hid a gap and fetches nothing', async () => {
     sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 20 } });
     const bus = recorder();
-    const { collector } = await setupIncreasing(bus.writer, sim);
+    const { collector } = await setup(bus.writer, sim, new MemoryKeyValueStore(), { increasing: true });
     await flushUntil(collector, () => bus.batches.some((b) => b.watermarkMs !== null) && bus.ids().length >= 100, 'prints and a watermark');
     // The exchange goes on printing while the collector reconnects (backoff 0.5–1 s: 10–20 s of prints).
     sim.dropConnections();
@@ -255,7 +244,7 @@ describe('collector: what a stream vouches for', () => {
   it('where ids cannot show a loss, declares a print in an unreadable frame lost, and vouches for nothing past it until the next print', async () => {
     sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 20 } });
     const bus = recorder();
-    const { collector, metrics } = await setupIncreasing(bus.writer, sim);
+    const { collector, metrics } = await setup(bus.writer, sim, new MemoryKeyValueStore(), { increasing: true });
     await flushUntil(collector, () => bus.batches.some((b) => b.watermarkMs !== null) && bus.ids().length >= 100, 'prints and a watermark');
     // The exchange prints one aggTrade, and what reaches the collector in its place is cut short.
     sim.pause();
