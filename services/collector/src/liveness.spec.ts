@@ -23,6 +23,21 @@ describe('Liveness: where a loss starts', () => {
     expect(l.takeLoss(20_000)).toEqual({ fromMs: 10_000, toMs: 20_000 });
   });
 
+  it('after a plain disconnection before a watermark was sent, at the last print received, by its own time', () => {
+    const l = new Liveness();
+    l.up();
+    // Its event came 10 ms after the trade: a print lost right after it may be older than the event.
+    l.observe([{ ...print(2_000, 2_000), exchangeTimeMs: 1_990 }]);
+    l.down();
+    expect(l.takeLoss(3_000)).toEqual({ fromMs: 1_990, toMs: 3_000 });
+    // No print on the connection, no loss: nothing was live to lose.
+    const quiet = new Liveness();
+    quiet.up();
+    quiet.observe([]);
+    quiet.down();
+    expect(quiet.takeLoss(3_000)).toBeNull();
+  });
+
   it('after a sequence gap, at the last print received: the heartbeats could not see a message never sent', () => {
     const l = vouchedPastTheLastPrint();
     l.down(true);

@@ -40,7 +40,7 @@ export class Liveness {
       if (t.receivedAtMs > this.aliveAtMs) this.aliveAtMs = t.receivedAtMs;
       if (t.exchangeTimeMs > this.lastPrintMs) this.lastPrintMs = t.exchangeTimeMs;
     }
-    if (this.connected) this.live = true;
+    if (this.connected && trades.length > 0) this.live = true;
   }
 
   up(): void {
@@ -53,14 +53,15 @@ export class Liveness {
   }
 
   /**
-   * Until a fresh print proves what was missed, nothing after now is vouched for. `sinceLastPrint`:
-   * the exchange's message counter showed the loss, so heartbeats since the last print vouched
-   * for nothing and the loss starts at the last print received (closed candles after it are
-   * corrected by the gap).
+   * Until a fresh print proves what was missed, nothing after now is vouched for. The loss starts
+   * where the last watermark sent vouched; `sinceLastPrint` (the exchange's message counter showed
+   * the loss, so heartbeats since the last print vouched for nothing) or nothing vouched yet: at
+   * the last print received, by its own time (a lost print may be older than that print's event;
+   * closed candles after it are corrected by the gap).
    */
   down(sinceLastPrint = false): void {
     if (this.live && this.lostFromMs === null) {
-      this.lostFromMs = sinceLastPrint && this.seenFrame ? this.lastPrintMs : this.vouchedMs ?? (this.seenFrame ? this.lastEventMs : null);
+      this.lostFromMs = sinceLastPrint ? this.lastPrintMs : this.vouchedMs ?? this.lastPrintMs;
     }
     this.connected = false;
     this.live = false;
