@@ -166,7 +166,11 @@ export type FrameResult =
   | { readonly type: 'trades'; readonly trades: readonly Trade[]; readonly sequence?: FrameSequence }
   /** Protocol traffic that carries no trades: subscription acks, pongs, other streams. */
   | { readonly type: 'control'; readonly detail: string; readonly sequence?: FrameSequence }
-  | { readonly type: 'rejected'; readonly rejection: FrameRejection }
+  /**
+   * `sequence`: the exchange's counter, where the message could be read that far. The connection
+   * checks it as any other, so a rejected message is not also a sequence gap (a reconnect).
+   */
+  | { readonly type: 'rejected'; readonly rejection: FrameRejection; readonly sequence?: FrameSequence }
   /** The exchange announced it will close the connection (Binance's `serverShutdown`): rotate now. */
   | { readonly type: 'reconnect'; readonly detail: string };
 

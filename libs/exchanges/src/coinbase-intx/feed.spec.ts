@@ -83,6 +83,26 @@ describe('Coinbase INTX feed against the simulator', () => {
     expect(upTo - got.size).toBeGreaterThanOrEqual(4);
   });
 
+  it('reads on past a message it cannot read that took its sequence number: an unread loss, no reconnect', async () => {
+    await setup({ frames: btc, pace: { speed: 20 } });
+    await feed.subscribe(['BTC-PERP']);
+    feed.start();
+    await probe.until('some matches', () => probe.trades.length > 50);
+    sim.spoilNext(2, { trade_price: '6.4e4' }, { symbol: 'BTC-PERP' });
+    await probe.until('two rejections', () => probe.rejections.length === 2);
+    const before = probe.trades.length;
+    await probe.until('matches after them', () => probe.trades.length > before + 20);
+    expect(probe.rejections.map((r) => r.kind)).toEqual(['bad_decimal', 'bad_decimal']);
+    expect(probe.count('unread')).toBe(2);
+    expect(disconnections()).toEqual([]);
+    expect(probe.count('connected')).toBe(1);
+    // Every match but the two spoilt ones arrived, in the exchange's order.
+    const got = sourceIds('BTC-PERP');
+    const upTo = printedIds('BTC-PERP').indexOf(got.at(-1)!) + 1;
+    expect(got).toHaveLength(upTo - 2);
+    expect(new Set(got).size).toBe(got.length);
+  });
+
   it('reconnects after a dropped connection and resubscribes, signed again', async () => {
     await setup({ frames: btc, pace: { speed: 20 } });
     const subscribes: unknown[] = [];

@@ -88,6 +88,16 @@ describe('Coinbase INTX mapper on malformed frames', () => {
     if (r.type === 'rejected') expect(r.rejection.sample.length).toBeLessThanOrEqual(201);
   });
 
+  it('keeps the sequence of a MATCH message rejected for its content, where it can be read', () => {
+    const numbered = { stream: 'MATCH', value: base.sequence as number };
+    expect(parseFrame(variant({ trade_price: '8.4e4' }), RECEIVED)).toMatchObject({ type: 'rejected', sequence: numbered });
+    expect(parseFrame(variant({ trade_price: 84374 }), RECEIVED)).toMatchObject({ type: 'rejected', sequence: numbered });
+    expect(parseFrame(variant({ product_id: 'btc-perp' }), RECEIVED)).toMatchObject({ type: 'rejected', sequence: numbered });
+    for (const unnumbered of [variant({ sequence: -1 }), variant({ sequence: 1.5 }), variant({ sequence: '7' }), '{"channel":"MATCH","sequence":7', variant({ channel: 'LEVEL1' })]) {
+      expect(parseFrame(unnumbered, RECEIVED)).not.toHaveProperty('sequence');
+    }
+  });
+
   it('property: any MATCH message of the schema maps to one exact print or is rejected with a kind, never throws', () => {
     const decimal = fc.tuple(fc.nat({ max: 10_000_000 }), fc.option(fc.stringMatching(/^\d{1,8}$/))).map(([i, f]) => (f === null ? String(i) : `${i}.${f}`));
     const message = fc.record({

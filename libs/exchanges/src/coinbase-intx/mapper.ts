@@ -1,5 +1,5 @@
 import { isPlainDecimal, isPositiveDecimal } from '../common/decimal';
-import { parseJson, reject, timestampProblem } from '../common/frame';
+import { parseJson, reject, timestampProblem, type Rejected } from '../common/frame';
 import type { FrameRejection, FrameResult } from '../types';
 import { MATCH_CHANNEL, SYMBOL_PATTERN } from './constants';
 import { fastMatch } from './fast-frame';
@@ -56,11 +56,21 @@ function fromValue(value: unknown, raw: string, receivedAtMs: number): FrameResu
       : reject('schema', 'neither a channel message nor a refusal', raw);
   }
   const match = matchMessage.safeParse(value);
-  if (!match.success) return reject('schema', describe(match.error.issues), raw);
+  if (!match.success) return counted(reject('schema', describe(match.error.issues), raw), value);
   const m = match.data;
   const problem = matchProblem(m, receivedAtMs);
-  if (problem) return reject(problem.kind, problem.reason, raw);
+  if (problem) return counted(reject(problem.kind, problem.reason, raw), value);
   return { type: 'trades', trades: [toTrade(m, isoMs(m.time)!, receivedAtMs)], sequence: { stream: MATCH_CHANNEL, value: m.sequence } };
+}
+
+/**
+ * A MATCH message rejected for its content still took its number of the connection's counter:
+ * carried where it can be read, so that the next message is not a sequence gap. Otherwise every
+ * message of a field INTX changed would reopen the connection (ADR 0020).
+ */
+function counted(rejected: Rejected, value: object): Rejected {
+  const { sequence } = value as { sequence?: unknown };
+  return Number.isSafeInteger(sequence) && (sequence as number) >= 0 ? { ...rejected, sequence: { stream: MATCH_CHANNEL, value: sequence as number } } : rejected;
 }
 
 function refusal(value: object, raw: string): FrameResult {

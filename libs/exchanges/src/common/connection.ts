@@ -298,8 +298,8 @@ export class FeedConnection {
  * number going back is one too: the exchange no longer says what it sent). Null: in order.
  */
 export function sequenceGap(last: Map<string, number>, result: FrameResult): string | null {
-  const sequence = result.type === 'trades' || result.type === 'control' ? result.sequence : undefined;
-  if (sequence === undefined) return null;
+  if (result.type === 'reconnect' || result.sequence === undefined) return null;
+  const { sequence } = result;
   const previous = last.get(sequence.stream);
   last.set(sequence.stream, sequence.value);
   if (previous === undefined || sequence.value === previous + 1) return null;

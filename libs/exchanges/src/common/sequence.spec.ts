@@ -20,4 +20,13 @@ describe('sequenceGap: an exchange counter per connection and stream', () => {
     expect(sequenceGap(last, trades('B', 81_053_123))).toBe('sequence gap on B: 81053124 then 81053123');
     expect(sequenceGap(last, { type: 'rejected', rejection: { kind: 'schema', reason: '', sample: '' } })).toBeNull();
   });
+
+  it('counts a rejected message that carries its number like any other', () => {
+    const last = new Map<string, number>();
+    const rejection = { kind: 'bad_decimal' as const, reason: '', sample: '' };
+    expect(sequenceGap(last, trades('MATCH', 7))).toBeNull();
+    expect(sequenceGap(last, { type: 'rejected', rejection, sequence: { stream: 'MATCH', value: 8 } })).toBeNull();
+    expect(sequenceGap(last, trades('MATCH', 9))).toBeNull();
+    expect(sequenceGap(last, { type: 'rejected', rejection, sequence: { stream: 'MATCH', value: 11 } })).toBe('sequence gap on MATCH: 9 then 11');
+  });
 });

@@ -30,6 +30,8 @@ interface SkipRule {
   remaining: number;
   readonly symbol?: string;
   readonly kind?: TradeKind;
+  /** Sent with these fields replaced instead of not at all (spoilNext). */
+  readonly patch?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -152,6 +154,14 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
     this.skips.push({ remaining: n, ...filter });
   }
 
+  /**
+   * Numbered and sent with `patch`'s fields replaced: a message that arrives and takes its place
+   * in the sequence but cannot be read (INTX changing a field's form, say).
+   */
+  spoilNext(n: number, patch: Readonly<Record<string, unknown>>, filter: { symbol?: string } = {}): void {
+    this.skips.push({ remaining: n, patch, ...filter });
+  }
+
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
     this.restFaults.push(status, options);
   }
@@ -206,9 +216,10 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
   private deliver(p: IntxSimPrint): boolean {
     const skip = this.skips.find((r) => r.remaining > 0 && (r.symbol ?? p.symbol) === p.symbol && (r.kind ?? p.kind) === p.kind);
     if (skip) skip.remaining--;
+    const message = skip?.patch ? { ...p.message, ...skip.patch } : p.message;
     let sent = false;
     for (const c of this.connections) {
-      if (c.deliver(p.symbol, p.message, skip !== undefined)) {
+      if (c.deliver(p.symbol, message, skip !== undefined && skip.patch === undefined)) {
         this.stats.framesSent++;
         sent = true;
       }
