@@ -100,9 +100,6 @@ export async function executeRun(suiteSeed: number, plan: RunPlan, topology: Top
   }
 }
 
-/** A frame cut off mid-way, as a broken proxy or a bad write delivers it: every exchange's mapper rejects it. */
-const CUT_SHORT = '{"data":[{"price":"64012.';
-
 async function strike(ctx: RunContext, f: Fault, services: Services, topology: Topology): Promise<string> {
   ctx.logger.warn({ fault: f }, 'fault');
   switch (f.kind) {
@@ -113,12 +110,10 @@ async function strike(ctx: RunContext, f: Fault, services: Services, topology: T
       ctx.sim.skipNext(f.amount, { symbol: ctx.symbolOf(f.symbol), kind: ctx.exchange.kind });
       return '';
     case 'garble':
-      // The exchange prints; what arrives in each print's place cannot be read. Ids reveal the
-      // hole where they go up by one; elsewhere the rejection itself marks the loss.
-      for (let i = 0; i < f.amount; i++) {
-        ctx.sim.skipNext(1, { symbol: ctx.symbolOf(f.symbol), kind: ctx.exchange.kind });
-        ctx.sim.sendRaw(CUT_SHORT);
-      }
+      // The exchange prints; the frame that carries each print arrives cut short (on a silenced
+      // connection nothing arrives, and the exchange still has them for the next one). Ids reveal
+      // the hole where they go up by one; elsewhere the rejection itself marks the loss.
+      ctx.sim.garbleNext(f.amount, { symbol: ctx.symbolOf(f.symbol), kind: ctx.exchange.kind });
       return '';
     case 'rest429':
       // The 429s answer the backfill of the hole opened right after them.

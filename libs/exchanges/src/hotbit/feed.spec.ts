@@ -146,6 +146,39 @@ describe('HotBit feed against the simulator', () => {
     expect(probe.count('disconnected')).toBe(0);
   });
 
+  it('a push that arrives cut short is an unread loss on its connection; the gateway keeps its deals for the next subscriber', async () => {
+    await setup({ pace: { speed: 4 } });
+    await feed.subscribe(['BTCUSDT']);
+    feed.start();
+    await probe.until('first deals', () => probe.trades.length >= 20);
+    sim.garbleNext(1, { symbol: 'BTCUSDT' });
+    await probe.until('an unreadable push', () => probe.count('unread') === 1);
+    const before = probe.trades.length;
+    await probe.until('a push after it', () => probe.trades.length > before);
+    sim.pause();
+    expect(probe.rejections.map((r) => r.kind)).toEqual(['invalid_json']);
+    expect(probe.count('disconnected')).toBe(0);
+    // The garbled push's deals are missing on this connection and from what the gateway counts as sent.
+    const got = probe.ids('BTCUSDT');
+    const missing = timelineIds('BTCUSDT').filter((id) => id > got[0]! && id < got.at(-1)! && !got.includes(id));
+    expect(missing.length).toBeGreaterThan(0);
+    expect(sim.sentIds('BTCUSDT', 'trade').filter((id) => missing.includes(id))).toEqual([]);
+    // A subscriber after it gets them in its first push: the exchange printed them.
+    const late = new FeedProbe();
+    const second = new ExchangeFeed({
+      protocol: hotbitProtocol, kind: 'trade', symbolPattern: SYMBOL_PATTERN, dedupeBy: 'id',
+      clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, events: late,
+    });
+    try {
+      await second.subscribe(['BTCUSDT']);
+      second.start();
+      await late.until('the latest deals', () => late.trades.length > 0);
+      expect(late.ids('BTCUSDT')).toEqual(expect.arrayContaining(missing));
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('rotates when asked to, overlapping, without a repeat', async () => {
     await setup({ pace: { speed: 10 } }, { maxConnectionAgeMs: 400, rotationOverlapMs: 150 });
     let repeats = 0;

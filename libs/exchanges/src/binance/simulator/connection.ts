@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { CUT_SHORT_FRAME } from '../../common/simulator/core';
 import type { SimPrint } from './recording';
 
 export type Route = 'market' | 'public' | 'private';
@@ -82,11 +83,11 @@ export class SimConnection {
     return Date.now() < this.silentUntilMs;
   }
 
-  /** Sends the print if this connection subscribed its stream on the right route. */
-  deliver(print: SimPrint, stream: string): boolean {
+  /** Sends the print (or, `garbled`, its frame cut short) if this connection subscribed its stream on the right route. */
+  deliver(print: SimPrint, stream: string, garbled = false): boolean {
     if (this.silent || !this.streams.has(stream) || this.ws.readyState !== this.ws.OPEN) return false;
     if (this.limits.routed && (this.path.route ?? 'public') !== routeOfStream(stream)) return false;
-    this.ws.send(this.path.combined ? print.combined : print.raw);
+    this.ws.send(garbled ? CUT_SHORT_FRAME : this.path.combined ? print.combined : print.raw);
     return true;
   }
 

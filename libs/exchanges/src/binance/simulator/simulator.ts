@@ -56,7 +56,7 @@ export class BinanceSimulator extends EventEmitter implements SimulatorControl {
     };
     this.weight = new WeightWindow(options.weightLimit ?? market.limits.requestWeightPerMinute, options.weightWindowMs ?? 60_000);
     const timelines = new Map(Object.entries(options.recordings).map(([symbol, rec]) => [symbol, buildTimeline(symbol, rec, options.firstAggTradeId ?? 1_000_000)]));
-    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run),
+    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p, garbled) => this.deliver(p, garbled), (run) => this.server.corked(run),
       () => !this.server.congested());
     this.server = new SimServer({
       rest: (req, res) => handleRest(req, res, {
@@ -145,6 +145,10 @@ export class BinanceSimulator extends EventEmitter implements SimulatorControl {
     this.players.skipNext(n, filter);
   }
 
+  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
+    this.players.garbleNext(n, filter);
+  }
+
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
     this.restFaults.push(status, options);
   }
@@ -197,11 +201,11 @@ export class BinanceSimulator extends EventEmitter implements SimulatorControl {
     for (const s of streams) this.players.start(s.split('@')[0]!.toUpperCase());
   }
 
-  private deliver(print: SimPrint): boolean {
+  private deliver(print: SimPrint, garbled: boolean): boolean {
     const stream = streamName(print.symbol, print.kind);
     let delivered = false;
     for (const c of this.connections) {
-      if (!c.deliver(print, stream)) continue;
+      if (!c.deliver(print, stream, garbled)) continue;
       delivered = true;
       this.stats.framesSent++;
     }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TradeKind } from '@exgate/domain';
 import type { Pace } from '../../types';
-import { PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
+import { CUT_SHORT_FRAME, PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
 import { exgateSymbol, LIMITS, type Category } from '../constants';
 import { BybitSimConnection, categoryOfPath, type SimConnectionLimits } from './connection';
 import { pushText, recordingFromFrames, type BybitSimPrint, type RecordedFrame, type Recording } from './recording';
@@ -40,6 +40,8 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
   /** Fills of a push waiting for the rest of it (per exgate symbol). */
   private readonly pending = new Map<string, BybitSimPrint[]>();
   private flushScheduled = false;
+  /** Prints whose frame goes out cut short (garbleNext), until it does. */
+  private readonly garbled = new Set<BybitSimPrint>();
   /** Symbols listed per category (Bybit's spelling): the recording's and the extra ones. */
   private readonly listing = new Map<Category, readonly string[]>();
   private nextConnectionId = 1;
@@ -47,7 +49,7 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
   private constructor(private readonly options: BybitSimulatorOptions) {
     super();
     this.recording = recordingFromFrames(options.frames);
-    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run),
+    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p, garbled) => this.deliver(p, garbled), (run) => this.server.corked(run),
       () => !this.server.congested());
     const limits: SimConnectionLimits = { idleCutMs: options.idleCutMs ?? LIMITS.idleCutMs, pongStyle: options.pongStyle ?? 'ret_msg' };
     const window = new RequestWindow(options.requestsPerWindow ?? LIMITS.requestsPerWindow, options.requestWindowMs ?? LIMITS.requestWindowMs, options.banMs ?? LIMITS.banMs);
@@ -145,6 +147,10 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
     this.players.skipNext(n, filter);
   }
 
+  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
+    this.players.garbleNext(n, filter);
+  }
+
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
     this.restFaults.push(status, options);
   }
@@ -224,11 +230,12 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
    * Fills leave as their push: held until the push's last fill (or, when a fault skipped that
    * one, until the next turn of the event loop), then sent once to every connection that wants it.
    */
-  private deliver(p: BybitSimPrint): boolean {
+  private deliver(p: BybitSimPrint, garbled: boolean): boolean {
     const held = this.pending.get(p.symbol);
     if (held && held[0]!.frame !== p.frame) this.flush(p.symbol);
     const list = this.pending.get(p.symbol) ?? [];
     list.push(p);
+    if (garbled) this.garbled.add(p);
     this.pending.set(p.symbol, list);
     const wanted = [...this.connections].some((c) => c.wants(p.wire));
     if (p.lastOfFrame) this.flush(p.symbol);
@@ -248,7 +255,10 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
     const first = prints?.[0];
     if (!first) return;
     const frame: RecordedFrame = this.recording.frames[first.frame]!;
-    const text = pushText(frame, prints);
+    // One print garbled spoils the frame that carries it, and so its neighbours.
+    let garbled = false;
+    for (const p of prints) if (this.garbled.delete(p)) garbled = true;
+    const text = garbled ? CUT_SHORT_FRAME : pushText(frame, prints);
     for (const c of this.connections) if (c.deliver(first.wire, text)) this.stats.framesSent++;
   }
 }

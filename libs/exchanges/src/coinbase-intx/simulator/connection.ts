@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { CUT_SHORT_FRAME } from '../../common/simulator/core';
 import { LIMITS, MATCH_CHANNEL } from '../constants';
 import type { IntxCredentials } from '../protocol';
 import { subscriptionSignature } from '../signature';
@@ -53,13 +54,14 @@ export class IntxSimConnection {
 
   /**
    * A match of `product`: numbered and sent when this connection subscribed it. `lost`: INTX
-   * numbered it but it never arrives (a fault), so the next one shows the gap.
+   * numbered it but it never arrives (a fault), so the next one shows the gap. `garbled`: it
+   * arrives cut short, its number unreadable.
    */
-  deliver(product: string, message: Readonly<Record<string, unknown>>, lost: boolean): boolean {
+  deliver(product: string, message: Readonly<Record<string, unknown>>, lost: boolean, garbled = false): boolean {
     if (!this.wants(product)) return false;
     const sequence = this.sequence++;
     if (lost || this.silent) return false;
-    this.ws.send(JSON.stringify({ ...message, sequence }));
+    this.ws.send(garbled ? CUT_SHORT_FRAME : JSON.stringify({ ...message, sequence }));
     return true;
   }
 

@@ -58,7 +58,7 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
     this.credentials = options.credentials ?? SIMULATOR_CREDENTIALS;
     const timelines = recordingFromFrames(options.frames);
     this.listing = [...new Set([...timelines.keys(), ...(options.extraSymbols ?? [])])];
-    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run),
+    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p, garbled) => this.deliver(p, garbled), (run) => this.server.corked(run),
       () => !this.server.congested());
     this.server = new SimServer({
       rest: (req, res) => handleIntxRest(req, res, {
@@ -154,6 +154,10 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
     this.skips.push({ remaining: n, ...filter });
   }
 
+  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
+    this.players.garbleNext(n, filter);
+  }
+
   /**
    * Numbered and sent with `patch`'s fields replaced: a message that arrives and takes its place
    * in the sequence but cannot be read (INTX changing a field's form, say).
@@ -213,13 +217,13 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
     return this.options.restHistory === 'all' ? this.players.timeline(product) : this.players.printed(product);
   }
 
-  private deliver(p: IntxSimPrint): boolean {
+  private deliver(p: IntxSimPrint, garbled: boolean): boolean {
     const skip = this.skips.find((r) => r.remaining > 0 && (r.symbol ?? p.symbol) === p.symbol && (r.kind ?? p.kind) === p.kind);
     if (skip) skip.remaining--;
     const message = skip?.patch ? { ...p.message, ...skip.patch } : p.message;
     let sent = false;
     for (const c of this.connections) {
-      if (c.deliver(p.symbol, message, skip !== undefined && skip.patch === undefined)) {
+      if (c.deliver(p.symbol, message, skip !== undefined && skip.patch === undefined, garbled)) {
         this.stats.framesSent++;
         sent = true;
       }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { CONGESTED_BYTES, SimServer } from './core';
+import { CONGESTED_BYTES, PrintPlayers, SimServer } from './core';
 import { SymbolPlayer } from './player';
 
 describe('SimServer.corked', () => {
@@ -96,5 +96,30 @@ describe('SymbolPlayer at the asap pace', () => {
     player.start();
     await player.drained();
     expect(played).toHaveLength(20);
+  });
+});
+
+describe('PrintPlayers: skip and garble rules', () => {
+  it('hands a garbled print on flagged and keeps it out of what was sent; a skipped one is not handed on at all', async () => {
+    const timeline = Array.from({ length: 6 }, (_, n) => ({ symbol: 'A', kind: 'trade' as const, id: n + 1, eventTimeMs: n }));
+    const handed: [string, number, boolean][] = [];
+    const players = new PrintPlayers(new Map([['A', timeline], ['B', [{ ...timeline[0]!, symbol: 'B' }]]]), 'asap', (p, garbled) => {
+      handed.push([p.symbol, p.id, garbled]);
+      return true;
+    });
+    players.garbleNext(2, { symbol: 'A' });
+    players.skipNext(1, { symbol: 'A' });
+    players.garbleNext(1, { symbol: 'C' });
+    players.start('A');
+    players.start('B');
+    await players.drained();
+    const of = (symbol: string) => handed.filter(([s]) => s === symbol).map(([, id, garbled]) => [id, garbled]);
+    // The garble rule takes the first two; the skip the one after them.
+    expect(of('A')).toEqual([[1, true], [2, true], [4, false], [5, false], [6, false]]);
+    expect(of('B')).toEqual([[1, false]]);
+    expect(players.printedIds('A', 'trade')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(players.sentIds('A', 'trade')).toEqual([4, 5, 6]);
+    expect(players.sentIds('B', 'trade')).toEqual([1]);
+    players.stop();
   });
 });

@@ -44,6 +44,12 @@ export interface SimulatorControl extends ExchangeSimulator {
   sendRaw(text: string): void;
   /** The next `n` prints (of a symbol/kind, or any) are printed by the exchange but sent to nobody. */
   skipNext(n: number, filter?: { symbol?: string; kind?: TradeKind }): void;
+  /**
+   * The next `n` prints (of a symbol/kind, or any) are printed and sent, but the frame that carries
+   * each reaches the connections that would have read it cut short (CUT_SHORT_FRAME). The exchange
+   * keeps them as printed: a later connection or REST call gets them as any other.
+   */
+  garbleNext(n: number, filter?: { symbol?: string; kind?: TradeKind }): void;
   /** The next `times` REST requests answer `status` (with Retry-After when given), after `delayMs`. */
   failRest(status: number, options?: { retryAfterS?: number; times?: number; delayMs?: number }): void;
   /** Connections open now go quiet for `ms`: no frames, no pongs, commands ignored. */
@@ -64,15 +70,27 @@ interface SkipRule {
   readonly kind?: TradeKind;
 }
 
+/** A frame cut off mid-way, as a broken proxy or a bad write delivers it: every exchange's mapper rejects it. */
+export const CUT_SHORT_FRAME = '{"data":[{"price":"64012.';
+
+/** Takes one from the first rule that matches the print, if any. */
+function taken(rules: SkipRule[], print: SimTrade): boolean {
+  const rule = rules.find((r) => r.remaining > 0 && (r.symbol ?? print.symbol) === print.symbol && (r.kind ?? print.kind) === print.kind);
+  if (rule) rule.remaining--;
+  return rule !== undefined;
+}
+
 /**
  * Plays each symbol's prints like a live exchange (once started, whether or not anyone listens),
  * hands each to `deliver` (which writes it to the connections that want it and says whether any
- * did), and keeps what was printed and what was sent. Skip rules print without sending.
+ * did; `garbled`: the frame it would go in is sent cut short), and keeps what was printed and
+ * what was sent readable. Skip rules print without sending; garble rules send it unreadable.
  */
 export class PrintPlayers<P extends SimTrade> {
   private readonly players = new Map<string, SymbolPlayer<P>>();
   private readonly sent = new Map<string, number[]>();
   private readonly skips: SkipRule[] = [];
+  private readonly garbles: SkipRule[] = [];
   private readonly startedSymbols = new Set<string>();
   private paused = false;
 
@@ -83,7 +101,7 @@ export class PrintPlayers<P extends SimTrade> {
   constructor(
     timelines: ReadonlyMap<string, readonly P[]>,
     pace: Pace,
-    private readonly deliver: (print: P) => boolean,
+    private readonly deliver: (print: P, garbled: boolean) => boolean,
     burst?: (run: () => void) => void,
     ready?: () => boolean,
   ) {
@@ -135,6 +153,10 @@ export class PrintPlayers<P extends SimTrade> {
     this.skips.push({ remaining: n, ...filter });
   }
 
+  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
+    this.garbles.push({ remaining: n, ...filter });
+  }
+
   async drained(symbols: readonly string[] = this.symbols): Promise<void> {
     await Promise.all(symbols.map((s) => this.player(s).drained()));
   }
@@ -165,12 +187,9 @@ export class PrintPlayers<P extends SimTrade> {
   }
 
   private emit(print: P): void {
-    const skip = this.skips.find((r) => r.remaining > 0 && (r.symbol ?? print.symbol) === print.symbol && (r.kind ?? print.kind) === print.kind);
-    if (skip) {
-      skip.remaining--;
-      return;
-    }
-    if (!this.deliver(print)) return;
+    const garbled = taken(this.garbles, print);
+    if (!garbled && taken(this.skips, print)) return;
+    if (!this.deliver(print, garbled) || garbled) return;
     const key = `${print.symbol}:${print.kind}`;
     const ids = this.sent.get(key);
     if (ids) ids.push(print.id);

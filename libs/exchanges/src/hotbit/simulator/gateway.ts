@@ -1,3 +1,4 @@
+import { CUT_SHORT_FRAME } from '../../common/simulator/core';
 import type { SimConnection } from './connection';
 import { dealsUpdateFrame, type SimDeal } from './recording';
 
@@ -40,6 +41,8 @@ export class DealsGateway {
   private readonly windows = new Map<string, number>();
   private readonly touched = new Set<string>();
   private readonly sent = new Map<string, number[]>();
+  /** Deals whose push goes out cut short (garbleNext); the gateway itself has them as any other. */
+  private readonly garbled = new Set<SimDeal>();
 
   constructor(private readonly o: GatewayOptions, private readonly hooks: GatewayHooks) {}
 
@@ -60,8 +63,9 @@ export class DealsGateway {
     for (const state of this.markets.values()) state.sessions.delete(c);
   }
 
-  /** The exchange printed `d` (a skipped print never gets here). */
-  printed(d: SimDeal): void {
+  /** The exchange printed `d` (a skipped print never gets here); `garbled`: the push that carries it arrives cut short. */
+  printed(d: SimDeal, garbled = false): void {
+    if (garbled) this.garbled.add(d);
     const window = Math.floor(d.eventTimeMs / this.o.dealsIntervalMs);
     const previous = this.windows.get(d.symbol);
     if (previous !== undefined && window > previous) this.poll(d.symbol);
@@ -96,11 +100,13 @@ export class DealsGateway {
     const newer = list.slice(from).reverse();
     state.lastId = newer[0]!.id;
     state.cache = [...newer, ...state.cache].slice(0, LATEST);
-    const text = dealsUpdateFrame(market, newer);
+    let garbled = false;
+    for (const d of newer) if (this.garbled.delete(d)) garbled = true;
+    const text = garbled ? CUT_SHORT_FRAME : dealsUpdateFrame(market, newer);
     let delivered = 0;
     for (const c of state.sessions) if (c.send(text)) delivered++;
     this.hooks.onPush(delivered);
-    if (delivered > 0) this.record(market, newer);
+    if (delivered > 0 && !garbled) this.record(market, newer);
   }
 
   private record(market: string, newestFirst: readonly SimDeal[]): void {

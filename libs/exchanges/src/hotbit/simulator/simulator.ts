@@ -70,8 +70,8 @@ export class HotbitSimulator extends EventEmitter implements SimulatorControl {
         this.emit('latest', { id: c.id, market, count });
       },
     });
-    this.players = new PrintPlayers(recording.deals, o.pace ?? 'asap', (d) => {
-      this.gateway.printed(d);
+    this.players = new PrintPlayers(recording.deals, o.pace ?? 'asap', (d, garbled) => {
+      this.gateway.printed(d, garbled);
       // The gateway keeps what it sent (sentIds): nothing for the players to record.
       return false;
     });
@@ -163,6 +163,10 @@ export class HotbitSimulator extends EventEmitter implements SimulatorControl {
 
   skipNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
     this.players.skipNext(n, filter);
+  }
+
+  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
+    this.players.garbleNext(n, filter);
   }
 
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {

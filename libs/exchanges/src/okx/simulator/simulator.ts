@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TradeKind } from '@exgate/domain';
 import type { Pace } from '../../types';
-import { PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
+import { CUT_SHORT_FRAME, PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
 import { isSwap, LIMITS } from '../constants';
 import { listTimeOfEpoch } from '../listing';
 import { channelOfPath, OkxSimConnection } from './connection';
@@ -48,7 +48,7 @@ export class OkxSimulator extends EventEmitter implements SimulatorControl {
   private constructor(private readonly options: OkxSimulatorOptions) {
     super();
     this.recording = recordingFromFrames(options.frames);
-    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p) => this.deliver(p), (run) => this.server.corked(run),
+    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p, garbled) => this.deliver(p, garbled), (run) => this.server.corked(run),
       () => !this.server.congested());
     const history = new RequestWindow(options.historyRequestsPerWindow ?? LIMITS.historyRequestsPerWindow, options.historyWindowMs ?? LIMITS.historyWindowMs);
     this.server = new SimServer({
@@ -143,6 +143,10 @@ export class OkxSimulator extends EventEmitter implements SimulatorControl {
     this.players.skipNext(n, filter);
   }
 
+  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
+    this.players.garbleNext(n, filter);
+  }
+
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
     this.restFaults.push(status, options);
   }
@@ -234,10 +238,10 @@ export class OkxSimulator extends EventEmitter implements SimulatorControl {
   }
 
   /** Each fill is its own `trades-all` push, as OKX sends them. */
-  private deliver(p: OkxSimPrint): boolean {
+  private deliver(p: OkxSimPrint, garbled: boolean): boolean {
     let sent = false;
     for (const c of this.connections) {
-      if (c.deliver(p.symbol, pushText(p, c.channel))) {
+      if (c.deliver(p.symbol, garbled ? CUT_SHORT_FRAME : pushText(p, c.channel))) {
         this.stats.framesSent++;
         sent = true;
       }
