@@ -20,10 +20,14 @@ let probe: FeedProbe;
 async function setup(simOptions: Partial<HotbitSimulatorOptions>, feedOptions: Partial<ExchangeFeedOptions> = {}): Promise<void> {
   sim = await HotbitSimulator.start({ frames: volume, ...simOptions });
   probe = new FeedProbe();
-  feed = new ExchangeFeed({
+  feed = feedOf(probe, feedOptions);
+}
+
+function feedOf(events: FeedProbe, options: Partial<ExchangeFeedOptions> = {}): ExchangeFeed {
+  return new ExchangeFeed({
     protocol: hotbitProtocol, kind: 'trade', symbolPattern: SYMBOL_PATTERN, dedupeBy: 'id',
-    clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, events: probe,
-    minBackoffMs: 20, maxBackoffMs: 200, ...feedOptions,
+    clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, events,
+    minBackoffMs: 20, maxBackoffMs: 200, ...options,
   });
 }
 
@@ -165,10 +169,7 @@ describe('HotBit feed against the simulator', () => {
     expect(sim.sentIds('BTCUSDT', 'trade').filter((id) => missing.includes(id))).toEqual([]);
     // A subscriber after it gets them in its first push: the exchange printed them.
     const late = new FeedProbe();
-    const second = new ExchangeFeed({
-      protocol: hotbitProtocol, kind: 'trade', symbolPattern: SYMBOL_PATTERN, dedupeBy: 'id',
-      clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, events: late,
-    });
+    const second = feedOf(late);
     try {
       await second.subscribe(['BTCUSDT']);
       second.start();

@@ -64,7 +64,8 @@ export interface SimulatorControl extends ExchangeSimulator {
   readonly started: ReadonlySet<string>;
 }
 
-interface SkipRule {
+/** A skip or garble rule: the next `remaining` prints it matches. */
+interface PrintRule {
   remaining: number;
   readonly symbol?: string;
   readonly kind?: TradeKind;
@@ -74,7 +75,7 @@ interface SkipRule {
 export const CUT_SHORT_FRAME = '{"data":[{"price":"64012.';
 
 /** Takes one from the first rule that matches the print, if any. */
-function taken(rules: SkipRule[], print: SimTrade): boolean {
+function taken(rules: PrintRule[], print: SimTrade): boolean {
   const rule = rules.find((r) => r.remaining > 0 && (r.symbol ?? print.symbol) === print.symbol && (r.kind ?? print.kind) === print.kind);
   if (rule) rule.remaining--;
   return rule !== undefined;
@@ -89,8 +90,8 @@ function taken(rules: SkipRule[], print: SimTrade): boolean {
 export class PrintPlayers<P extends SimTrade> {
   private readonly players = new Map<string, SymbolPlayer<P>>();
   private readonly sent = new Map<string, number[]>();
-  private readonly skips: SkipRule[] = [];
-  private readonly garbles: SkipRule[] = [];
+  private readonly skips: PrintRule[] = [];
+  private readonly garbles: PrintRule[] = [];
   private readonly startedSymbols = new Set<string>();
   private paused = false;
 

@@ -101,7 +101,12 @@ export class DealsGateway {
     state.lastId = newer[0]!.id;
     state.cache = [...newer, ...state.cache].slice(0, LATEST);
     let garbled = false;
-    for (const d of newer) if (this.garbled.delete(d)) garbled = true;
+    for (const d of this.garbled) {
+      if (d.symbol !== market || d.id > state.lastId) continue;
+      // One in this push spoils it; an older one fell off the push's limit and is gone anyway.
+      if (d.id >= newer.at(-1)!.id) garbled = true;
+      this.garbled.delete(d);
+    }
     const text = garbled ? CUT_SHORT_FRAME : dealsUpdateFrame(market, newer);
     let delivered = 0;
     for (const c of state.sessions) if (c.send(text)) delivered++;
