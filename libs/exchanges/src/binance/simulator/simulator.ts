@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TradeKind } from '@exgate/domain';
 import type { Pace } from '../../types';
-import { PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
+import { GARBLED, LOST, PrintPlayers, RestFaults, SimServer, type PrintFate, type PrintFilter, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
 import { streamName, type BinanceMarket } from '../market';
 import { parseConnectionPath, SimConnection, type ConnectionLimits } from './connection';
 import { klinesFromCsv, klinesFromPrints, type KlineRow } from './klines';
@@ -56,7 +56,7 @@ export class BinanceSimulator extends EventEmitter implements SimulatorControl {
     };
     this.weight = new WeightWindow(options.weightLimit ?? market.limits.requestWeightPerMinute, options.weightWindowMs ?? 60_000);
     const timelines = new Map(Object.entries(options.recordings).map(([symbol, rec]) => [symbol, buildTimeline(symbol, rec, options.firstAggTradeId ?? 1_000_000)]));
-    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p, garbled) => this.deliver(p, garbled), (run) => this.server.corked(run),
+    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p, fate) => this.deliver(p, fate), (run) => this.server.corked(run),
       () => !this.server.congested());
     this.server = new SimServer({
       rest: (req, res) => handleRest(req, res, {
@@ -141,12 +141,12 @@ export class BinanceSimulator extends EventEmitter implements SimulatorControl {
     for (const c of this.connections) c.sendRaw(text);
   }
 
-  skipNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.players.skipNext(n, filter);
+  skipNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, LOST, filter);
   }
 
-  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.players.garbleNext(n, filter);
+  garbleNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, GARBLED, filter);
   }
 
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
@@ -201,11 +201,12 @@ export class BinanceSimulator extends EventEmitter implements SimulatorControl {
     for (const s of streams) this.players.start(s.split('@')[0]!.toUpperCase());
   }
 
-  private deliver(print: SimPrint, garbled: boolean): boolean {
+  private deliver(print: SimPrint, fate: PrintFate): boolean {
+    if (fate.kind === 'lost') return false;
     const stream = streamName(print.symbol, print.kind);
     let delivered = false;
     for (const c of this.connections) {
-      if (!c.deliver(print, stream, garbled)) continue;
+      if (!c.deliver(print, stream, fate.kind === 'garbled')) continue;
       delivered = true;
       this.stats.framesSent++;
     }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import ccxt from 'ccxt';
 import WebSocket from 'ws';
 import { fixtureLines } from '@exgate/testing';
+import { CUT_SHORT_FRAME } from '../../common/simulator/core';
 import { BybitSimulator, bybitFramesFromBinance, type BybitSimulatorOptions } from '.';
 
 const recorded = readFileSync(path.join(__dirname, '..', '__fixtures__', 'publicTrade-2023-04-05.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
@@ -99,6 +100,26 @@ describe('Bybit simulator: the v5 public websocket protocol', () => {
     expect(partial.data.map((d) => d.i)).toEqual(['2290000000050703790', '2290000000050703791', '2290000000050703792']);
     expect(sim.sentIds('BTCUSDT-SPOT', 'trade')).toEqual([2, 3, 4]);
     expect(sim.printedIds('BTCUSDT-SPOT', 'trade')).toEqual([1, 2, 3, 4]);
+  });
+
+  it("sends a push with a garbled fill cut short, and counts none of that push's fills as sent", async () => {
+    await setup();
+    sim.garbleNext(1, { symbol: 'BTCUSDT-SPOT' });
+    const ws = new WebSocket(`${sim.wsBaseUrl}/v5/public/spot`);
+    sockets.push(ws);
+    const texts: string[] = [];
+    ws.on('message', (data) => texts.push(String(data)));
+    await once(ws, 'open');
+    ws.send(JSON.stringify({ req_id: '1', op: 'subscribe', args: ['publicTrade.BTCUSDC', 'publicTrade.BTCUSDT'] }));
+    await sim.drained(['BTCUSDT-SPOT', 'BTCUSDC-SPOT']);
+    while (texts.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(texts.filter((t) => t === CUT_SHORT_FRAME)).toHaveLength(1);
+    expect(texts.map((t) => t === CUT_SHORT_FRAME ? 'cut' : (JSON.parse(t) as { topic?: string }).topic ?? 'answer').sort())
+      .toEqual(['answer', 'cut', 'publicTrade.BTCUSDC']);
+    expect(sim.printedIds('BTCUSDT-SPOT', 'trade')).toEqual([1, 2, 3, 4]);
+    expect(sim.sentIds('BTCUSDT-SPOT', 'trade')).toEqual([]);
+    expect(sim.sentIds('BTCUSDC-SPOT', 'trade')).toEqual(sim.printedIds('BTCUSDC-SPOT', 'trade'));
+    expect(sim.sentIds('BTCUSDC-SPOT', 'trade').length).toBeGreaterThan(0);
   });
 
   it('cuts a connection that neither pings nor receives data, as Bybit does after ten minutes', async () => {

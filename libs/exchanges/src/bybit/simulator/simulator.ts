@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TradeKind } from '@exgate/domain';
 import type { Pace } from '../../types';
-import { CUT_SHORT_FRAME, PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
+import { CUT_SHORT_FRAME, GARBLED, LOST, PrintPlayers, RestFaults, SimServer, type PrintFate, type PrintFilter, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
 import { exgateSymbol, LIMITS, type Category } from '../constants';
 import { BybitSimConnection, categoryOfPath, type SimConnectionLimits } from './connection';
 import { pushText, recordingFromFrames, type BybitSimPrint, type RecordedFrame, type Recording } from './recording';
@@ -37,11 +37,9 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
   private readonly restFaults = new RestFaults();
   private readonly retCodeFaults: (RetCodeFault & { remaining: number })[] = [];
   private readonly server: SimServer;
-  /** Fills of a push waiting for the rest of it (per exgate symbol). */
-  private readonly pending = new Map<string, BybitSimPrint[]>();
+  /** Fills of a push waiting for the rest of it (per exgate symbol); `garbled`: it goes out cut short. */
+  private readonly pending = new Map<string, { readonly prints: BybitSimPrint[]; garbled: boolean }>();
   private flushScheduled = false;
-  /** Prints whose frame goes out cut short (garbleNext), until it does. */
-  private readonly garbled = new Set<BybitSimPrint>();
   /** Symbols listed per category (Bybit's spelling): the recording's and the extra ones. */
   private readonly listing = new Map<Category, readonly string[]>();
   private nextConnectionId = 1;
@@ -49,7 +47,7 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
   private constructor(private readonly options: BybitSimulatorOptions) {
     super();
     this.recording = recordingFromFrames(options.frames);
-    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p, garbled) => this.deliver(p, garbled), (run) => this.server.corked(run),
+    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p, fate) => this.deliver(p, fate), (run) => this.server.corked(run),
       () => !this.server.congested());
     const limits: SimConnectionLimits = { idleCutMs: options.idleCutMs ?? LIMITS.idleCutMs, pongStyle: options.pongStyle ?? 'ret_msg' };
     const window = new RequestWindow(options.requestsPerWindow ?? LIMITS.requestsPerWindow, options.requestWindowMs ?? LIMITS.requestWindowMs, options.banMs ?? LIMITS.banMs);
@@ -143,12 +141,12 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
     for (const c of this.connections) c.sendRaw(text);
   }
 
-  skipNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.players.skipNext(n, filter);
+  skipNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, LOST, filter);
   }
 
-  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.players.garbleNext(n, filter);
+  garbleNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, GARBLED, filter);
   }
 
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
@@ -227,17 +225,19 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
   }
 
   /**
-   * Fills leave as their push: held until the push's last fill (or, when a fault skipped that
-   * one, until the next turn of the event loop), then sent once to every connection that wants it.
+   * Fills leave as their push: held until the push's last fill (or, when a fault lost that one,
+   * until the next turn of the event loop), then sent once to every connection that wants it. One
+   * fill garbled spoils the push that carries it, and so its neighbours. What was sent is recorded
+   * when the push goes out: nothing to answer now.
    */
-  private deliver(p: BybitSimPrint, garbled: boolean): boolean {
+  private deliver(p: BybitSimPrint, fate: PrintFate): boolean {
+    if (fate.kind === 'lost') return false;
     const held = this.pending.get(p.symbol);
-    if (held && held[0]!.frame !== p.frame) this.flush(p.symbol);
-    const list = this.pending.get(p.symbol) ?? [];
-    list.push(p);
-    if (garbled) this.garbled.add(p);
-    this.pending.set(p.symbol, list);
-    const wanted = [...this.connections].some((c) => c.wants(p.wire));
+    if (held && held.prints[0]!.frame !== p.frame) this.flush(p.symbol);
+    const push = this.pending.get(p.symbol) ?? { prints: [], garbled: false };
+    push.prints.push(p);
+    if (fate.kind === 'garbled') push.garbled = true;
+    this.pending.set(p.symbol, push);
     if (p.lastOfFrame) this.flush(p.symbol);
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -246,19 +246,22 @@ export class BybitSimulator extends EventEmitter implements SimulatorControl {
         for (const symbol of [...this.pending.keys()]) this.flush(symbol);
       });
     }
-    return wanted;
+    return false;
   }
 
   private flush(symbol: string): void {
-    const prints = this.pending.get(symbol);
+    const push = this.pending.get(symbol);
     this.pending.delete(symbol);
-    const first = prints?.[0];
+    const first = push?.prints[0];
     if (!first) return;
     const frame: RecordedFrame = this.recording.frames[first.frame]!;
-    // One print garbled spoils the frame that carries it, and so its neighbours.
-    let garbled = false;
-    for (const p of prints) if (this.garbled.delete(p)) garbled = true;
-    const text = garbled ? CUT_SHORT_FRAME : pushText(frame, prints);
-    for (const c of this.connections) if (c.deliver(first.wire, text)) this.stats.framesSent++;
+    const text = push.garbled ? CUT_SHORT_FRAME : pushText(frame, push.prints);
+    let sent = false;
+    for (const c of this.connections) {
+      if (!c.deliver(first.wire, text)) continue;
+      this.stats.framesSent++;
+      sent = true;
+    }
+    if (sent && !push.garbled) for (const p of push.prints) this.players.recordSent(p);
   }
 }

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { CUT_SHORT_FRAME } from '../../common/simulator/core';
+import { CUT_SHORT_FRAME, type PrintFate } from '../../common/simulator/core';
 import { LIMITS, MATCH_CHANNEL } from '../constants';
 import type { IntxCredentials } from '../protocol';
 import { subscriptionSignature } from '../signature';
@@ -53,15 +53,16 @@ export class IntxSimConnection {
   }
 
   /**
-   * A match of `product`: numbered and sent when this connection subscribed it. `lost`: INTX
-   * numbered it but it never arrives (a fault), so the next one shows the gap. `garbled`: it
-   * arrives cut short, its number unreadable.
+   * A match of `product`: numbered and sent, as its fate says, when this connection subscribed it.
+   * A lost one (or one owed while silenced) never arrives and the next one shows the gap; a garbled
+   * one arrives cut short, its number unreadable; a patched one with the patch's fields.
    */
-  deliver(product: string, message: Readonly<Record<string, unknown>>, lost: boolean, garbled = false): boolean {
+  deliver(product: string, message: Readonly<Record<string, unknown>>, fate: PrintFate): boolean {
     if (!this.wants(product)) return false;
     const sequence = this.sequence++;
-    if (lost || this.silent) return false;
-    this.ws.send(garbled ? CUT_SHORT_FRAME : JSON.stringify({ ...message, sequence }));
+    if (fate.kind === 'lost' || this.silent) return false;
+    if (fate.kind === 'garbled') this.ws.send(CUT_SHORT_FRAME);
+    else this.ws.send(JSON.stringify(fate.kind === 'patched' ? { ...message, ...fate.patch, sequence } : { ...message, sequence }));
     return true;
   }
 

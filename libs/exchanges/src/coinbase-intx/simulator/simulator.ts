@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TradeKind } from '@exgate/domain';
 import type { Pace } from '../../types';
-import { PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
+import { GARBLED, LOST, PrintPlayers, RestFaults, SimServer, type PrintFate, type PrintFilter, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
 import type { IntxCredentials } from '../protocol';
 import { IntxSimConnection, SUBSCRIBE_WITHIN_MS } from './connection';
 import { recordingFromFrames, type IntxSimPrint } from './recording';
@@ -26,20 +26,12 @@ export const SIMULATOR_CREDENTIALS: IntxCredentials = {
   apiKey: 'simulator-key', passphrase: 'simulator-passphrase', apiSecret: Buffer.from('exgate intx simulator secret').toString('base64'),
 };
 
-interface SkipRule {
-  remaining: number;
-  readonly symbol?: string;
-  readonly kind?: TradeKind;
-  /** Sent with these fields replaced instead of not at all (spoilNext). */
-  readonly patch?: Readonly<Record<string, unknown>>;
-}
-
 /**
  * A local Coinbase INTX: the market-data websocket (signed SUBSCRIBE checked against its own
  * `credentials`, SUBSCRIPTIONS snapshots, REJECTs, websocket ping/pong, the 3 s subscribe cut,
  * MATCH messages with per-connection sequences) and the public REST the adapter calls
  * (instruments, candles), playing recorded MATCH messages, with every fault of SimulatorControl.
- * A skipped match still takes its sequence number, as a message lost on the way would.
+ * A lost match still takes its sequence number, as a message lost on the way would.
  * Events: connection, close, subscribe, ping, rest.
  */
 export class IntxSimulator extends EventEmitter implements SimulatorControl {
@@ -48,7 +40,6 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
   private readonly connections = new Set<IntxSimConnection>();
   private readonly players: PrintPlayers<IntxSimPrint>;
   private readonly restFaults = new RestFaults();
-  private readonly skips: SkipRule[] = [];
   private readonly server: SimServer;
   private readonly listing: readonly string[];
   private nextConnectionId = 1;
@@ -58,7 +49,7 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
     this.credentials = options.credentials ?? SIMULATOR_CREDENTIALS;
     const timelines = recordingFromFrames(options.frames);
     this.listing = [...new Set([...timelines.keys(), ...(options.extraSymbols ?? [])])];
-    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p, garbled) => this.deliver(p, garbled), (run) => this.server.corked(run),
+    this.players = new PrintPlayers(timelines, options.pace ?? 'asap', (p, fate) => this.deliver(p, fate), (run) => this.server.corked(run),
       () => !this.server.congested());
     this.server = new SimServer({
       rest: (req, res) => handleIntxRest(req, res, {
@@ -150,12 +141,12 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
   }
 
   /** Printed and numbered, sent to nobody: the next message on each connection shows the gap. */
-  skipNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.skips.push({ remaining: n, ...filter });
+  skipNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, LOST, filter);
   }
 
-  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.players.garbleNext(n, filter);
+  garbleNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, GARBLED, filter);
   }
 
   /**
@@ -163,7 +154,7 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
    * in the sequence but cannot be read (INTX changing a field's form, say).
    */
   spoilNext(n: number, patch: Readonly<Record<string, unknown>>, filter: { symbol?: string } = {}): void {
-    this.skips.push({ remaining: n, patch, ...filter });
+    this.players.next(n, { kind: 'patched', patch }, filter);
   }
 
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
@@ -217,13 +208,10 @@ export class IntxSimulator extends EventEmitter implements SimulatorControl {
     return this.options.restHistory === 'all' ? this.players.timeline(product) : this.players.printed(product);
   }
 
-  private deliver(p: IntxSimPrint, garbled: boolean): boolean {
-    const skip = this.skips.find((r) => r.remaining > 0 && (r.symbol ?? p.symbol) === p.symbol && (r.kind ?? p.kind) === p.kind);
-    if (skip) skip.remaining--;
-    const message = skip?.patch ? { ...p.message, ...skip.patch } : p.message;
+  private deliver(p: IntxSimPrint, fate: PrintFate): boolean {
     let sent = false;
     for (const c of this.connections) {
-      if (c.deliver(p.symbol, message, skip !== undefined && skip.patch === undefined, garbled)) {
+      if (c.deliver(p.symbol, p.message, fate)) {
         this.stats.framesSent++;
         sent = true;
       }

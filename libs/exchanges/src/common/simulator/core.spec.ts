@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import { CONGESTED_BYTES, PrintPlayers, SimServer } from './core';
+import { CONGESTED_BYTES, GARBLED, LOST, PrintPlayers, SimServer } from './core';
 import { SymbolPlayer } from './player';
 
 describe('SimServer.corked', () => {
@@ -99,27 +99,41 @@ describe('SymbolPlayer at the asap pace', () => {
   });
 });
 
-describe('PrintPlayers: skip and garble rules', () => {
-  it('hands a garbled print on flagged and keeps it out of what was sent; a skipped one is not handed on at all', async () => {
-    const timeline = Array.from({ length: 6 }, (_, n) => ({ symbol: 'A', kind: 'trade' as const, id: n + 1, eventTimeMs: n }));
-    const handed: [string, number, boolean][] = [];
-    const players = new PrintPlayers(new Map([['A', timeline], ['B', [{ ...timeline[0]!, symbol: 'B' }]]]), 'asap', (p, garbled) => {
-      handed.push([p.symbol, p.id, garbled]);
+describe('PrintPlayers: fault rules', () => {
+  const timeline = Array.from({ length: 7 }, (_, n) => ({ symbol: 'A', kind: 'trade' as const, id: n + 1, eventTimeMs: n }));
+
+  it('hands each print on with its fate, rules taken in the order they were made; only sent and patched prints count as sent', async () => {
+    const handed: [string, number, string][] = [];
+    const players = new PrintPlayers(new Map([['A', timeline], ['B', [{ ...timeline[0]!, symbol: 'B' }]]]), 'asap', (p, fate) => {
+      handed.push([p.symbol, p.id, fate.kind === 'patched' ? `patched ${JSON.stringify(fate.patch)}` : fate.kind]);
       return true;
     });
-    players.garbleNext(2, { symbol: 'A' });
-    players.skipNext(1, { symbol: 'A' });
-    players.garbleNext(1, { symbol: 'C' });
+    players.next(2, GARBLED, { symbol: 'A' });
+    players.next(1, LOST, { symbol: 'A' });
+    players.next(1, { kind: 'patched', patch: { price: 'x' } }, { symbol: 'A', kind: 'trade' });
+    players.next(1, GARBLED, { symbol: 'C' });
+    players.next(1, LOST, { symbol: 'A', kind: 'aggTrade' });
     players.start('A');
     players.start('B');
     await players.drained();
-    const of = (symbol: string) => handed.filter(([s]) => s === symbol).map(([, id, garbled]) => [id, garbled]);
-    // The garble rule takes the first two; the skip the one after them.
-    expect(of('A')).toEqual([[1, true], [2, true], [4, false], [5, false], [6, false]]);
-    expect(of('B')).toEqual([[1, false]]);
-    expect(players.printedIds('A', 'trade')).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(players.sentIds('A', 'trade')).toEqual([4, 5, 6]);
+    const of = (symbol: string) => handed.filter(([s]) => s === symbol).map(([, id, fate]) => [id, fate]);
+    expect(of('A')).toEqual([[1, 'garbled'], [2, 'garbled'], [3, 'lost'], [4, 'patched {"price":"x"}'], [5, 'sent'], [6, 'sent'], [7, 'sent']]);
+    expect(of('B')).toEqual([[1, 'sent']]);
+    expect(players.printedIds('A', 'trade')).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(players.sentIds('A', 'trade')).toEqual([4, 5, 6, 7]);
     expect(players.sentIds('B', 'trade')).toEqual([1]);
+    players.stop();
+  });
+
+  it('records nothing a simulator says did not reach a connection, and what it records later by recordSent', async () => {
+    const players: PrintPlayers<(typeof timeline)[number]> = new PrintPlayers(new Map([['A', timeline]]), 'asap', (p) => {
+      if (p.id % 2 === 0) queueMicrotask(() => players.recordSent(p));
+      return false;
+    });
+    players.start('A');
+    await players.drained();
+    await Promise.resolve();
+    expect(players.sentIds('A', 'trade')).toEqual([2, 4, 6]);
     players.stop();
   });
 });

@@ -43,13 +43,13 @@ export interface SimulatorControl extends ExchangeSimulator {
   /** Writes `text` as it is to every open connection (malformed-frame tests). */
   sendRaw(text: string): void;
   /** The next `n` prints (of a symbol/kind, or any) are printed by the exchange but sent to nobody. */
-  skipNext(n: number, filter?: { symbol?: string; kind?: TradeKind }): void;
+  skipNext(n: number, filter?: PrintFilter): void;
   /**
    * The next `n` prints (of a symbol/kind, or any) are printed and sent, but the frame that carries
    * each reaches the connections that would have read it cut short (CUT_SHORT_FRAME). The exchange
    * keeps them as printed: a later connection or REST call gets them as any other.
    */
-  garbleNext(n: number, filter?: { symbol?: string; kind?: TradeKind }): void;
+  garbleNext(n: number, filter?: PrintFilter): void;
   /** The next `times` REST requests answer `status` (with Retry-After when given), after `delayMs`. */
   failRest(status: number, options?: { retryAfterS?: number; times?: number; delayMs?: number }): void;
   /** Connections open now go quiet for `ms`: no frames, no pongs, commands ignored. */
@@ -64,9 +64,29 @@ export interface SimulatorControl extends ExchangeSimulator {
   readonly started: ReadonlySet<string>;
 }
 
-/** A skip or garble rule: the next `remaining` prints it matches. */
+/**
+ * What becomes of a print on its way out, as the fault rules decide: `sent` as recorded;
+ * `garbled`: the frame that carries it arrives cut short (CUT_SHORT_FRAME); `lost`: printed, and it
+ * reaches nobody (an exchange that numbers its messages still numbers it); `patched`: it arrives
+ * with `patch`'s fields replaced (a field the exchange changed the form of).
+ */
+export type PrintFate =
+  | { readonly kind: 'sent' | 'garbled' | 'lost' }
+  | { readonly kind: 'patched'; readonly patch: Readonly<Record<string, unknown>> };
+
+export const SENT: PrintFate = { kind: 'sent' };
+export const GARBLED: PrintFate = { kind: 'garbled' };
+export const LOST: PrintFate = { kind: 'lost' };
+
+/** A fault rule: the next `remaining` prints it matches meet `fate`. */
 interface PrintRule {
   remaining: number;
+  readonly fate: PrintFate;
+  readonly symbol?: string;
+  readonly kind?: TradeKind;
+}
+
+export interface PrintFilter {
   readonly symbol?: string;
   readonly kind?: TradeKind;
 }
@@ -74,24 +94,18 @@ interface PrintRule {
 /** A frame cut off mid-way, as a broken proxy or a bad write delivers it: every exchange's mapper rejects it. */
 export const CUT_SHORT_FRAME = '{"data":[{"price":"64012.';
 
-/** Takes one from the first rule that matches the print, if any. */
-function taken(rules: PrintRule[], print: SimTrade): boolean {
-  const rule = rules.find((r) => r.remaining > 0 && (r.symbol ?? print.symbol) === print.symbol && (r.kind ?? print.kind) === print.kind);
-  if (rule) rule.remaining--;
-  return rule !== undefined;
-}
-
 /**
  * Plays each symbol's prints like a live exchange (once started, whether or not anyone listens),
- * hands each to `deliver` (which writes it to the connections that want it and says whether any
- * did; `garbled`: the frame it would go in is sent cut short), and keeps what was printed and
- * what was sent readable. Skip rules print without sending; garble rules send it unreadable.
+ * hands each with its fate to `deliver` (which writes it to the connections that want it, as its
+ * fate says), and keeps what was printed and what was sent readable. A print is taken by the
+ * first fault rule that matches it, in the order the rules were made; the rest are `sent`.
+ * `deliver` answers whether a `sent` or `patched` print reached a connection readable; a simulator
+ * that sends later (a frame of several prints) answers false and calls `recordSent` when it does.
  */
 export class PrintPlayers<P extends SimTrade> {
   private readonly players = new Map<string, SymbolPlayer<P>>();
   private readonly sent = new Map<string, number[]>();
-  private readonly skips: PrintRule[] = [];
-  private readonly garbles: PrintRule[] = [];
+  private readonly rules: PrintRule[] = [];
   private readonly startedSymbols = new Set<string>();
   private paused = false;
 
@@ -102,7 +116,7 @@ export class PrintPlayers<P extends SimTrade> {
   constructor(
     timelines: ReadonlyMap<string, readonly P[]>,
     pace: Pace,
-    private readonly deliver: (print: P, garbled: boolean) => boolean,
+    private readonly deliver: (print: P, fate: PrintFate) => boolean,
     burst?: (run: () => void) => void,
     ready?: () => boolean,
   ) {
@@ -150,12 +164,9 @@ export class PrintPlayers<P extends SimTrade> {
     for (const p of this.players.values()) p.stop();
   }
 
-  skipNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.skips.push({ remaining: n, ...filter });
-  }
-
-  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.garbles.push({ remaining: n, ...filter });
+  /** The next `n` prints the filter matches (after those of earlier rules) meet `fate`. */
+  next(n: number, fate: PrintFate, filter: PrintFilter = {}): void {
+    if (n > 0) this.rules.push({ remaining: n, fate, ...filter });
   }
 
   async drained(symbols: readonly string[] = this.symbols): Promise<void> {
@@ -187,14 +198,27 @@ export class PrintPlayers<P extends SimTrade> {
     return p;
   }
 
-  private emit(print: P): void {
-    const garbled = taken(this.garbles, print);
-    if (!garbled && taken(this.skips, print)) return;
-    if (!this.deliver(print, garbled) || garbled) return;
+  /** `print` reached a connection readable (for simulators that send after `deliver` answered). */
+  recordSent(print: P): void {
     const key = `${print.symbol}:${print.kind}`;
     const ids = this.sent.get(key);
     if (ids) ids.push(print.id);
     else this.sent.set(key, [print.id]);
+  }
+
+  private emit(print: P): void {
+    const fate = this.fateOf(print);
+    if (this.deliver(print, fate) && (fate.kind === 'sent' || fate.kind === 'patched')) this.recordSent(print);
+  }
+
+  /** Takes one from the first rule that matches the print; `sent` when none does. */
+  private fateOf(print: P): PrintFate {
+    if (this.rules.length === 0) return SENT;
+    const at = this.rules.findIndex((r) => (r.symbol ?? print.symbol) === print.symbol && (r.kind ?? print.kind) === print.kind);
+    if (at < 0) return SENT;
+    const rule = this.rules[at]!;
+    if (--rule.remaining === 0) this.rules.splice(at, 1);
+    return rule.fate;
   }
 }
 

@@ -63,7 +63,7 @@ export class DealsGateway {
     for (const state of this.markets.values()) state.sessions.delete(c);
   }
 
-  /** The exchange printed `d` (a skipped print never gets here); `garbled`: the push that carries it arrives cut short. */
+  /** The exchange printed `d` (a lost print never gets here); `garbled`: the push that carries it arrives cut short. */
   printed(d: SimDeal, garbled = false): void {
     if (garbled) this.garbled.add(d);
     const window = Math.floor(d.eventTimeMs / this.o.dealsIntervalMs);

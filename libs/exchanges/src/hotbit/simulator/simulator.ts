@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CandlePolicy, TradeKind } from '@exgate/domain';
-import { PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
+import { GARBLED, LOST, PrintPlayers, RestFaults, SimServer, type PrintFilter, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
 import type { Pace } from '../../types';
 import { HOTBIT_CANDLES, LIMITS } from '../constants';
 import type { HotbitMarket } from '../schemas';
@@ -70,8 +70,9 @@ export class HotbitSimulator extends EventEmitter implements SimulatorControl {
         this.emit('latest', { id: c.id, market, count });
       },
     });
-    this.players = new PrintPlayers(recording.deals, o.pace ?? 'asap', (d, garbled) => {
-      this.gateway.printed(d, garbled);
+    this.players = new PrintPlayers(recording.deals, o.pace ?? 'asap', (d, fate) => {
+      // A lost deal never reaches the gateway: no push, no cache, no REST of the gateway's has it.
+      if (fate.kind !== 'lost') this.gateway.printed(d, fate.kind === 'garbled');
       // The gateway keeps what it sent (sentIds): nothing for the players to record.
       return false;
     });
@@ -161,12 +162,12 @@ export class HotbitSimulator extends EventEmitter implements SimulatorControl {
     for (const c of this.connections) c.sendBytes(data);
   }
 
-  skipNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.players.skipNext(n, filter);
+  skipNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, LOST, filter);
   }
 
-  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.players.garbleNext(n, filter);
+  garbleNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, GARBLED, filter);
   }
 
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {

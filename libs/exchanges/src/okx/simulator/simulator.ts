@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { TradeKind } from '@exgate/domain';
 import type { Pace } from '../../types';
-import { CUT_SHORT_FRAME, PrintPlayers, RestFaults, SimServer, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
+import { CUT_SHORT_FRAME, GARBLED, LOST, PrintPlayers, RestFaults, SimServer, type PrintFate, type PrintFilter, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
 import { isSwap, LIMITS } from '../constants';
 import { listTimeOfEpoch } from '../listing';
 import { channelOfPath, OkxSimConnection } from './connection';
@@ -48,7 +48,7 @@ export class OkxSimulator extends EventEmitter implements SimulatorControl {
   private constructor(private readonly options: OkxSimulatorOptions) {
     super();
     this.recording = recordingFromFrames(options.frames);
-    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p, garbled) => this.deliver(p, garbled), (run) => this.server.corked(run),
+    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p, fate) => this.deliver(p, fate), (run) => this.server.corked(run),
       () => !this.server.congested());
     const history = new RequestWindow(options.historyRequestsPerWindow ?? LIMITS.historyRequestsPerWindow, options.historyWindowMs ?? LIMITS.historyWindowMs);
     this.server = new SimServer({
@@ -139,12 +139,12 @@ export class OkxSimulator extends EventEmitter implements SimulatorControl {
     for (const c of this.connections) c.sendRaw(text);
   }
 
-  skipNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.players.skipNext(n, filter);
+  skipNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, LOST, filter);
   }
 
-  garbleNext(n: number, filter: { symbol?: string; kind?: TradeKind } = {}): void {
-    this.players.garbleNext(n, filter);
+  garbleNext(n: number, filter: PrintFilter = {}): void {
+    this.players.next(n, GARBLED, filter);
   }
 
   failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
@@ -238,10 +238,11 @@ export class OkxSimulator extends EventEmitter implements SimulatorControl {
   }
 
   /** Each fill is its own `trades-all` push, as OKX sends them. */
-  private deliver(p: OkxSimPrint, garbled: boolean): boolean {
+  private deliver(p: OkxSimPrint, fate: PrintFate): boolean {
+    if (fate.kind === 'lost') return false;
     let sent = false;
     for (const c of this.connections) {
-      if (c.deliver(p.symbol, garbled ? CUT_SHORT_FRAME : pushText(p, c.channel))) {
+      if (c.deliver(p.symbol, fate.kind === 'garbled' ? CUT_SHORT_FRAME : pushText(p, c.channel))) {
         this.stats.framesSent++;
         sent = true;
       }
