@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import { CUT_SHORT_FRAME } from '../../common/simulator/core';
 import type { SimPrint } from './recording';
+import { SimSocket } from '../../common/simulator/socket';
 
 export type Route = 'market' | 'public' | 'private';
 
@@ -50,21 +51,21 @@ export interface ConnectionHooks {
 }
 
 /** One client socket speaking Binance's stream protocol. */
-export class SimConnection {
+export class SimConnection extends SimSocket {
   readonly streams = new Set<string>();
   readonly openedAtMs = Date.now();
-  private silentUntilMs = 0;
   private lastPongMs = Date.now();
   private readonly incomingAtMs: number[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
 
   constructor(
-    readonly id: number,
-    private readonly ws: WebSocket,
+    id: number,
+    ws: WebSocket,
     readonly path: ConnectionPath,
     private readonly limits: ConnectionLimits,
     private readonly hooks: ConnectionHooks,
   ) {
+    super(id, ws);
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : String(data)));
     ws.on('ping', (payload) => this.onPing(payload));
     ws.on('pong', () => {
@@ -72,32 +73,18 @@ export class SimConnection {
       hooks.onPong(this);
     });
     ws.on('close', () => this.closed());
-    ws.on('error', () => this.ws.terminate());
     this.timers.push(setInterval(() => this.serverPing(), limits.pingIntervalMs));
     // Binance cuts every connection at 24 h; the simulator's cut is configurable.
     this.timers.push(setTimeout(() => this.ws.close(1000, 'connection lifetime reached'), limits.maxConnectionAgeMs));
     this.subscribe(path.streams);
   }
 
-  get silent(): boolean {
-    return Date.now() < this.silentUntilMs;
-  }
-
   /** Sends the print (or, `garbled`, its frame cut short) if this connection subscribed its stream on the right route. */
   deliver(print: SimPrint, stream: string, garbled = false): boolean {
-    if (this.silent || !this.streams.has(stream) || this.ws.readyState !== this.ws.OPEN) return false;
+    if (this.silent || !this.streams.has(stream) || !this.open) return false;
     if (this.limits.routed && (this.path.route ?? 'public') !== routeOfStream(stream)) return false;
     this.ws.send(garbled ? CUT_SHORT_FRAME : this.path.combined ? print.combined : print.raw);
     return true;
-  }
-
-  /** A stuck connection: nothing sent, no pongs, commands ignored, until `untilMs`. */
-  silenceUntil(untilMs: number): void {
-    this.silentUntilMs = untilMs;
-  }
-
-  terminate(): void {
-    this.ws.terminate();
   }
 
   private onMessage(text: string): void {
@@ -167,16 +154,11 @@ export class SimConnection {
       this.ws.terminate();
       return;
     }
-    if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
-  }
-
-  /** A frame exactly as given, malformed or not: how a broken exchange frame is tested. */
-  sendRaw(text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
+    if (this.open) this.ws.ping();
   }
 
   private send(body: unknown): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(body));
+    if (this.open) this.ws.send(JSON.stringify(body));
   }
 
   private closed(): void {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { LIMITS, type Category } from '../constants';
+import { SimSocket } from '../../common/simulator/socket';
 
 export interface SimConnectionLimits {
   /** Bybit cuts a connection with no ping and no data for this long (10 minutes). */
@@ -32,35 +33,30 @@ export function categoryOfPath(url: string): Category | null {
  * answered by a pong, and the cut after ten minutes without ping or data. Refusals use the words
  * seen in captured Bybit frames (`args size >10`, `error:handler not found,topic:…`).
  */
-export class BybitSimConnection {
+export class BybitSimConnection extends SimSocket {
   /** Subscribed symbols, Bybit's spelling. */
   readonly wires = new Set<string>();
   readonly connId = randomUUID();
-  private silentUntilMs = 0;
   private lastActivityMs = Date.now();
   private readonly idleTimer: NodeJS.Timeout;
 
   constructor(
-    readonly id: number,
+    id: number,
     readonly category: Category,
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     private readonly limits: SimConnectionLimits,
     private readonly hooks: SimConnectionHooks,
   ) {
+    super(id, ws);
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : String(data)));
     ws.on('close', () => this.closed());
-    ws.on('error', () => ws.terminate());
     this.idleTimer = setInterval(() => {
       if (Date.now() - this.lastActivityMs > limits.idleCutMs) ws.terminate();
     }, Math.min(limits.idleCutMs, 30_000));
   }
 
-  get silent(): boolean {
-    return Date.now() < this.silentUntilMs;
-  }
-
   wants(wire: string): boolean {
-    return !this.silent && this.wires.has(wire) && this.ws.readyState === this.ws.OPEN;
+    return !this.silent && this.wires.has(wire) && this.open;
   }
 
   /** Sends a push of `wire` if this connection subscribed it. */
@@ -69,18 +65,6 @@ export class BybitSimConnection {
     this.ws.send(text);
     this.lastActivityMs = Date.now();
     return true;
-  }
-
-  silenceUntil(untilMs: number): void {
-    this.silentUntilMs = untilMs;
-  }
-
-  terminate(): void {
-    this.ws.terminate();
-  }
-
-  sendRaw(text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
   }
 
   private onMessage(text: string): void {
@@ -141,7 +125,7 @@ export class BybitSimConnection {
   }
 
   private send(body: unknown): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(body));
+    if (this.open) this.ws.send(JSON.stringify(body));
   }
 
   private closed(): void {

@@ -3,6 +3,7 @@ import { CUT_SHORT_FRAME, type PrintFate } from '../../common/simulator/core';
 import { LIMITS, MATCH_CHANNEL } from '../constants';
 import type { IntxCredentials } from '../protocol';
 import { subscriptionSignature } from '../signature';
+import { SimSocket } from '../../common/simulator/socket';
 
 export interface SimConnectionHooks {
   readonly credentials: IntxCredentials;
@@ -24,13 +25,13 @@ export interface SimConnectionHooks {
  * instrument; websocket pings answered with pongs; MATCH messages numbered by this connection's
  * own `sequence`, one more per message, also for messages it was owed but not sent (a fault).
  */
-export class IntxSimConnection {
+export class IntxSimConnection extends SimSocket {
   readonly products = new Set<string>();
   private sequence = 0;
-  private silentUntilMs = 0;
   private readonly subscribeTimer: NodeJS.Timeout;
 
-  constructor(readonly id: number, private readonly ws: WebSocket, private readonly hooks: SimConnectionHooks) {
+  constructor(id: number, ws: WebSocket, private readonly hooks: SimConnectionHooks) {
+    super(id, ws);
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : String(data)));
     ws.on('ping', () => {
       if (this.silent) return;
@@ -38,18 +39,13 @@ export class IntxSimConnection {
       ws.pong();
     });
     ws.on('close', () => this.closed());
-    ws.on('error', () => ws.terminate());
     this.subscribeTimer = setTimeout(() => {
       if (this.products.size === 0) ws.terminate();
     }, hooks.subscribeWithinMs);
   }
 
-  get silent(): boolean {
-    return Date.now() < this.silentUntilMs;
-  }
-
   wants(product: string): boolean {
-    return this.products.has(product) && this.ws.readyState === this.ws.OPEN;
+    return this.products.has(product) && this.open;
   }
 
   /**
@@ -64,18 +60,6 @@ export class IntxSimConnection {
     if (fate.kind === 'garbled') this.ws.send(CUT_SHORT_FRAME);
     else this.ws.send(JSON.stringify(fate.kind === 'patched' ? { ...message, ...fate.patch, sequence } : { ...message, sequence }));
     return true;
-  }
-
-  silenceUntil(untilMs: number): void {
-    this.silentUntilMs = untilMs;
-  }
-
-  terminate(): void {
-    this.ws.terminate();
-  }
-
-  sendRaw(text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
   }
 
   private onMessage(text: string): void {
@@ -124,7 +108,7 @@ export class IntxSimConnection {
   }
 
   private send(body: unknown): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(body));
+    if (this.open) this.ws.send(JSON.stringify(body));
   }
 
   private closed(): void {

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import type { WebSocket } from 'ws';
+import { SimSocket } from '../../common/simulator/socket';
 
 /** ViaBTC's MARKET_NAME_MAX_LEN: a longer name is an invalid argument. */
 const MARKET_NAME_MAX_LEN = 16;
@@ -21,17 +22,17 @@ export interface ConnectionHooks {
  * not an array) closes the connection; an unknown method gets no answer; every frame it sends is
  * gzip-compressed binary. Closes a client that sent nothing for `keepAliveMs`.
  */
-export class SimConnection {
+export class SimConnection extends SimSocket {
   markets: readonly string[] = [];
-  private silentUntilMs = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    readonly id: number,
-    private readonly ws: WebSocket,
+    id: number,
+    ws: WebSocket,
     private readonly keepAliveMs: number,
     private readonly hooks: ConnectionHooks,
   ) {
+    super(id, ws);
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? null : String(data)));
     // ViaBTC's ws server answers websocket pings itself.
     ws.on('ping', (payload) => {
@@ -42,21 +43,7 @@ export class SimConnection {
       clearTimeout(this.idleTimer);
       hooks.onClosed(this);
     });
-    ws.on('error', () => ws.terminate());
     this.armIdle();
-  }
-
-  get silent(): boolean {
-    return Date.now() < this.silentUntilMs;
-  }
-
-  get open(): boolean {
-    return this.ws.readyState === this.ws.OPEN;
-  }
-
-  /** A stuck connection: nothing sent, nothing answered, until `untilMs`. */
-  silenceUntil(untilMs: number): void {
-    this.silentUntilMs = untilMs;
   }
 
   /** Sends a frame as HotBit does: gzip, binary. False when silenced or closed. */
@@ -66,13 +53,14 @@ export class SimConnection {
     return true;
   }
 
+  /** `text` gzip-compressed, as HotBit sends every frame (nothing while silenced). */
+  override sendRaw(text: string): void {
+    this.send(text);
+  }
+
   /** Bytes as they are (frames that are not gzip, for decode tests). */
   sendBytes(data: Buffer): void {
     if (this.open) this.ws.send(data, { binary: true });
-  }
-
-  terminate(): void {
-    this.ws.terminate();
   }
 
   private onMessage(text: string | null): void {

@@ -35,8 +35,14 @@ export function dealsFromFrames(lines: readonly string[]): Map<string, SimDeal[]
   return readRecording(lines).deals;
 }
 
+export interface Recording {
+  readonly deals: Map<string, SimDeal[]>;
+  /** The most deals one recorded push carried. */
+  readonly largestPush: number;
+}
+
 /** dealsFromFrames, and the most deals one recorded push carried. */
-export function readRecording(lines: readonly string[]): { deals: Map<string, SimDeal[]>; largestPush: number } {
+export function readRecording(lines: readonly string[]): Recording {
   const byMarket = new Map<string, Map<number, SimDeal>>();
   let largestPush = 0;
   for (const line of lines) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { BUSINESS_PATH, PUBLIC_PATH, TRADES, TRADES_ALL } from '../constants';
+import { SimSocket } from '../../common/simulator/socket';
 
 export interface SimConnectionHooks {
   listed(instId: string): boolean;
@@ -23,52 +24,35 @@ export function channelOfPath(url: string): string | null {
  * `{"event":"error","code":"60012"|"60018",…}` in OKX's words, the text `ping` answered by the
  * text `pong`, and the cut after 30 s without a subscription or a push.
  */
-export class OkxSimConnection {
+export class OkxSimConnection extends SimSocket {
   readonly instIds = new Set<string>();
   readonly connId = randomUUID().slice(0, 8);
-  private silentUntilMs = 0;
   private lastActivityMs = Date.now();
   private readonly idleTimer: NodeJS.Timeout;
 
   constructor(
-    readonly id: number,
+    id: number,
     readonly channel: string,
-    private readonly ws: WebSocket,
+    ws: WebSocket,
     idleCutMs: number,
     private readonly hooks: SimConnectionHooks,
   ) {
+    super(id, ws);
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : String(data)));
     ws.on('close', () => this.closed());
-    ws.on('error', () => ws.terminate());
     this.idleTimer = setInterval(() => {
       if (Date.now() - this.lastActivityMs > idleCutMs) ws.terminate();
     }, Math.max(10, Math.min(idleCutMs / 3, 5_000)));
   }
 
-  get silent(): boolean {
-    return Date.now() < this.silentUntilMs;
-  }
-
   wants(instId: string): boolean {
-    return !this.silent && this.instIds.has(instId) && this.ws.readyState === this.ws.OPEN;
+    return !this.silent && this.instIds.has(instId) && this.open;
   }
 
   deliver(instId: string, text: string): boolean {
     if (!this.wants(instId)) return false;
     this.send(text);
     return true;
-  }
-
-  silenceUntil(untilMs: number): void {
-    this.silentUntilMs = untilMs;
-  }
-
-  terminate(): void {
-    this.ws.terminate();
-  }
-
-  sendRaw(text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(text);
   }
 
   private onMessage(text: string): void {
@@ -110,7 +94,7 @@ export class OkxSimConnection {
   }
 
   private send(text: string): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (!this.open) return;
     this.lastActivityMs = Date.now();
     this.ws.send(text);
   }

@@ -1,7 +1,8 @@
-import { EventEmitter } from 'node:events';
-import type { TradeKind } from '@exgate/domain';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { Pace } from '../../types';
-import { CUT_SHORT_FRAME, GARBLED, LOST, PrintPlayers, RestFaults, SimServer, type PrintFate, type PrintFilter, type SimulatorControl, type SimulatorStats } from '../../common/simulator/core';
+import { CUT_SHORT_FRAME, type PrintFate } from '../../common/simulator/core';
+import { PlayedSimulator } from '../../common/simulator/played';
 import { isSwap, LIMITS } from '../constants';
 import { listTimeOfEpoch } from '../listing';
 import { channelOfPath, OkxSimConnection } from './connection';
@@ -35,160 +36,24 @@ const CT_VALS: Readonly<Record<string, string>> = { BTC: '0.01', ETH: '0.1' };
  * the recording (tradeIds restarting) is a new listing in a later epoch: from its first fill on,
  * REST lists it and serves only its fills. Events: connection, close, subscribe, ping, rest.
  */
-export class OkxSimulator extends EventEmitter implements SimulatorControl {
-  readonly stats: SimulatorStats = { connectionsOpened: 0, framesSent: 0, pongsReceived: 0, restRequests: 0, restStatuses: {} };
-  private readonly connections = new Set<OkxSimConnection>();
-  private readonly recording: Recording;
-  private readonly players: PrintPlayers<OkxSimPrint>;
-  private readonly restFaults = new RestFaults();
+export class OkxSimulator extends PlayedSimulator<OkxSimPrint, OkxSimConnection> {
   private readonly codeFaults: (CodeFault & { remaining: number })[] = [];
-  private readonly server: SimServer;
-  private nextConnectionId = 1;
+  private readonly history: RequestWindow;
 
-  private constructor(private readonly options: OkxSimulatorOptions) {
-    super();
-    this.recording = recordingFromFrames(options.frames);
-    this.players = new PrintPlayers(this.recording.timelines, options.pace ?? 'asap', (p, fate) => this.deliver(p, fate), (run) => this.server.corked(run),
-      () => !this.server.congested());
-    const history = new RequestWindow(options.historyRequestsPerWindow ?? LIMITS.historyRequestsPerWindow, options.historyWindowMs ?? LIMITS.historyWindowMs);
-    this.server = new SimServer({
-      rest: (req, res) => handleOkxRest(req, res, {
-        instruments: () => this.instruments(),
-        prints: (instId) => this.restPrints(instId),
-        takeFault: () => this.restFaults.take(),
-        takeCodeFault: () => this.takeCodeFault(),
-        history,
-        onRequest: (path, query, status, code) => {
-          this.stats.restRequests++;
-          this.stats.restStatuses[status] = (this.stats.restStatuses[status] ?? 0) + 1;
-          this.emit('rest', { path, query, status, code });
-        },
-      }),
-      upgrade: (req, accept) => {
-        const channel = channelOfPath(req.url ?? '/');
-        if (!channel) return false;
-        accept((ws) => {
-          const id = this.nextConnectionId++;
-          this.stats.connectionsOpened++;
-          const conn = new OkxSimConnection(id, channel, ws, options.idleCutMs ?? LIMITS.idleCutMs, {
-            listed: (instId) => this.instruments().some((i) => i.instId === instId),
-            onSubscribed: (c, instIds) => {
-              this.emit('subscribe', { id: c.id, channel: c.channel, instIds });
-              for (const s of instIds) this.players.start(s);
-            },
-            onPing: (c) => {
-              this.stats.pongsReceived++;
-              this.emit('ping', { id: c.id });
-            },
-            onClosed: (c) => {
-              this.connections.delete(c);
-              this.emit('close', { id: c.id });
-            },
-          });
-          this.connections.add(conn);
-          this.emit('connection', { id, url: req.url ?? '', channel });
-        });
-        return true;
-      },
-    });
+  private constructor(private readonly options: OkxSimulatorOptions, private readonly recording: Recording) {
+    super(recording.timelines, options.pace ?? 'asap');
+    this.history = new RequestWindow(options.historyRequestsPerWindow ?? LIMITS.historyRequestsPerWindow, options.historyWindowMs ?? LIMITS.historyWindowMs);
   }
 
   static async start(options: OkxSimulatorOptions): Promise<OkxSimulator> {
-    const sim = new OkxSimulator(options);
-    await sim.server.listen(options.host, options.port);
+    const sim = new OkxSimulator(options, recordingFromFrames(options.frames));
+    await sim.listen(options.host, options.port);
     return sim;
-  }
-
-  get wsBaseUrl(): string {
-    return this.server.wsBaseUrl;
-  }
-
-  get restBaseUrl(): string {
-    return this.server.restBaseUrl;
-  }
-
-  get started(): ReadonlySet<string> {
-    return this.players.started;
-  }
-
-  get symbols(): readonly string[] {
-    return this.players.symbols;
-  }
-
-  get printCount(): number {
-    return this.players.printCount;
-  }
-
-  get openConnections(): number {
-    return this.connections.size;
-  }
-
-  async close(): Promise<void> {
-    this.players.stop();
-    for (const c of this.connections) c.terminate();
-    await this.server.close();
-  }
-
-  // ---- faults ----
-
-  dropConnections(): void {
-    for (const c of this.connections) c.terminate();
-  }
-
-  sendRaw(text: string): void {
-    for (const c of this.connections) c.sendRaw(text);
-  }
-
-  skipNext(n: number, filter: PrintFilter = {}): void {
-    this.players.next(n, LOST, filter);
-  }
-
-  garbleNext(n: number, filter: PrintFilter = {}): void {
-    this.players.next(n, GARBLED, filter);
-  }
-
-  failRest(status: number, options: { retryAfterS?: number; times?: number; delayMs?: number } = {}): void {
-    this.restFaults.push(status, options);
   }
 
   /** The next `times` REST requests answer HTTP 200 with this code (OKX's way of failing). */
   failCode(code: string, msg: string, options: { times?: number } = {}): void {
     this.codeFaults.push({ code, msg, remaining: options.times ?? 1 });
-  }
-
-  silence(ms: number): void {
-    const until = Date.now() + ms;
-    for (const c of this.connections) c.silenceUntil(until);
-  }
-
-  pause(): void {
-    this.players.pause();
-  }
-
-  resume(): void {
-    this.players.resume();
-  }
-
-  drained(symbols?: readonly string[]): Promise<void> {
-    return this.players.drained(symbols);
-  }
-
-  // ---- observations ----
-
-  printedIds(symbol: string, kind: TradeKind): number[] {
-    return this.players.printedIds(symbol, kind);
-  }
-
-  sentIds(symbol: string, kind: TradeKind): number[] {
-    return this.players.sentIds(symbol, kind);
-  }
-
-  timeline(symbol: string): readonly OkxSimPrint[] {
-    return this.players.timeline(symbol);
-  }
-
-  printed(symbol: string): readonly OkxSimPrint[] {
-    return this.players.printed(symbol);
   }
 
   /** Subscribed instruments per open connection, with its channel. */
@@ -218,14 +83,11 @@ export class OkxSimulator extends EventEmitter implements SimulatorControl {
 
   /** The epoch of the newest listing REST may show (printed so far, or all). */
   private currentEpoch(instId: string): number | undefined {
-    if (!this.players.has(instId)) return undefined;
-    const prints = this.options.restHistory === 'all' ? this.players.timeline(instId) : this.players.printed(instId);
-    return prints[prints.length - 1]?.epoch;
+    return this.historyOf(instId, this.options.restHistory).at(-1)?.epoch;
   }
 
   private restPrints(instId: string): readonly OkxSimPrint[] {
-    if (!this.players.has(instId)) return [];
-    const prints = this.options.restHistory === 'all' ? this.players.timeline(instId) : this.players.printed(instId);
+    const prints = this.historyOf(instId, this.options.restHistory);
     const epoch = prints[prints.length - 1]?.epoch;
     return prints.filter((p) => p.epoch === epoch);
   }
@@ -237,8 +99,36 @@ export class OkxSimulator extends EventEmitter implements SimulatorControl {
     return f;
   }
 
+  protected serveRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return handleOkxRest(req, res, {
+      instruments: () => this.instruments(),
+      prints: (instId) => this.restPrints(instId),
+      takeFault: () => this.restFaults.take(),
+      takeCodeFault: () => this.takeCodeFault(),
+      history: this.history,
+      onRequest: (path, query, status, code) => this.answered(status, { path, query, code }),
+    });
+  }
+
+  protected serveUpgrade(req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void): boolean {
+    const channel = channelOfPath(req.url ?? '/');
+    if (!channel) return false;
+    accept((ws) => {
+      this.opened(new OkxSimConnection(this.connectionId(), channel, ws, this.options.idleCutMs ?? LIMITS.idleCutMs, {
+        listed: (instId) => this.instruments().some((i) => i.instId === instId),
+        onSubscribed: (c, instIds) => {
+          this.emit('subscribe', { id: c.id, channel: c.channel, instIds });
+          for (const s of instIds) this.players.start(s);
+        },
+        onPing: (c) => this.pinged(c),
+        onClosed: (c) => this.closed(c),
+      }), { url: req.url ?? '', channel });
+    });
+    return true;
+  }
+
   /** Each fill is its own `trades-all` push, as OKX sends them. */
-  private deliver(p: OkxSimPrint, fate: PrintFate): boolean {
+  protected deliver(p: OkxSimPrint, fate: PrintFate): boolean {
     if (fate.kind === 'lost') return false;
     let sent = false;
     for (const c of this.connections) {
