@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebSocket } from 'ws';
 import type { TradeKind } from '@exgate/domain';
 import type { Pace } from '../../types';
-import type { PrintFate } from '../../common/simulator/core';
+import type { AcceptSocket, PrintFate } from '../../common/simulator/core';
 import { PlayedSimulator } from '../../common/simulator/played';
 import { streamName, type BinanceMarket } from '../market';
 import { parseConnectionPath, SimConnection, type ConnectionLimits } from './connection';
@@ -84,7 +83,7 @@ export class BinanceSimulator extends PlayedSimulator<SimPrint, SimConnection> {
     });
   }
 
-  protected serveUpgrade(req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void): boolean {
+  protected serveUpgrade(req: IncomingMessage, accept: AcceptSocket): boolean {
     const path = parseConnectionPath(req.url ?? '/');
     if (!path) return false;
     accept((ws) => {

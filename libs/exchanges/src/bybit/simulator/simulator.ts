@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebSocket } from 'ws';
 import type { Pace } from '../../types';
-import { CUT_SHORT_FRAME, type PrintFate } from '../../common/simulator/core';
+import { CUT_SHORT_FRAME, type AcceptSocket, type PrintFate } from '../../common/simulator/core';
 import { PlayedSimulator } from '../../common/simulator/played';
 import { exgateSymbol, LIMITS, type Category } from '../constants';
 import { BybitSimConnection, categoryOfPath, type SimConnectionLimits } from './connection';
@@ -93,7 +92,7 @@ export class BybitSimulator extends PlayedSimulator<BybitSimPrint, BybitSimConne
     });
   }
 
-  protected serveUpgrade(req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void): boolean {
+  protected serveUpgrade(req: IncomingMessage, accept: AcceptSocket): boolean {
     const category = categoryOfPath(req.url ?? '/');
     if (!category) return false;
     accept((ws) => {

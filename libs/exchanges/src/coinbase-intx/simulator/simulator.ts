@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebSocket } from 'ws';
 import type { Pace } from '../../types';
-import type { PrintFate } from '../../common/simulator/core';
+import type { AcceptSocket, PrintFate } from '../../common/simulator/core';
 import { PlayedSimulator } from '../../common/simulator/played';
 import type { IntxCredentials } from '../protocol';
 import { IntxSimConnection, SUBSCRIBE_WITHIN_MS } from './connection';
@@ -75,7 +74,7 @@ export class IntxSimulator extends PlayedSimulator<IntxSimPrint, IntxSimConnecti
     });
   }
 
-  protected serveUpgrade(req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void): boolean {
+  protected serveUpgrade(req: IncomingMessage, accept: AcceptSocket): boolean {
     if (new URL(req.url ?? '/', 'ws://simulator').pathname !== '/') return false;
     accept((ws) => {
       this.opened(new IntxSimConnection(this.connectionId(), ws, {

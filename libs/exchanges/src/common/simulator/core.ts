@@ -238,10 +238,13 @@ export class RestFaults {
   }
 }
 
+/** Takes an upgraded socket: `onSocket` gets the websocket once the handshake is done. */
+export type AcceptSocket = (onSocket: (ws: WebSocket) => void) => void;
+
 export interface SimServerHandlers {
   readonly rest: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Accept the upgrade (return true and take the socket) or refuse it (false: 404). */
-  readonly upgrade: (req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void) => boolean;
+  readonly upgrade: (req: IncomingMessage, accept: AcceptSocket) => boolean;
 }
 
 /** Bytes queued for a client past which an `asap` replay waits for it (a pong behind them stays prompt). */

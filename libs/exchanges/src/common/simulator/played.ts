@@ -4,7 +4,7 @@ import type { TradeKind } from '@exgate/domain';
 import type { Pace } from '../../types';
 import {
   GARBLED, LOST, PrintPlayers, RestFaults, SimServer,
-  type PrintFate, type PrintFilter, type SimServerHandlers, type SimTrade, type SimulatorControl, type SimulatorStats,
+  type AcceptSocket, type PrintFate, type PrintFilter, type SimTrade, type SimulatorControl, type SimulatorStats,
 } from './core';
 
 /** What the shared faults need of a simulator's connection. */
@@ -48,7 +48,7 @@ export abstract class PlayedSimulator<P extends SimTrade, C extends PlayedConnec
   /** Writes `print` to the connections that want it, as its fate says (PrintPlayers' `deliver`). */
   protected abstract deliver(print: P, fate: PrintFate): boolean;
   protected abstract serveRest(req: IncomingMessage, res: ServerResponse): Promise<void>;
-  protected abstract serveUpgrade(req: IncomingMessage, accept: Parameters<SimServerHandlers['upgrade']>[1]): boolean;
+  protected abstract serveUpgrade(req: IncomingMessage, accept: AcceptSocket): boolean;
 
   protected async listen(host?: string, port?: number): Promise<void> {
     await this.server.listen(host, port);

@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebSocket } from 'ws';
 import type { CandlePolicy, TradeKind } from '@exgate/domain';
-import type { PrintFate } from '../../common/simulator/core';
+import type { AcceptSocket, PrintFate } from '../../common/simulator/core';
 import { PlayedSimulator } from '../../common/simulator/played';
 import type { Pace } from '../../types';
 import { HOTBIT_CANDLES, LIMITS } from '../constants';
@@ -121,7 +120,7 @@ export class HotbitSimulator extends PlayedSimulator<SimDeal, SimConnection> {
     });
   }
 
-  protected serveUpgrade(req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void): boolean {
+  protected serveUpgrade(req: IncomingMessage, accept: AcceptSocket): boolean {
     if (!/^\/v2\/?$/.test(new URL(req.url ?? '/', 'ws://simulator').pathname)) return false;
     accept((ws) => {
       this.opened(new SimConnection(this.connectionId(), ws, this.o.keepAliveMs ?? LIMITS.keepAliveMs, {

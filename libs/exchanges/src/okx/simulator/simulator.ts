@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { WebSocket } from 'ws';
 import type { Pace } from '../../types';
-import { CUT_SHORT_FRAME, type PrintFate } from '../../common/simulator/core';
+import { CUT_SHORT_FRAME, type AcceptSocket, type PrintFate } from '../../common/simulator/core';
 import { PlayedSimulator } from '../../common/simulator/played';
 import { isSwap, LIMITS } from '../constants';
 import { listTimeOfEpoch } from '../listing';
@@ -110,7 +109,7 @@ export class OkxSimulator extends PlayedSimulator<OkxSimPrint, OkxSimConnection>
     });
   }
 
-  protected serveUpgrade(req: IncomingMessage, accept: (onSocket: (ws: WebSocket) => void) => void): boolean {
+  protected serveUpgrade(req: IncomingMessage, accept: AcceptSocket): boolean {
     const channel = channelOfPath(req.url ?? '/');
     if (!channel) return false;
     accept((ws) => {
