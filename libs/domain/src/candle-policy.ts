@@ -19,5 +19,5 @@ export interface CandlePolicy {
   readonly openAt: 'first-print' | 'previous-price';
 }
 
-/** Binance's rules: UTC, buckets open at their first print. */
-export const BINANCE_CANDLES: CandlePolicy = Object.freeze({ tzOffsetMs: 0, openAt: 'first-print' });
+/** UTC days, buckets open at their first print: Binance's, Bybit's and INTX's rules, and the default. */
+export const UTC_CANDLES: CandlePolicy = Object.freeze({ tzOffsetMs: 0, openAt: 'first-print' });

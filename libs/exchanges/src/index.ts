@@ -1,8 +1,6 @@
 export * from './types';
 export { EXCHANGES, resolveExchange, requireExchange } from './registry';
 export { isPlainDecimal, isPositiveDecimal } from './common/decimal';
-/** HotBit's frame schemas and time texts, for the HotBit dialect as well as the adapter. */
-export * as hotbitWire from './hotbit/wire';
 export { sequenced } from './common/feed';
 export { loadSocketLibrary } from './common/socket';
 export { credentialEnv } from './common/env';

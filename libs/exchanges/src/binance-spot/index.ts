@@ -1,4 +1,4 @@
-import { BINANCE_CANDLES } from '@exgate/domain';
+import { UTC_CANDLES } from '@exgate/domain';
 import { binanceModule } from '../binance/module';
 import { SPOT } from './constants';
 
@@ -11,5 +11,5 @@ export const binanceSpot = binanceModule(SPOT, {
   displayName: 'Binance Spot',
   envPrefix: 'BINANCE_SPOT_',
   defaultKind: 'trade',
-  candlePolicy: BINANCE_CANDLES,
+  candlePolicy: UTC_CANDLES,
 });

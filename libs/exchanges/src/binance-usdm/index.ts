@@ -1,4 +1,4 @@
-import { BINANCE_CANDLES } from '@exgate/domain';
+import { UTC_CANDLES } from '@exgate/domain';
 import { binanceModule } from '../binance/module';
 import { ALIASES, USDM } from './constants';
 
@@ -11,5 +11,5 @@ export const binanceUsdm = binanceModule(USDM, {
   displayName: 'Binance USDⓈ-M Futures',
   envPrefix: 'BINANCE_USDM_',
   defaultKind: 'aggTrade',
-  candlePolicy: BINANCE_CANDLES,
+  candlePolicy: UTC_CANDLES,
 });

@@ -1,4 +1,4 @@
-import { BINANCE_CANDLES } from '@exgate/domain';
+import { UTC_CANDLES } from '@exgate/domain';
 import { exchangeEnv } from '../common/env';
 import { concatenated, eitherSpelling } from '../common/symbols';
 import type { ExchangeAdapter, ExchangeInfo, ExchangeModule } from '../types';
@@ -20,7 +20,7 @@ export const bybitInfo: ExchangeInfo = {
   // UUIDs (linear) and 19-digit ids (spot) carry no order; recent-trade has no cursor.
   capabilities: { tradeIds: 'none', backfill: 'newest-only' },
   // UTC days, buckets open at their first print (daily rows at 00:00 UTC in a captured response).
-  candlePolicy: BINANCE_CANDLES,
+  candlePolicy: UTC_CANDLES,
   limits: {
     backfillPageSize: LIMITS.recentTradesPerCall.linear,
     klinesPerCall: LIMITS.klinesPerCall,

@@ -1,4 +1,4 @@
-import { BINANCE_CANDLES } from '@exgate/domain';
+import { UTC_CANDLES } from '@exgate/domain';
 import { exchangeEnv } from '../common/env';
 import type { ExchangeAdapter, ExchangeInfo, ExchangeModule } from '../types';
 import { DEFAULT_WS_BASE_URL, EXCHANGE_ID, INTERVALS, LIMITS, SPELLING, SYMBOL_PATTERN } from './constants';
@@ -19,7 +19,7 @@ export const coinbaseIntxInfo: ExchangeInfo = {
   // A sequence gap or a disconnection marks the candles it touches gap_free: false.
   capabilities: { tradeIds: 'none', backfill: 'none', messageSequence: 'per-connection' },
   // UTC buckets opened by their first print (ONE_DAY starts at 00:00:00Z in seed 002's example).
-  candlePolicy: BINANCE_CANDLES,
+  candlePolicy: UTC_CANDLES,
   limits: {
     // No trades endpoint: never called; 1 only keeps the limits positive.
     backfillPageSize: 1,

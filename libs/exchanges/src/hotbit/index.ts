@@ -54,5 +54,4 @@ export const hotbit: ExchangeModule = {
 export { HotbitRest, type HotbitRestOptions } from './rest';
 export { parseFrame as parseHotbitFrame, tradesFromDeals } from './mapper';
 export { hotbitProtocol, hotbitAnswer } from './protocol';
-export * from './wire';
 export { LIMITS as HOTBIT_LIMITS, EXCHANGE_ID as HOTBIT_ID } from './constants';

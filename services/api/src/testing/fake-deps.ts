@@ -1,4 +1,4 @@
-import { BINANCE_CANDLES, type Candle, type IntervalId, type Kline, type Trade } from '@exgate/domain';
+import { UTC_CANDLES, type Candle, type IntervalId, type Kline, type Trade } from '@exgate/domain';
 import { concatenated, type ExchangeInfo } from '@exgate/exchanges';
 import { ManualClock, MetricsRegistry, silentLogger } from '@exgate/runtime';
 import type { ApiDeps, CandleQuery, ProxyKlineQuery, ScheduleSpec } from '../deps';
@@ -18,7 +18,7 @@ export const FUTURES: ExchangeInfo = {
   symbolPattern: /^[A-Z0-9]{2,20}$/,
   spelling: concatenated('perp'),
   capabilities: { tradeIds: 'contiguous', backfill: 'by-id' },
-  candlePolicy: BINANCE_CANDLES,
+  candlePolicy: UTC_CANDLES,
   limits: { backfillPageSize: 1000, klinesPerCall: 1500, recentTradesPerCall: 1000 },
 };
 
@@ -32,7 +32,7 @@ export const SPOT: ExchangeInfo = {
   symbolPattern: /^[A-Z0-9]{2,20}$/,
   spelling: concatenated('spot'),
   capabilities: { tradeIds: 'contiguous', backfill: 'by-id' },
-  candlePolicy: BINANCE_CANDLES,
+  candlePolicy: UTC_CANDLES,
   limits: { backfillPageSize: 1000, klinesPerCall: 1000, recentTradesPerCall: 1000 },
 };
 

@@ -1,4 +1,4 @@
-import { BINANCE_CANDLES } from '@exgate/domain';
+import { UTC_CANDLES } from '@exgate/domain';
 import { concatenated, EXCHANGES, type ExchangeInfo, type SymbolSpelling } from '@exgate/exchanges';
 import { multiply, sum } from './decimal';
 import { JsonDecimal, writeJson } from './json';
@@ -13,7 +13,7 @@ const dashed: SymbolSpelling = {
 const perpOnly: SymbolSpelling = { write: (m) => `${m.base}-PERP`, read: () => undefined };
 const exchange = (id: string, symbolPattern: RegExp, spelling: SymbolSpelling): ExchangeInfo => ({
   id, aliases: [], displayName: id, intervals: ['1m'], tradeKind: 'trade', tradeKinds: ['trade'], symbolPattern, spelling,
-  capabilities: { tradeIds: 'contiguous', backfill: 'by-id' }, candlePolicy: BINANCE_CANDLES,
+  capabilities: { tradeIds: 'contiguous', backfill: 'by-id' }, candlePolicy: UTC_CANDLES,
   limits: { backfillPageSize: 1000, klinesPerCall: 1000, recentTradesPerCall: 1000 },
 });
 const USDM = exchange('binance-usdm', /^[A-Z0-9_]{2,32}$/, concatenated('perp'));
