@@ -1,7 +1,8 @@
 import type { Kline, Trade, TradeKind } from '@exgate/domain';
-import { ExgateError, errorMessage, type ErrorCode } from '@exgate/errors';
+import { ExgateError, type ErrorCode } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
+import { checkLimit, fetchText, safeJson, unexpectedBody } from '../common/http';
 import type { ExchangeRest, KlineQuery } from '../types';
 import type { BinanceMarket } from './market';
 import { trade, valueProblem } from './mapper';
@@ -167,21 +168,8 @@ export class BinanceRest implements ExchangeRest {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v !== undefined) query.set(k, String(v));
     const url = `${this.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        signal: AbortSignal.timeout(this.timeoutMs),
-        headers: withKey && this.o.apiKey ? { 'X-MBX-APIKEY': this.o.apiKey } : {},
-      });
-    } catch (e) {
-      // Duck-typed: fetch's DOMException may come from another realm than this module's Error.
-      const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
-      throw new ExgateError('EXCHANGE_UNAVAILABLE', `Binance ${path}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : errorMessage(causeOf(e))}`, {
-        cause: e, details: { path },
-      });
-    }
+    const { res, text } = await fetchText('Binance', path, url, this.timeoutMs, withKey && this.o.apiKey ? { 'X-MBX-APIKEY': this.o.apiKey } : {});
     this.budget.observe(res.headers.get('x-mbx-used-weight-1m'));
-    const text = await res.text().catch(() => '');
     if (res.ok) return parseBody(path, text, schema);
     throw this.failure(path, res, text);
   }
@@ -227,26 +215,10 @@ interface Row {
   readonly m: boolean;
 }
 
-function checkLimit(limit: number, max: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new ExgateError('INVALID_ARGUMENT', `limit ${limit} is outside 1..${max}`, { details: { limit, max } });
-  }
-}
-
 function parseBody<S extends z.ZodType>(path: string, text: string, schema: S): z.infer<S> {
   const parsed = schema.safeParse(safeJson(text));
   if (parsed.success) return parsed.data;
-  throw new ExgateError('EXCHANGE_UNAVAILABLE', `Binance ${path}: unexpected response body`, {
-    details: { path, sample: text.slice(0, 200), issue: parsed.error.issues[0]?.message },
-  });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  throw unexpectedBody('Binance', path, text, parsed.error.issues[0]?.message);
 }
 
 /** Retry-After is seconds or an HTTP date (RFC 9110). */
@@ -255,10 +227,4 @@ export function retryAfterOf(header: string | null, nowMs: number): number | und
   if (/^\d+$/.test(header.trim())) return Number.parseInt(header, 10) * 1000;
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
-/** fetch wraps the useful error (ECONNREFUSED, ENOTFOUND) in `cause`. */
-function causeOf(e: unknown): unknown {
-  const cause = (e as { cause?: unknown } | null)?.cause;
-  return cause ?? e;
 }

@@ -1,12 +1,13 @@
 import type { IntervalId, Kline, Trade } from '@exgate/domain';
 import { closeTimeMs } from '@exgate/domain';
-import { ExgateError, errorMessage, type ErrorCode } from '@exgate/errors';
+import { ExgateError, type ErrorCode } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import { bucketsOf, pagesOf } from '../common/buckets';
 import { isPlainDecimal } from '../common/decimal';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { RequestBudget } from '../common/budget';
+import { checkLimit, fetchText, retryAfterSecondsMs, safeJson, unexpectedBody } from '../common/http';
 import {
   categoryOf, DEFAULT_REST_BASE_URL, exgateSymbol, INTERVAL_CODES, LIMITS, SYMBOL_PATTERN, wireSymbol, type Category,
 } from './constants';
@@ -156,23 +157,13 @@ export class BybitRest implements ExchangeRest {
     this.throwIfBlocked(path);
     await this.budget.reserve();
     const url = `${this.baseUrl}${path}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`;
-    let res: Response;
-    try {
-      res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (e) {
-      const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
-      const cause = (e as { cause?: unknown } | null)?.cause ?? e;
-      throw new ExgateError('EXCHANGE_UNAVAILABLE', `Bybit ${path}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : errorMessage(cause)}`, {
-        cause: e, details: { path },
-      });
-    }
-    const text = await res.text().catch(() => '');
+    const { res, text } = await fetchText('Bybit', path, url, this.timeoutMs);
     if (!res.ok) throw this.httpFailure(path, res, text);
     const body = envelope.safeParse(safeJson(text));
-    if (!body.success) throw unexpected(path, text, body.error.issues[0]?.message);
+    if (!body.success) throw unexpectedBody('Bybit', path, text, body.error.issues[0]?.message);
     if (body.data.retCode !== 0) throw this.retCodeFailure(path, res, body.data.retCode, body.data.retMsg);
     const result = schema.safeParse(body.data.result);
-    if (!result.success) throw unexpected(path, text, result.error.issues[0]?.message);
+    if (!result.success) throw unexpectedBody('Bybit', path, text, result.error.issues[0]?.message);
     return result.data;
   }
 
@@ -181,7 +172,7 @@ export class BybitRest implements ExchangeRest {
     const message = `Bybit ${path}: HTTP ${res.status}${text ? ` ${text.slice(0, 100)}` : ''}`;
     if (res.status === 403 || res.status === 429) {
       // 403 "access too frequent": the IP is banned for ten minutes at least ("terminate all HTTP sessions").
-      const retryAfterMs = res.status === 403 ? LIMITS.banMs : (retryAfterOf(res.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS);
+      const retryAfterMs = res.status === 403 ? LIMITS.banMs : (retryAfterSecondsMs(res.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS);
       const code: ErrorCode = res.status === 403 ? 'EXCHANGE_BANNED' : 'RATE_LIMITED';
       this.block(path, code, retryAfterMs, res.status);
       return new ExgateError(code, message, { details, retryAfterMs });
@@ -260,26 +251,4 @@ function checkSymbol(symbol: string): void {
       details: { symbol: symbol.slice(0, 40) },
     });
   }
-}
-
-function checkLimit(limit: number, max: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new ExgateError('INVALID_ARGUMENT', `limit ${limit} is outside 1..${max}`, { details: { limit, max } });
-  }
-}
-
-function unexpected(path: string, text: string, issue: string | undefined): ExgateError {
-  return new ExgateError('EXCHANGE_UNAVAILABLE', `Bybit ${path}: unexpected response body`, { details: { path, sample: text.slice(0, 200), issue } });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function retryAfterOf(header: string | null): number | undefined {
-  return header !== null && /^\d+$/.test(header.trim()) ? Number.parseInt(header, 10) * 1000 : undefined;
 }

@@ -1,10 +1,11 @@
 import type { IntervalId, Kline, Trade } from '@exgate/domain';
 import { closeTimeMs } from '@exgate/domain';
-import { ExgateError, errorMessage } from '@exgate/errors';
+import { ExgateError } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import { bucketsOf, pagesOf } from '../common/buckets';
 import { isPlainDecimal } from '../common/decimal';
+import { fetchText, retryAfterSecondsMs, safeJson, unexpectedBody } from '../common/http';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { DEFAULT_REST_BASE_URL, GRANULARITIES, LIMITS, SYMBOL_PATTERN } from './constants';
 import { NO_CREDENTIALS } from './feed';
@@ -129,21 +130,11 @@ export class IntxRest implements ExchangeRest {
       throw new ExgateError('RATE_LIMITED', `Coinbase INTX ${path}: held back for ${remainingMs} ms more`, { details: { path, heldBack: true }, retryAfterMs: remainingMs });
     }
     const query = new URLSearchParams(params).toString();
-    let res: Response;
-    try {
-      res = await fetch(`${this.baseUrl}${path}${query ? `?${query}` : ''}`, { signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (e) {
-      const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
-      const cause = (e as { cause?: unknown } | null)?.cause ?? e;
-      throw new ExgateError('EXCHANGE_UNAVAILABLE', `Coinbase INTX ${path}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : errorMessage(cause)}`, { cause: e, details: { path } });
-    }
-    const text = await res.text().catch(() => '');
+    const { res, text } = await fetchText('Coinbase INTX', path, `${this.baseUrl}${path}${query ? `?${query}` : ''}`, this.timeoutMs);
     if (!res.ok) throw this.failure(path, res, text);
     const body = schema.safeParse(safeJson(text));
     if (!body.success) {
-      throw new ExgateError('EXCHANGE_UNAVAILABLE', `Coinbase INTX ${path}: unexpected response body`, {
-        details: { path, sample: text.slice(0, 200), issue: body.error.issues[0]?.message },
-      });
+      throw unexpectedBody('Coinbase INTX', path, text, body.error.issues[0]?.message);
     }
     return body.data;
   }
@@ -154,8 +145,7 @@ export class IntxRest implements ExchangeRest {
     const details = { path, status: res.status, body: text.slice(0, 200) };
     const message = `Coinbase INTX ${path}: HTTP ${res.status}${said ? ` ${said.slice(0, 100)}` : ''}`;
     if (res.status === 429) {
-      const header = res.headers.get('retry-after');
-      const retryAfterMs = header !== null && /^\d+$/.test(header.trim()) ? Number(header) * 1000 : DEFAULT_RETRY_AFTER_MS;
+      const retryAfterMs = retryAfterSecondsMs(res.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS;
       this.heldUntilMs = this.o.clock.nowMs() + retryAfterMs;
       this.o.logger.warn({ path, retryAfterMs }, 'Coinbase INTX REST limit hit: holding all requests until it has passed');
       return new ExgateError('RATE_LIMITED', message, { details, retryAfterMs });
@@ -190,13 +180,5 @@ function checkSymbol(symbol: string): void {
     throw new ExgateError('INVALID_ARGUMENT', `"${symbol.slice(0, 40)}" is not a Coinbase INTX instrument (BTC-PERP, BTC-USDC)`, {
       details: { symbol: symbol.slice(0, 40) },
     });
-  }
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

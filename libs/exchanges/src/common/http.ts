@@ -1,9 +1,29 @@
-import { ExgateError } from '@exgate/errors';
+import { errorMessage, ExgateError } from '@exgate/errors';
+
+// What every exchange's REST client needs around Node's fetch, its errors worded `<exchange> <path>: …`.
 
 /**
- * Small pieces every exchange's REST client needs (Binance, Bybit and HotBit still carry their own
- * copies; new clients take these).
+ * GETs `url` and reads its body, within `timeoutMs`. No answer (refused, reset, the timeout) is
+ * EXCHANGE_UNAVAILABLE; every HTTP status is the caller's to read.
  */
+export async function fetchText(exchange: string, path: string, url: string, timeoutMs: number, headers: Record<string, string> = {}): Promise<{ readonly res: Response; readonly text: string }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers });
+  } catch (e) {
+    // Duck-typed: fetch's DOMException may come from another realm than this module's Error.
+    const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
+    const cause = (e as { cause?: unknown } | null)?.cause ?? e;
+    throw new ExgateError('EXCHANGE_UNAVAILABLE', `${exchange} ${path}: ${timedOut ? `no answer within ${timeoutMs} ms` : errorMessage(cause)}`, { cause: e, details: { path } });
+  }
+  const text = await res.text().catch(() => '');
+  return { res, text };
+}
+
+/** A body the exchange's schema refused: EXCHANGE_UNAVAILABLE, with a sample and the first issue. */
+export function unexpectedBody(exchange: string, path: string, text: string, issue: string | undefined): ExgateError {
+  return new ExgateError('EXCHANGE_UNAVAILABLE', `${exchange} ${path}: unexpected response body`, { details: { path, sample: text.slice(0, 200), issue } });
+}
 
 /** A `limit` the caller passed: a whole number in 1..max, else INVALID_ARGUMENT before any I/O. */
 export function checkLimit(limit: number, max: number): void {

@@ -1,8 +1,9 @@
 import { closeTimeMs, openTimeMs, type Kline, type Trade } from '@exgate/domain';
-import { ExgateError, errorMessage, type ErrorCode } from '@exgate/errors';
+import { ExgateError, type ErrorCode } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import { isPlainDecimal } from '../common/decimal';
+import { checkLimit, fetchText, retryAfterSecondsMs, safeJson, unexpectedBody } from '../common/http';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { DEFAULT_REST_BASE_URL, HOTBIT_CANDLES, INTERVAL_SECONDS, LIMITS, restMarketName, SYMBOL_PATTERN } from './constants';
 import { tradesFromDeals } from './mapper';
@@ -119,21 +120,11 @@ export class HotbitRest implements ExchangeRest {
     }
     const query = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
     const url = `${this.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
-    let res: Response;
-    try {
-      res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (e) {
-      const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
-      const cause = (e as { cause?: unknown } | null)?.cause ?? e;
-      throw new ExgateError('EXCHANGE_UNAVAILABLE', `HotBit ${path}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : errorMessage(cause)}`, { cause: e, details: { path } });
-    }
-    const text = await res.text().catch(() => '');
+    const { res, text } = await fetchText('HotBit', path, url, this.timeoutMs);
     if (!res.ok) throw this.httpFailure(path, res);
     const body = hotbitEnvelope(schema).safeParse(safeJson(text));
     if (!body.success) {
-      throw new ExgateError('EXCHANGE_UNAVAILABLE', `HotBit ${path}: unexpected response body`, {
-        details: { path, sample: text.slice(0, 200), issue: body.error.issues[0]?.message },
-      });
+      throw unexpectedBody('HotBit', path, text, body.error.issues[0]?.message);
     }
     const { error, result } = body.data as { error: { code: number; message: string } | null; result: unknown };
     if (error || result === null) {
@@ -148,7 +139,7 @@ export class HotbitRest implements ExchangeRest {
   private httpFailure(path: string, res: Response): ExgateError {
     const details = { path, status: res.status };
     if (res.status === 429 || res.status === 418) {
-      const retryAfterMs = retryAfterOf(res.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS;
+      const retryAfterMs = retryAfterSecondsMs(res.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS;
       this.blockedUntilMs = this.o.clock.nowMs() + retryAfterMs;
       this.o.logger.warn({ path, status: res.status, retryAfterMs }, 'HotBit REST limit hit: holding all requests until Retry-After');
       return new ExgateError('RATE_LIMITED', `HotBit ${path}: HTTP ${res.status}`, { details, retryAfterMs });
@@ -175,21 +166,4 @@ function checkSymbol(symbol: string): void {
   if (!SYMBOL_PATTERN.test(symbol)) {
     throw new ExgateError('INVALID_ARGUMENT', `"${symbol.slice(0, 40)}" is not a HotBit market (upper case, no separator, e.g. BTCUSDT)`, { details: { symbol: symbol.slice(0, 40) } });
   }
-}
-
-function checkLimit(limit: number, max: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) throw new ExgateError('INVALID_ARGUMENT', `limit ${limit} is outside 1..${max}`, { details: { limit, max } });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Retry-After in seconds (HotBit documented none; this is HTTP's). */
-function retryAfterOf(header: string | null): number | undefined {
-  return header !== null && /^\d+$/.test(header.trim()) ? Number.parseInt(header, 10) * 1000 : undefined;
 }

@@ -1,11 +1,11 @@
 import type { IntervalId, Kline, Trade } from '@exgate/domain';
 import { closeTimeMs, intervalMs, nextOpenTimeMs, openTimeMs } from '@exgate/domain';
-import { ExgateError, errorMessage, type ErrorCode } from '@exgate/errors';
+import { ExgateError, type ErrorCode } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import { RequestBudget } from '../common/budget';
 import { isPlainDecimal } from '../common/decimal';
-import { checkLimit, retryAfterSecondsMs, safeJson } from '../common/http';
+import { checkLimit, fetchText, retryAfterSecondsMs, safeJson, unexpectedBody } from '../common/http';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { BAR_CODES, DEFAULT_REST_BASE_URL, instTypeOf, isSwap, LIMITS, OKX_CANDLES, SYMBOL_PATTERN } from './constants';
 import { epochOf, idOf, splitId, type Listing } from './listing';
@@ -228,15 +228,7 @@ export class OkxRest implements ExchangeRest {
     }
     await budget.reserve();
     const url = `${this.baseUrl}${path}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`;
-    let res: Response;
-    try {
-      res = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
-    } catch (e) {
-      const timedOut = (e as { name?: unknown } | null)?.name === 'TimeoutError';
-      const cause = (e as { cause?: unknown } | null)?.cause ?? e;
-      throw new ExgateError('EXCHANGE_UNAVAILABLE', `OKX ${path}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : errorMessage(cause)}`, { cause: e, details: { path } });
-    }
-    const text = await res.text().catch(() => '');
+    const { res, text } = await fetchText('OKX', path, url, this.timeoutMs);
     const body = envelope.safeParse(safeJson(text));
     if (res.status === 429 || (body.success && body.data.code === '50011')) {
       const retryAfterMs = retryAfterSecondsMs(res.headers.get('retry-after')) ?? DEFAULT_RETRY_AFTER_MS;
@@ -249,10 +241,10 @@ export class OkxRest implements ExchangeRest {
         details: { path, status: res.status, body: text.slice(0, 200) },
       });
     }
-    if (!body.success) throw unexpected(path, text, body.error.issues[0]?.message);
+    if (!body.success) throw unexpectedBody('OKX', path, text, body.error.issues[0]?.message);
     if (body.data.code !== '0') throw codeFailure(path, body.data.code, body.data.msg);
     const data = schema.safeParse(body.data.data);
-    if (!data.success) throw unexpected(path, text, data.error.issues[0]?.message);
+    if (!data.success) throw unexpectedBody('OKX', path, text, data.error.issues[0]?.message);
     return data.data;
   }
 }
@@ -305,8 +297,4 @@ function checkSymbol(symbol: string): void {
       details: { symbol: symbol.slice(0, 40) },
     });
   }
-}
-
-function unexpected(path: string, text: string, issue: string | undefined): ExgateError {
-  return new ExgateError('EXCHANGE_UNAVAILABLE', `OKX ${path}: unexpected response body`, { details: { path, sample: text.slice(0, 200), issue } });
 }
