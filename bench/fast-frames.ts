@@ -3,10 +3,13 @@
  * exchange's mapper with its fast path (after) beside its full mapper, JSON.parse and zod (before),
  * in the same process, runs alternating, on the exchange's recorded frames (each file's lines
  * played over and over up to ~200,000 frames) and on the real Binance capture re-encoded in the
- * exchange's shape. Best of 5 after a warm-up each; CPU time (user + system) of this process: the
- * machine is shared, so give the load average with any figure.
+ * exchange's shape. Beside them, the peer on the re-encoded capture: ccxt's own parser of the
+ * exchange's trades (JSON.parse, then its parseTrade for each fill; ccxt has no HotBit). Best of 5
+ * after a warm-up each; CPU time (user + system) of this process: the machine is shared, so give
+ * the load average with any figure.
  */
 import os from 'node:os';
+import ccxt from 'ccxt';
 import { fixtureLines } from '@exgate/testing';
 import type { FrameResult } from '../libs/exchanges/src/types';
 import * as bybit from '../libs/exchanges/src/bybit/mapper';
@@ -24,18 +27,35 @@ const FRAMES = 200_000;
 const RUNS = 5;
 
 type Mapper = (raw: string, receivedAtMs: number) => FrameResult;
+/** Reads a frame; answers how many trades it read. */
+type Reader = (raw: string) => number;
 
 interface Case {
   readonly name: string;
   readonly frames: readonly string[];
   readonly before: Mapper;
   readonly after: Mapper;
+  /** ccxt's parser of the same frames, where ccxt has the exchange. */
+  readonly peer?: Reader;
 }
 
 const binanceLines = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl');
 const received = Date.now();
 /** As REST would describe them: an epoch, and a contract value for swaps. */
 const okxListings: Listings = (instId) => (isSwap(instId) ? { epoch: 2756, ctVal: '0.01' } : { epoch: 2756 });
+
+/** ccxt's parseTrade over a push's fills (`data`), given the market the re-encoded frames are of. */
+function ccxtFills(parseTrade: (fill: object, market: never) => unknown, market: object): Reader {
+  return (raw) => {
+    let n = 0;
+    for (const fill of (JSON.parse(raw) as { data: object[] }).data) if (parseTrade(fill, market as never)) n++;
+    return n;
+  };
+}
+const ccxtOkx = new ccxt.okx();
+const ccxtBybit = new ccxt.bybit();
+const ccxtIntx = new ccxt.pro.coinbaseinternational() as unknown as { parseWsTrade(t: object, m: never): unknown };
+const intxPerp = { id: 'BTC-PERP', symbol: 'BTC/USDC:USDC', type: 'swap', spot: false, linear: true } as never;
 
 const cases: Case[] = [
   {
@@ -47,6 +67,7 @@ const cases: Case[] = [
     name: 'bybit re-encoded Binance capture (linear)',
     frames: bybitFramesFromBinance(binanceLines, { category: 'linear' }),
     before: (raw, at) => bybit.parseFrameFull(raw, at, 'linear'), after: (raw, at) => bybit.parseFrame(raw, at, 'linear'),
+    peer: ccxtFills((f, m) => ccxtBybit.parseTrade(f, m), { id: 'BTCUSDT', symbol: 'BTC/USDT:USDT', type: 'swap', spot: false, linear: true }),
   },
   {
     name: 'okx recorded (cryptofeed 2022, gocryptotrader, tardis)',
@@ -61,6 +82,7 @@ const cases: Case[] = [
     name: 'okx re-encoded Binance capture (trades-all)',
     frames: okxFramesFromBinance(binanceLines),
     before: (raw, at) => okx.parseFrameFull(raw, at, okxListings), after: (raw, at) => okx.parseFrame(raw, at, okxListings),
+    peer: ccxtFills((f, m) => ccxtOkx.parseTrade(f, m), { id: 'BTC-USDT', symbol: 'BTC/USDT', type: 'spot', spot: true }),
   },
   {
     name: 'coinbase-intx recorded (nautilus, tardis, doc examples)',
@@ -74,6 +96,8 @@ const cases: Case[] = [
     name: 'coinbase-intx re-encoded Binance capture (MATCH)',
     frames: intxFramesFromBinance(binanceLines),
     before: intx.parseFrameFull, after: intx.parseFrame,
+    // A MATCH message is one fill: ccxt pro's websocket parser takes the message itself.
+    peer: (raw) => (ccxtIntx.parseWsTrade(JSON.parse(raw) as object, intxPerp) ? 1 : 0),
   },
   {
     name: 'hotbit recorded (documentation examples, 2 deals.update)',
@@ -87,45 +111,53 @@ const cases: Case[] = [
   },
 ];
 
-/** `FRAMES` frames through `map` (the list played over and over); CPU µs per frame and the trades read. */
-function cpuPerFrame(frames: readonly string[], map: Mapper): { usPerFrame: number; trades: number } {
+const reader = (map: Mapper): Reader => (raw) => {
+  const result = map(raw, received);
+  return result.type === 'trades' ? result.trades.length : 0;
+};
+
+/** `FRAMES` frames through `read` (the list played over and over); CPU µs per frame and the trades read. */
+function cpuPerFrame(frames: readonly string[], read: Reader): { usPerFrame: number; trades: number } {
   let trades = 0;
   const cpu = process.cpuUsage();
-  for (let k = 0; k < FRAMES; k++) {
-    const result = map(frames[k % frames.length]!, received);
-    if (result.type === 'trades') trades += result.trades.length;
-  }
+  for (let k = 0; k < FRAMES; k++) trades += read(frames[k % frames.length]!);
   const used = process.cpuUsage(cpu);
   return { usPerFrame: (used.user + used.system) / FRAMES, trades };
 }
 
 /** JSON.parse alone, what every mapper here pays first: the floor of a reader that parses. */
-const parseOnly: Mapper = (raw) => {
+const parseOnly: Reader = (raw) => {
   try {
     JSON.parse(raw);
   } catch {
     // counted as read all the same
   }
-  return { type: 'control', detail: '' };
+  return 0;
 };
 
 function compare(c: Case): void {
-  const best = { before: Number.POSITIVE_INFINITY, after: Number.POSITIVE_INFINITY, parse: Number.POSITIVE_INFINITY };
-  let trades = { before: 0, after: 0 };
-  cpuPerFrame(c.frames, c.before);
-  cpuPerFrame(c.frames, c.after);
+  const best = { before: Number.POSITIVE_INFINITY, after: Number.POSITIVE_INFINITY, parse: Number.POSITIVE_INFINITY, peer: Number.POSITIVE_INFINITY };
+  let trades = { before: 0, after: 0, peer: 0 };
+  const [before, after] = [reader(c.before), reader(c.after)];
+  cpuPerFrame(c.frames, before);
+  cpuPerFrame(c.frames, after);
+  if (c.peer) cpuPerFrame(c.frames, c.peer);
   for (let run = 0; run < RUNS; run++) {
-    const before = cpuPerFrame(c.frames, c.before);
-    const after = cpuPerFrame(c.frames, c.after);
-    best.before = Math.min(best.before, before.usPerFrame);
-    best.after = Math.min(best.after, after.usPerFrame);
+    const b = cpuPerFrame(c.frames, before);
+    const a = cpuPerFrame(c.frames, after);
+    const p = c.peer ? cpuPerFrame(c.frames, c.peer) : null;
+    best.before = Math.min(best.before, b.usPerFrame);
+    best.after = Math.min(best.after, a.usPerFrame);
+    if (p) best.peer = Math.min(best.peer, p.usPerFrame);
     best.parse = Math.min(best.parse, cpuPerFrame(c.frames, parseOnly).usPerFrame);
-    trades = { before: before.trades, after: after.trades };
+    trades = { before: b.trades, after: a.trades, peer: p?.trades ?? a.trades };
   }
   if (trades.before !== trades.after) throw new Error(`${c.name}: ${trades.before} trades before, ${trades.after} after`);
+  if (trades.peer !== trades.after) throw new Error(`${c.name}: ccxt read ${trades.peer} trades, exgate ${trades.after}`);
   const perFrame = (trades.after / FRAMES).toFixed(2);
   const us = (n: number) => `${n.toFixed(2).padStart(7)} µs`;
-  console.log(`  ${c.name.padEnd(56)} ${us(best.before)} ${us(best.after)} ${(best.before / best.after).toFixed(2).padStart(6)}×   ${us(best.parse)}   ${perFrame}`);
+  const peer = c.peer ? `${us(best.peer)} ${(best.after / best.peer).toFixed(2).padStart(5)}×` : `${'—'.padStart(10)} ${''.padStart(6)}`;
+  console.log(`  ${c.name.padEnd(56)} ${us(best.before)} ${us(best.after)} ${(best.before / best.after).toFixed(2).padStart(6)}×   ${us(best.parse)}   ${peer}   ${perFrame}`);
 }
 
 export function runFastFramesBench(): void {
@@ -133,7 +165,7 @@ export function runFastFramesBench(): void {
   console.log('Trade frames: CPU µs per frame, full mapper (JSON.parse + zod) before, with the fast path after');
   console.log(`machine: ${cpus[0]?.model ?? 'unknown cpu'}, ${cpus.length} cores, node ${process.version}; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`${FRAMES.toLocaleString('en-US')} frames a run, best of ${RUNS}, runs alternating\n`);
-  console.log(`  ${'input'.padEnd(56)} ${'before'.padStart(10)} ${'after'.padStart(10)} ${'speed-up'.padStart(7)}  ${'JSON.parse'.padStart(10)}   trades/frame`);
+  console.log(`  ${'input'.padEnd(56)} ${'before'.padStart(10)} ${'after'.padStart(10)} ${'speed-up'.padStart(7)}  ${'JSON.parse'.padStart(10)}   ${'ccxt'.padStart(10)} ${'after/ccxt'.padStart(6)}   trades/frame`);
   for (const c of cases) compare(c);
   console.log(`\nload at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 }
