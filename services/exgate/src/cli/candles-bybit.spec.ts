@@ -1,42 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Decimal from 'decimal.js';
-import { requireExchange } from '@exgate/exchanges';
 import { bybitFramesFromBinance } from '@exgate/exchanges/testing';
 import { fixtureLines, repoRoot } from '@exgate/testing';
-import { silentLogger, systemClock } from '@exgate/runtime';
 import { coveredBinanceRows, tradeLines } from '../testing/binance-window';
-import { runCandles, type CandlesCommand } from './candles';
+import { useCandlesHarness } from '../testing/cli-candles';
 
-const bybit = requireExchange('bybit').create({ clock: systemClock, logger: silentLogger() });
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'exgate-bybit-candles-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(name: string, lines: readonly string[]): Promise<string> {
-  const p = path.join(dir, name);
-  await writeFile(p, `${lines.join('\n')}\n`);
-  return p;
-}
-
-async function candles(input: string, interval: CandlesCommand['interval'] = '1m'): Promise<{ rows: string[][]; report: Awaited<ReturnType<typeof runCandles>> }> {
-  let out = '';
-  const report = await runCandles(
-    { adapter: bybit, input, interval, format: 'csv', tzOffsetMs: 0, reorderWindowMs: 60_000, receivedAtMs: Date.now() },
-    (chunk) => {
-      out += chunk;
-    },
-  );
-  return { rows: out.trim().split('\n').slice(1).map((r) => r.split(',')), report };
-}
+const { file, candles } = useCandlesHarness('bybit');
 
 describe('exgate candles --exchange bybit', () => {
   it('builds the candle of a real spot push (2023-04-05, four fills of one match)', async () => {

@@ -1,44 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Decimal from 'decimal.js';
-import { requireExchange } from '@exgate/exchanges';
 import { intxFramesFromBinance } from '@exgate/exchanges/testing';
 import { fixtureLines, repoRoot } from '@exgate/testing';
-import { silentLogger, systemClock } from '@exgate/runtime';
 import { coveredBinanceRows, tradeLines } from '../testing/binance-window';
-import { runCandles, type CandlesCommand } from './candles';
+import { useCandlesHarness } from '../testing/cli-candles';
 
-const intx = requireExchange('intx').create({ clock: systemClock, logger: silentLogger() });
+const { file, candles } = useCandlesHarness('coinbase-intx');
+
 /** In time order: SOL-PERP 2024-10-30, then BTC-PERP 2025-03-14. */
 const recorded = [...fixtureLines('coinbase-intx', 'tardis-node-mappers-test-trade-messages.jsonl'), ...fixtureLines('coinbase-intx', 'nautilus-ws_match.json')];
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'exgate-intx-candles-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(name: string, lines: readonly string[]): Promise<string> {
-  const p = path.join(dir, name);
-  await writeFile(p, `${lines.join('\n')}\n`);
-  return p;
-}
-
-async function candles(input: string, interval: CandlesCommand['interval'] = '1m'): Promise<{ rows: string[][]; report: Awaited<ReturnType<typeof runCandles>> }> {
-  let out = '';
-  const report = await runCandles(
-    { adapter: intx, input, interval, format: 'csv', tzOffsetMs: 0, reorderWindowMs: 60_000, receivedAtMs: Date.now() },
-    (chunk) => {
-      out += chunk;
-    },
-  );
-  return { rows: out.trim().split('\n').slice(1).map((r) => r.split(',')), report };
-}
 
 describe('exgate candles --exchange coinbase-intx', () => {
   it('builds the candles of real MATCH messages (BTC-PERP 2025-03-14, SOL-PERP 2024-10-30); candle frames are not prints', async () => {

@@ -1,49 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Decimal from 'decimal.js';
-import { requireExchange } from '@exgate/exchanges';
 import { okxFramesFromBinance } from '@exgate/exchanges/testing';
 import { fixtureLines, repoRoot } from '@exgate/testing';
-import { silentLogger, systemClock } from '@exgate/runtime';
 import { coveredBinanceRows, tradeLines } from '../testing/binance-window';
-import { runCandles, type CandlesCommand } from './candles';
+import { useCandlesHarness } from '../testing/cli-candles';
 
-const okx = requireExchange('okx').create({ clock: systemClock, logger: silentLogger() });
-const EIGHT_HOURS = 8 * 3_600_000;
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'exgate-okx-candles-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function file(name: string, lines: readonly string[]): Promise<string> {
-  const p = path.join(dir, name);
-  await writeFile(p, `${lines.join('\n')}\n`);
-  return p;
-}
+const { file, candles } = useCandlesHarness('okx');
 
 /** cryptofeed's 2022 capture: the frames after their `<local ts>: ` prefix. */
 const cryptofeed = fixtureLines('okx', 'cryptofeed-OKX.ws.1.0-2022-05-13-trades-only.txt')
   .filter((l) => /^\d+\.\d+: /.test(l)).map((l) => l.slice(l.indexOf(': ') + 2));
 const fills = cryptofeed.filter((l) => l.includes('"instId":"BTC-USDT"') && l.includes('"data"'))
   .map((l) => (JSON.parse(l) as { data: { px: string; sz: string; side: string; ts: string }[] }).data[0]!);
-
-async function candles(input: string, interval: CandlesCommand['interval'], tzOffsetMs = EIGHT_HOURS) {
-  let out = '';
-  const report = await runCandles(
-    { adapter: okx, input, interval, format: 'csv', tzOffsetMs, reorderWindowMs: 60_000, receivedAtMs: Date.now() },
-    (chunk) => {
-      out += chunk;
-    },
-  );
-  return { rows: out.trim().split('\n').slice(1).map((r) => r.split(',')), report };
-}
 
 /** OKX's rules (shared/exchanges.md §4.3): first fill opens, Σsz volume, Σpx×sz quote volume, every fill counts. */
 function fold(list: typeof fills): string[] {
