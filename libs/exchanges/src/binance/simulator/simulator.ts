@@ -105,13 +105,7 @@ export class BinanceSimulator extends PlayedSimulator<SimPrint, SimConnection> {
   protected deliver(print: SimPrint, fate: PrintFate): boolean {
     if (fate.kind === 'lost') return false;
     const stream = streamName(print.symbol, print.kind);
-    let delivered = false;
-    for (const c of this.connections) {
-      if (!c.deliver(print, stream, fate.kind === 'garbled')) continue;
-      delivered = true;
-      this.stats.framesSent++;
-    }
-    return delivered;
+    return this.toEach((c) => c.deliver(print, stream, fate.kind === 'garbled'));
   }
 
   private restPrints(symbol: string, kind: TradeKind): readonly SimPrint[] {

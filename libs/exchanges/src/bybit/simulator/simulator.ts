@@ -141,12 +141,7 @@ export class BybitSimulator extends PlayedSimulator<BybitSimPrint, BybitSimConne
     if (!first) return;
     const frame: RecordedFrame = this.recording.frames[first.frame]!;
     const text = push.garbled ? CUT_SHORT_FRAME : pushText(frame, push.prints);
-    let sent = false;
-    for (const c of this.connections) {
-      if (!c.deliver(first.wire, text)) continue;
-      this.stats.framesSent++;
-      sent = true;
-    }
+    const sent = this.toEach((c) => c.deliver(first.wire, text));
     if (sent && !push.garbled) for (const p of push.prints) this.players.recordSent(p);
   }
 }

@@ -94,13 +94,6 @@ export class IntxSimulator extends PlayedSimulator<IntxSimPrint, IntxSimConnecti
   }
 
   protected deliver(p: IntxSimPrint, fate: PrintFate): boolean {
-    let sent = false;
-    for (const c of this.connections) {
-      if (c.deliver(p.symbol, p.message, fate)) {
-        this.stats.framesSent++;
-        sent = true;
-      }
-    }
-    return sent;
+    return this.toEach((c) => c.deliver(p.symbol, p.message, fate));
   }
 }

@@ -152,6 +152,20 @@ export abstract class PlayedSimulator<P extends SimTrade, C extends PlayedConnec
     return scope === 'all' ? this.players.timeline(symbol) : this.players.printed(symbol);
   }
 
+  /**
+   * Offers a frame to every open connection (`send` answers whether that one took it); each one
+   * taken counts as a frame sent. Whether any connection took it.
+   */
+  protected toEach(send: (c: C) => boolean): boolean {
+    let sent = false;
+    for (const c of this.connections) {
+      if (!send(c)) continue;
+      this.stats.framesSent++;
+      sent = true;
+    }
+    return sent;
+  }
+
   /** The id of a connection about to open, counted. */
   protected connectionId(): number {
     this.stats.connectionsOpened++;

@@ -129,13 +129,6 @@ export class OkxSimulator extends PlayedSimulator<OkxSimPrint, OkxSimConnection>
   /** Each fill is its own `trades-all` push, as OKX sends them. */
   protected deliver(p: OkxSimPrint, fate: PrintFate): boolean {
     if (fate.kind === 'lost') return false;
-    let sent = false;
-    for (const c of this.connections) {
-      if (c.deliver(p.symbol, fate.kind === 'garbled' ? CUT_SHORT_FRAME : pushText(p, c.channel))) {
-        this.stats.framesSent++;
-        sent = true;
-      }
-    }
-    return sent;
+    return this.toEach((c) => c.deliver(p.symbol, fate.kind === 'garbled' ? CUT_SHORT_FRAME : pushText(p, c.channel)));
   }
 }
