@@ -59,8 +59,10 @@ export interface ManyRun extends Pick<RunContext, 'dir' | 'logger' | 'busEnv' | 
   startAggregator(): Promise<Service>;
   /** Puts every symbol's subscription at once (as a burst of API pulls would). */
   subscribe(): Promise<void>;
-  /** Resolves when every simulator has every symbol subscribed, and lets them all play. */
-  play(timeoutMs: number): Promise<number>;
+  /** Resolves when every simulator has every symbol subscribed (they wait to play). */
+  subscribed(timeoutMs: number): Promise<void>;
+  /** Lets every simulator play; says when (epoch ms). */
+  play(): number;
   /** The aggregator's store, once its process has stopped (the engine binds one folder per process). */
   openStore(): Promise<ClickHouseMarketStore>;
   close(keepDir: boolean): Promise<void>;
@@ -111,7 +113,7 @@ export async function createManyRun(o: ManyOptions): Promise<ManyRun> {
         subscriptionKey(x.exchange.id, symbol), encodeRecord({ exchange: x.exchange.id, symbol, interval: '1m', sinceMs: 0 }),
       ))));
     },
-    async play(timeoutMs) {
+    async subscribed(timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (!exchanges.every((x) => x.symbols.every((s) => x.sim.started.has(s)))) {
         if (Date.now() > deadline) {
@@ -120,6 +122,8 @@ export async function createManyRun(o: ManyOptions): Promise<ManyRun> {
         }
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
+    },
+    play() {
       const at = Date.now();
       for (const x of exchanges) x.sim.resume();
       return at;

@@ -124,4 +124,18 @@ describe.each(harnesses)('KeyValueStore contract: $name', (harness) => {
     expect(later).toEqual(['after.unsubscribe']);
     expect(seen).toHaveLength(3);
   });
+  it('tells a watcher of a burst of puts made at once, every one in order', async () => {
+    const keys = Array.from({ length: 500 }, (_, i) => `burst:S${String(i).padStart(3, '0')}`);
+    const seen: string[] = [];
+    let all!: () => void;
+    const heardAll = new Promise<void>((resolve) => (all = resolve));
+    const stop = await kv.store.watch((key, value) => {
+      seen.push(`${key}=${value}`);
+      if (seen.length === keys.length) all();
+    });
+    await Promise.all(keys.map((k, i) => kv.store.put(k, String(i))));
+    await heardAll;
+    stop();
+    expect(seen).toEqual(keys.map((k, i) => `${k}=${i}`));
+  });
 });

@@ -1,6 +1,6 @@
 import { MemoryKeyValueStore } from '@exgate/bus';
 import type { TradeKind } from '@exgate/domain';
-import { kvCheckpoints, upgradeCheckpointKeys } from './checkpoints';
+import { kvCheckpoints, PacedCheckpoints, upgradeCheckpointKeys, type Checkpoint, type Checkpoints, type StreamRef } from './checkpoints';
 
 const BTC = { exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade' } as const;
 /** The kind each exchange is collected as, as the collector passes it. */
@@ -64,5 +64,115 @@ describe('upgradeCheckpointKeys', () => {
     const kv = await kvWith(entries);
     expect(await upgradeCheckpointKeys(kv, kindOf)).toBe(0);
     expect(Object.fromEntries(await kv.entries())).toEqual(entries);
+  });
+});
+
+/** A bucket that counts reads of one key. */
+class CountingKv extends MemoryKeyValueStore {
+  reads = 0;
+
+  override async get(key: string): Promise<string | undefined> {
+    this.reads++;
+    return super.get(key);
+  }
+}
+
+describe('kvCheckpoints reads the bucket once', () => {
+  const ETH = { ...BTC, symbol: 'ETHUSDT' };
+
+  it('answers every stream from what it read at start, kept current by its own writes', async () => {
+    const kv = new CountingKv();
+    await kv.put('binance-usdm.BTCUSDT.aggTrade', '5183005736');
+    const checkpoints = kvCheckpoints(kv);
+    expect(await checkpoints.open!(kindOf)).toBe(1);
+    expect(await checkpoints.get(BTC)).toEqual({ kind: 'aggTrade', lastId: 5183005736, lastTimeMs: null });
+    expect(await checkpoints.get(ETH)).toBeUndefined();
+    await checkpoints.put(ETH, { kind: 'aggTrade', lastId: 9, lastTimeMs: 2 });
+    expect(await checkpoints.get(ETH)).toEqual({ kind: 'aggTrade', lastId: 9, lastTimeMs: 2 });
+    expect(kv.reads).toBe(0);
+    expect(JSON.parse((await kv.get('binance-usdm:ETHUSDT'))!)).toEqual({ kind: 'aggTrade', lastId: 9, lastTimeMs: 2 });
+  });
+
+  it('reads the bucket at the first read when not opened', async () => {
+    const kv = new CountingKv();
+    await kv.put('binance-usdm:BTCUSDT', JSON.stringify({ kind: 'aggTrade', lastId: 3, lastTimeMs: 4 }));
+    const checkpoints = kvCheckpoints(kv);
+    expect(await checkpoints.get(ETH)).toBeUndefined();
+    expect(await checkpoints.get(BTC)).toEqual({ kind: 'aggTrade', lastId: 3, lastTimeMs: 4 });
+    expect(kv.reads).toBe(0);
+  });
+});
+
+/** Checkpoints that keep every write in order; writes can be held at the door and made to fail. */
+function recording() {
+  const puts: [string, number][] = [];
+  let failing = false;
+  let door: Promise<void> = Promise.resolve();
+  let open = (): void => undefined;
+  let reached = (): void => undefined;
+  let arrived = new Promise<void>((r) => (reached = r));
+  const checkpoints: Checkpoints = {
+    get: async () => undefined,
+    async put(stream, checkpoint) {
+      reached();
+      await door;
+      if (failing) throw new Error('KV away');
+      puts.push([stream.symbol, checkpoint.lastId]);
+    },
+  };
+  return {
+    checkpoints, puts,
+    fail: (v: boolean) => (failing = v),
+    hold: () => {
+      door = new Promise((r) => (open = r));
+      arrived = new Promise((r) => (reached = r));
+    },
+    arrived: () => arrived,
+    release: () => open(),
+  };
+}
+
+const on = (symbol: string): StreamRef => ({ exchange: 'binance-usdm', symbol, kind: 'aggTrade' });
+const upTo = (lastId: number): Checkpoint => ({ kind: 'aggTrade', lastId, lastTimeMs: null });
+
+describe('PacedCheckpoints', () => {
+  it("writes each stream's newest checkpoint at most once an interval, and every one when asked", async () => {
+    const r = recording();
+    const paced = new PacedCheckpoints(r.checkpoints, 1_000);
+    const btc = on('BTCUSDT');
+    const eth = on('ETHUSDT');
+    paced.note(btc, upTo(1));
+    await paced.write(0);
+    expect(r.puts).toEqual([['BTCUSDT', 1]]);
+    paced.note(btc, upTo(2));
+    paced.note(eth, upTo(7));
+    paced.note(btc, upTo(3));
+    await paced.write(999);
+    expect(r.puts).toEqual([['BTCUSDT', 1]]);
+    await paced.write(1_000);
+    expect(r.puts).toEqual([['BTCUSDT', 1], ['BTCUSDT', 3], ['ETHUSDT', 7]]);
+    paced.note(eth, upTo(8));
+    await paced.write(1_001, true);
+    await paced.write(9_000, true);
+    expect(r.puts).toEqual([['BTCUSDT', 1], ['BTCUSDT', 3], ['ETHUSDT', 7], ['ETHUSDT', 8]]);
+  });
+
+  it('keeps what a failed write held for the next one, except where a newer checkpoint came meanwhile', async () => {
+    const r = recording();
+    const paced = new PacedCheckpoints(r.checkpoints, 0);
+    const btc = on('BTCUSDT');
+    const eth = on('ETHUSDT');
+    paced.note(btc, upTo(1));
+    paced.note(eth, upTo(5));
+    r.fail(true);
+    r.hold();
+    const failed = paced.write(0);
+    await r.arrived();
+    paced.note(btc, upTo(2));
+    r.release();
+    await expect(failed).rejects.toThrow('KV away');
+    r.fail(false);
+    await paced.write(1);
+    expect(r.puts).toEqual([['BTCUSDT', 2], ['ETHUSDT', 5]]);
   });
 });

@@ -1,6 +1,7 @@
 import type { TradeKind } from '@exgate/domain';
 import { streamKey } from '@exgate/domain';
 import type { KeyValueStore } from '@exgate/bus';
+import { TurnBudget } from '@exgate/runtime';
 import type { MarketStore } from '@exgate/store';
 
 /** Where a stream stopped: a restarted collector resumes there (fetches by id, or declares a gap). */
@@ -22,32 +23,104 @@ export interface Checkpoints {
   get(stream: StreamRef): Promise<Checkpoint | undefined>;
   put(stream: StreamRef, checkpoint: Checkpoint): Promise<void>;
   /**
-   * Rewrites what older versions kept in this version's form, for the kind each exchange is
-   * collected as; the collector calls it once, at start. Says how many.
+   * At start, once: rewrites what older versions kept in this version's form, for the kind each
+   * exchange is collected as, and reads what is kept. Says how many were rewritten.
    */
-  upgrade?(kindOf: (exchange: string) => TradeKind | undefined): Promise<number>;
+  open?(kindOf: (exchange: string) => TradeKind | undefined): Promise<number>;
 }
 
 /**
  * Checkpoints in a KV bucket (distributed mode), keyed by the stream's one name. Those older
- * versions wrote (`exchange.SYMBOL.kind` → the bare id) are rewritten in this form at start
- * (`upgrade`), so an upgrade resumes where it was and a read is one key: a second read for the old
- * form, a miss for every stream once upgraded, doubled what a burst of 500 new subscriptions cost
- * (ADR 0018).
+ * versions wrote (`exchange.SYMBOL.kind` → the bare id) are rewritten in this form at start.
+ *
+ * Every checkpoint is read once, at start (`open`, or the first `get`), and reads are answered
+ * from that copy, which each `put` keeps current: the collector is the bucket's only writer, and a
+ * burst of 500 new subscriptions was 500 reads of missing keys, each a NATS round trip whose miss
+ * nats.js reports by building an error with its stack (ADR 0018). During a rolling update the
+ * old collector may still write for a moment after the new one read: the new one then resumes from
+ * an older checkpoint, which only fetches again what the bus already has (duplicates, absorbed
+ * downstream) or declares a loss where the exchange cannot give prints back (the safe side).
  */
 export function kvCheckpoints(kv: KeyValueStore): Checkpoints {
+  let kept: Promise<Map<string, string>> | undefined;
+  const read = async () => new Map(await kv.entries());
   return {
-    upgrade: (kindOf) => upgradeCheckpointKeys(kv, kindOf),
+    async open(kindOf) {
+      const entries = await read();
+      const moved = await upgradeCheckpointKeys(kv, kindOf, entries);
+      kept = Promise.resolve(entries);
+      return moved;
+    },
     async get(stream) {
-      const value = await kv.get(streamKey(stream.exchange, stream.symbol));
+      const value = (await (kept ??= read())).get(streamKey(stream.exchange, stream.symbol));
       if (value === undefined) return undefined;
       const c = decode(value);
       return c && c.kind === stream.kind ? c : undefined;
     },
     async put(stream, checkpoint) {
-      await kv.put(streamKey(stream.exchange, stream.symbol), JSON.stringify(checkpoint));
+      const key = streamKey(stream.exchange, stream.symbol);
+      const value = JSON.stringify(checkpoint);
+      await kv.put(key, value);
+      // Not read yet: the first read will find it in the bucket.
+      if (kept) (await kept).set(key, value);
     },
   };
+}
+
+/**
+ * What the bus acknowledged, written as checkpoints at most once every `everyMs`, and all at once
+ * on `write(…, true)` (a stop). Written at every flush, 500 streams were 5,000 KV puts a second,
+ * each a NATS request with its reply: a tenth of the collector's CPU while they played (ADR 0018).
+ * A checkpoint older than the bus only means prints fetched again after a crash (duplicates the
+ * aggregator recognises by id) or, where the exchange cannot give them back, a loss declared a
+ * little earlier than it began.
+ */
+export class PacedCheckpoints {
+  private readonly noted = new Map<StreamRef, Checkpoint>();
+  private writtenAtMs = Number.NEGATIVE_INFINITY;
+  /** Writes one after another: a stream's newer checkpoint never goes out before its older one. */
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly checkpoints: Checkpoints,
+    private readonly everyMs: number,
+  ) {}
+
+  /** The newest print of `stream` the bus acknowledged. */
+  note(stream: StreamRef, checkpoint: Checkpoint): void {
+    this.noted.set(stream, checkpoint);
+  }
+
+  /**
+   * Writes what was noted if `everyMs` passed since the last write (every of it with `all`), in
+   * turns of the process's budget. A failed write keeps its checkpoints noted (unless newer ones
+   * came meanwhile) for the next, and rejects.
+   */
+  write(nowMs: number, all = false): Promise<void> {
+    const next = this.writing.catch(() => undefined).then(() => this.writeDue(nowMs, all));
+    this.writing = next;
+    return next;
+  }
+
+  private async writeDue(nowMs: number, all: boolean): Promise<void> {
+    if (this.noted.size === 0 || (!all && nowMs - this.writtenAtMs < this.everyMs)) return;
+    this.writtenAtMs = nowMs;
+    const batch = [...this.noted];
+    this.noted.clear();
+    const writes: Promise<void>[] = [];
+    for (const [stream, checkpoint] of batch) {
+      await TurnBudget.process.pass();
+      writes.push(this.checkpoints.put(stream, checkpoint));
+    }
+    try {
+      // All at once, one key per stream: the client sends them in one write and they are answered
+      // together (one after another they were a round trip each).
+      await Promise.all(writes);
+    } catch (e) {
+      for (const [stream, checkpoint] of batch) if (!this.noted.has(stream)) this.noted.set(stream, checkpoint);
+      throw e;
+    }
+  }
 }
 
 /** `exchange.SYMBOL.kind` → the bare id, as versions before the stream names kept them. */
@@ -60,10 +133,15 @@ const LEGACY_KEY = /^([^.:]+)\.(.+)\.(trade|aggTrade)$/;
  * collected as the other stream before) stays where it is, unread, as it was. Where a stream has
  * both forms, the current one stays (it is the newer) and the old one goes.
  */
-export async function upgradeCheckpointKeys(kv: KeyValueStore, kindOf: (exchange: string) => TradeKind | undefined): Promise<number> {
-  const entries = await kv.entries();
+export async function upgradeCheckpointKeys(
+  kv: KeyValueStore,
+  kindOf: (exchange: string) => TradeKind | undefined,
+  /** What the bucket holds, when already read: kept current with what this rewrites. */
+  read?: Map<string, string>,
+): Promise<number> {
+  const entries = read ?? new Map(await kv.entries());
   let moved = 0;
-  for (const [key, value] of entries) {
+  for (const [key, value] of [...entries]) {
     const legacy = LEGACY_KEY.exec(key);
     const kind = legacy ? kindOf(legacy[1]!) : undefined;
     if (!legacy || kind === undefined || legacy[3] !== kind) continue;
@@ -71,10 +149,13 @@ export async function upgradeCheckpointKeys(kv: KeyValueStore, kindOf: (exchange
     const id = Number(value);
     if (Number.isSafeInteger(id) && !entries.has(stream)) {
       const checkpoint: Checkpoint = { kind, lastId: id, lastTimeMs: null };
-      await kv.put(stream, JSON.stringify(checkpoint));
+      const text = JSON.stringify(checkpoint);
+      await kv.put(stream, text);
+      entries.set(stream, text);
       moved++;
     }
     await kv.delete(key);
+    entries.delete(key);
   }
   return moved;
 }

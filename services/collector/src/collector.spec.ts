@@ -11,6 +11,16 @@ import { createCollector, type Collector } from './collector';
 
 const trades = fixtureLines('binance', 'usdm-trades-2024-07-18', 'btcusdt-trade-stream.jsonl').slice(0, 3000);
 
+/** A bucket that counts its writes. */
+class PutsCounted extends MemoryKeyValueStore {
+  puts = 0;
+
+  override async put(key: string, value: string): Promise<void> {
+    this.puts++;
+    await super.put(key, value);
+  }
+}
+
 /** Everything the bus received, in log order. */
 function recorder() {
   const batches: TradeBatch[] = [];
@@ -29,7 +39,7 @@ function recorder() {
  * A collector of the simulated exchange's BTCUSDT. `increasing`: the same feed, described as an
  * exchange whose ids only grow and that serves no history (where ids cannot show a loss).
  */
-async function setup(writer: TradeLogWriter, sim: BinanceUsdmSimulator, checkpoints = new MemoryKeyValueStore(), o: { increasing?: boolean } = {}) {
+async function setup(writer: TradeLogWriter, sim: BinanceUsdmSimulator, checkpoints = new MemoryKeyValueStore(), o: { increasing?: boolean; checkpointIntervalMs?: number } = {}) {
   const metrics = new MetricsRegistry();
   const binance = requireExchange('binance-usdm').create({ clock: systemClock, logger: silentLogger(), wsBaseUrl: sim.wsBaseUrl, restBaseUrl: sim.restBaseUrl });
   const adapter = o.increasing ? { ...binance, info: { ...binance.info, capabilities: { tradeIds: 'increasing', backfill: 'none' } as const } } : binance;
@@ -37,7 +47,7 @@ async function setup(writer: TradeLogWriter, sim: BinanceUsdmSimulator, checkpoi
   const collector = createCollector({
     exchanges: new Map([['binance-usdm', adapter]]), tradeLog: writer, subscriptions, checkpoints: kvCheckpoints(checkpoints),
     clock: systemClock, logger: silentLogger(), metrics,
-    config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: o.increasing ? 0 : 1000 },
+    config: { flushIntervalMs: 20, maxBufferedPerStream: 100_000, latencyAllowanceMs: o.increasing ? 0 : 1000, checkpointIntervalMs: o.checkpointIntervalMs },
   });
   await collector.start();
   await subscriptions.put(subscriptionKey('binance-usdm', 'BTCUSDT'), encodeRecord({ exchange: 'binance-usdm', symbol: 'BTCUSDT', interval: '1m', sinceMs: 0 }));
@@ -124,6 +134,21 @@ describe('collector (simulated Binance, real protocol)', () => {
     const printed = await untilDelivered(second.collector, sim, bus.ids);
     await second.collector.stop();
     expect(bus.ids()).toEqual(printed);
+  });
+
+  it('writes its checkpoint at most once an interval while collecting, and the last one at a stop', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 50 } });
+    const bus = recorder();
+    const checkpoints = new PutsCounted();
+    const { collector } = await setup(bus.writer, sim, checkpoints, { checkpointIntervalMs: 60_000 });
+    await sim.drained();
+    const printed = sim.printedIds('BTCUSDT', 'aggTrade');
+    // The collector's own flushes (every 20 ms), not flush(): that one writes every checkpoint.
+    await eventually(() => bus.ids().length >= printed.length, { what: `all ${printed.length} printed ids on the bus`, timeoutMs: 15_000 });
+    expect(checkpoints.puts).toBe(1);
+    await collector.stop();
+    expect(checkpoints.puts).toBe(2);
+    expect(JSON.parse((await checkpoints.get('binance-usdm:BTCUSDT'))!)).toMatchObject({ kind: 'aggTrade', lastId: printed.at(-1) });
   });
 
   it('resumes from a checkpoint an older version wrote, and keeps it in the current form from then on', async () => {

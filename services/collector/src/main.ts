@@ -9,6 +9,7 @@ const schema = commonEnv.extend({
   COLLECTOR_FLUSH_MS: env.int(100, 1),
   COLLECTOR_MAX_BUFFERED: env.int(200_000, 1000),
   COLLECTOR_LATENCY_ALLOWANCE_MS: env.int(2_000),
+  COLLECTOR_CHECKPOINT_MS: env.int(1_000),
 });
 
 runService('collector', schema, 'COLLECTOR_', async ({ config, logger, metrics, clock }) => {
@@ -24,6 +25,7 @@ runService('collector', schema, 'COLLECTOR_', async ({ config, logger, metrics, 
       flushIntervalMs: config.COLLECTOR_FLUSH_MS,
       maxBufferedPerStream: config.COLLECTOR_MAX_BUFFERED,
       latencyAllowanceMs: config.COLLECTOR_LATENCY_ALLOWANCE_MS,
+      checkpointIntervalMs: config.COLLECTOR_CHECKPOINT_MS,
     },
   });
   await collector.start();

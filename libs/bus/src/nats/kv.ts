@@ -1,5 +1,5 @@
 import { KvWatchInclude, type KV, type KvEntry, type NatsConnection, type QueuedIterator } from 'nats';
-import type { Logger } from '@exgate/runtime';
+import { TurnBudget, type Logger } from '@exgate/runtime';
 import { decodeKvKey, encodeKvKey } from '../kv-keys';
 import type { KeyValueStore, Unsubscribe } from '../ports';
 import { natsError } from './connect';
@@ -69,6 +69,10 @@ export class NatsKeyValueStore implements KeyValueStore {
     this.watchers.add(iterator);
     void (async () => {
       for await (const e of iterator) {
+        // Changes come in bursts (500 pulls put at once): nats.js hands over every message of a
+        // socket read in one turn, and the handlers' work on top of its parsing held the loop for
+        // ~70 ms. The rest waits in the iterator for the next turn.
+        await TurnBudget.process.pass();
         try {
           handler(decodeKvKey(e.key), e.operation === 'PUT' ? e.string() : undefined);
         } catch (err) {
