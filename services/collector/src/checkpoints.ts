@@ -92,34 +92,39 @@ export class PacedCheckpoints {
   }
 
   /**
-   * Writes what was noted if `everyMs` passed since the last write (every of it with `all`), in
-   * turns of the process's budget. A failed write keeps its checkpoints noted (unless newer ones
-   * came meanwhile) for the next, and rejects.
+   * Writes what was noted if `everyMs` passed since the last write (all of it with `all`), in
+   * turns of the process's budget; says how many. A failed write keeps its checkpoints noted
+   * (unless newer ones came meanwhile) for the next, and rejects.
    */
-  write(nowMs: number, all = false): Promise<void> {
-    const next = this.writing.catch(() => undefined).then(() => this.writeDue(nowMs, all));
-    this.writing = next;
+  write(nowMs: number, all = false): Promise<number> {
+    const next = this.writing.then(() => this.writeDue(nowMs, all));
+    // The chain goes on whatever this write's outcome: the caller hears of a failure.
+    this.writing = next.then(() => undefined, () => undefined);
     return next;
   }
 
-  private async writeDue(nowMs: number, all: boolean): Promise<void> {
-    if (this.noted.size === 0 || (!all && nowMs - this.writtenAtMs < this.everyMs)) return;
+  private async writeDue(nowMs: number, all: boolean): Promise<number> {
+    if (this.noted.size === 0 || (!all && nowMs - this.writtenAtMs < this.everyMs)) return 0;
     this.writtenAtMs = nowMs;
     const batch = [...this.noted];
     this.noted.clear();
+    // All at once, one key per stream: the client sends them in one write and they are answered
+    // together (one after another they were a round trip each). Each failure is caught as it
+    // happens: the loop may yield before the last is made.
+    let failed: { error: unknown } | undefined;
     const writes: Promise<void>[] = [];
     for (const [stream, checkpoint] of batch) {
       await TurnBudget.process.pass();
-      writes.push(this.checkpoints.put(stream, checkpoint));
+      writes.push(this.checkpoints.put(stream, checkpoint).catch((error: unknown) => {
+        failed ??= { error };
+      }));
     }
-    try {
-      // All at once, one key per stream: the client sends them in one write and they are answered
-      // together (one after another they were a round trip each).
-      await Promise.all(writes);
-    } catch (e) {
+    await Promise.all(writes);
+    if (failed) {
       for (const [stream, checkpoint] of batch) if (!this.noted.has(stream)) this.noted.set(stream, checkpoint);
-      throw e;
+      throw failed.error;
     }
+    return batch.length;
   }
 }
 

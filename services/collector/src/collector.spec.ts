@@ -21,6 +21,16 @@ class PutsCounted extends MemoryKeyValueStore {
   }
 }
 
+/** A bucket that refuses writes while `down`. */
+class Flaky extends MemoryKeyValueStore {
+  down = false;
+
+  override async put(key: string, value: string): Promise<void> {
+    if (this.down) throw new ExgateError('BUS_UNAVAILABLE', 'KV away');
+    await super.put(key, value);
+  }
+}
+
 /** Everything the bus received, in log order. */
 function recorder() {
   const batches: TradeBatch[] = [];
@@ -148,6 +158,20 @@ describe('collector (simulated Binance, real protocol)', () => {
     expect(checkpoints.puts).toBe(1);
     await collector.stop();
     expect(checkpoints.puts).toBe(2);
+    expect(JSON.parse((await checkpoints.get('binance-usdm:BTCUSDT'))!)).toMatchObject({ kind: 'aggTrade', lastId: printed.at(-1) });
+  });
+
+  it('keeps collecting while its checkpoints cannot be written, and writes the newest once they can', async () => {
+    sim = await BinanceUsdmSimulator.start({ recordings: { BTCUSDT: { trade: trades } }, pace: { speed: 50 } });
+    const bus = recorder();
+    const checkpoints = new Flaky();
+    checkpoints.down = true;
+    const { collector } = await setup(bus.writer, sim, checkpoints);
+    const printed = await untilDelivered(collector, sim, bus.ids);
+    expect(bus.ids()).toEqual(printed);
+    expect(await checkpoints.entries()).toEqual(new Map());
+    checkpoints.down = false;
+    await collector.stop();
     expect(JSON.parse((await checkpoints.get('binance-usdm:BTCUSDT'))!)).toMatchObject({ kind: 'aggTrade', lastId: printed.at(-1) });
   });
 

@@ -90,6 +90,7 @@ export function createCollector(deps: CollectorDeps): Collector {
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> | null = null;
   let busDownLogged = false;
+  let checkpointsDownLogged = false;
   let unwatch: Unsubscribe | undefined;
   let changes: Promise<void> = Promise.resolve();
 
@@ -238,7 +239,22 @@ export function createCollector(deps: CollectorDeps): Collector {
       if (t.batch.watermarkMs !== null) stream.watermarkSentAtMs = now;
     }
     if (taken.length > 0) await publish(taken);
-    await checkpoints.write(clock.nowMs());
+    await writeCheckpoints(false);
+  }
+
+  /**
+   * Not fatal when the KV is away: an older checkpoint only means fetching again after a restart
+   * what the bus already has. What was not written is written with the next.
+   */
+  async function writeCheckpoints(all: boolean): Promise<void> {
+    try {
+      const written = await checkpoints.write(clock.nowMs(), all);
+      if (written > 0 && checkpointsDownLogged) logger.info({ written }, 'checkpoints written again');
+      if (written > 0) checkpointsDownLogged = false;
+    } catch (e) {
+      if (!checkpointsDownLogged) logger.warn({ err: errorMessage(e) }, 'checkpoints not written; kept for the next write');
+      checkpointsDownLogged = true;
+    }
   }
 
   async function publish(taken: readonly Taken[]): Promise<void> {
@@ -305,7 +321,7 @@ export function createCollector(deps: CollectorDeps): Collector {
     for (const s of streams.values()) await s.settled();
     await flush();
     await flush();
-    await checkpoints.write(clock.nowMs(), true);
+    await writeCheckpoints(true);
   }
 
   return {
