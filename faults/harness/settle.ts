@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { kvCheckpoints } from '@exgate/collector';
+import { storedCheckpoint } from '@exgate/collector';
 import type { RunContext } from './context';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,9 +23,9 @@ export async function until(done: () => Promise<boolean> | boolean, timeoutMs: n
  * in a disconnection are gone for good) its checkpoints stopped moving for a second.
  */
 export function collectorCaughtUp(ctx: Pick<RunContext, 'checkpoints' | 'exchange' | 'symbols' | 'sim'>, timeoutMs: number): Promise<boolean> {
-  const checkpoints = kvCheckpoints(ctx.checkpoints);
   const { exchange } = ctx;
-  const saved = () => Promise.all(ctx.symbols.map((symbol) => checkpoints.get({ exchange: exchange.id, symbol, kind: exchange.kind })));
+  // Read afresh at every look: a collector's own reader answers from what it read at start.
+  const saved = () => Promise.all(ctx.symbols.map((symbol) => storedCheckpoint(ctx.checkpoints, { exchange: exchange.id, symbol, kind: exchange.kind })));
   if (exchange.contiguous) {
     return until(async () => {
       const now = await saved();

@@ -1,6 +1,6 @@
 import { MemoryKeyValueStore } from '@exgate/bus';
 import type { TradeKind } from '@exgate/domain';
-import { kvCheckpoints, PacedCheckpoints, upgradeCheckpointKeys, type Checkpoint, type Checkpoints, type StreamRef } from './checkpoints';
+import { kvCheckpoints, PacedCheckpoints, storedCheckpoint, upgradeCheckpointKeys, type Checkpoint, type Checkpoints, type StreamRef } from './checkpoints';
 
 const BTC = { exchange: 'binance-usdm', symbol: 'BTCUSDT', kind: 'aggTrade' } as const;
 /** The kind each exchange is collected as, as the collector passes it. */
@@ -91,6 +91,16 @@ describe('kvCheckpoints reads the bucket once', () => {
     expect(await checkpoints.get(ETH)).toEqual({ kind: 'aggTrade', lastId: 9, lastTimeMs: 2 });
     expect(kv.reads).toBe(0);
     expect(JSON.parse((await kv.get('binance-usdm:ETHUSDT'))!)).toEqual({ kind: 'aggTrade', lastId: 9, lastTimeMs: 2 });
+  });
+
+  it('does not see what another writer put after it read; storedCheckpoint, read on its own, does', async () => {
+    const kv = new CountingKv();
+    const checkpoints = kvCheckpoints(kv);
+    await checkpoints.open!(kindOf);
+    await kv.put('binance-usdm:ETHUSDT', JSON.stringify({ kind: 'aggTrade', lastId: 11, lastTimeMs: 12 }));
+    expect(await checkpoints.get(ETH)).toBeUndefined();
+    expect(await storedCheckpoint(kv, ETH)).toEqual({ kind: 'aggTrade', lastId: 11, lastTimeMs: 12 });
+    expect(await storedCheckpoint(kv, { ...ETH, kind: 'trade' })).toBeUndefined();
   });
 
   it('reads the bucket at the first read when not opened', async () => {

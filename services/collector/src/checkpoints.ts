@@ -52,10 +52,7 @@ export function kvCheckpoints(kv: KeyValueStore): Checkpoints {
       return moved;
     },
     async get(stream) {
-      const value = (await (kept ??= read())).get(streamKey(stream.exchange, stream.symbol));
-      if (value === undefined) return undefined;
-      const c = decode(value);
-      return c && c.kind === stream.kind ? c : undefined;
+      return checkpointOf((await (kept ??= read())).get(streamKey(stream.exchange, stream.symbol)), stream.kind);
     },
     async put(stream, checkpoint) {
       const key = streamKey(stream.exchange, stream.symbol);
@@ -65,6 +62,20 @@ export function kvCheckpoints(kv: KeyValueStore): Checkpoints {
       if (kept) (await kept).set(key, value);
     },
   };
+}
+
+/**
+ * What the bucket holds for `stream` now, read on its own: for whoever watches a collector from
+ * outside (kvCheckpoints answers from what it read at start).
+ */
+export async function storedCheckpoint(kv: KeyValueStore, stream: StreamRef): Promise<Checkpoint | undefined> {
+  return checkpointOf(await kv.get(streamKey(stream.exchange, stream.symbol)), stream.kind);
+}
+
+/** A stored value as a checkpoint of `kind`: one of another kind does not count. */
+function checkpointOf(value: string | undefined, kind: TradeKind): Checkpoint | undefined {
+  const c = value === undefined ? undefined : decode(value);
+  return c && c.kind === kind ? c : undefined;
 }
 
 /**

@@ -1,3 +1,3 @@
 export { createCollector, type Collector, type CollectorConfig, type CollectorDeps } from './collector';
-export { kvCheckpoints, storeCheckpoints, type Checkpoint, type Checkpoints } from './checkpoints';
+export { kvCheckpoints, storeCheckpoints, storedCheckpoint, type Checkpoint, type Checkpoints } from './checkpoints';
 export { ContinuityTracker } from './continuity';
