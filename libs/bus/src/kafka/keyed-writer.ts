@@ -2,6 +2,13 @@ import { CompressionTypes, type ICustomPartitioner, type Kafka, type Message, ty
 import { ExgateError } from '@exgate/errors';
 import { kafkaError } from './client';
 import { murmur2 } from './murmur2';
+// kafkajs requires its produce request, record batch and checksum modules inside a producer's
+// first send (src/protocol/requests/produce/index.js), so the first batch's turn read and compiled
+// them: 22 ms of a 50 ms stall in the collector's profile under `npm run bench -- series` (ADR 0018).
+// Imported here, they load with the process: version 7 (what Kafka 3 negotiates with kafkajs) and
+// the older versions it is built on.
+import 'kafkajs/src/protocol/requests/produce/v7/request';
+import 'kafkajs/src/protocol/requests/produce/v7/response';
 
 export interface KafkaWriterOptions {
   readonly kafka: Kafka;
