@@ -2,7 +2,7 @@ import type { Kline, Trade, TradeKind } from '@exgate/domain';
 import { ExgateError, type ErrorCode } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
-import { checkLimit, fetchText, safeJson, unexpectedBody } from '../common/http';
+import { checkLimit, fetchText, readBody, safeJson } from '../common/http';
 import type { ExchangeRest, KlineQuery } from '../types';
 import type { BinanceMarket } from './market';
 import { trade, valueProblem } from './mapper';
@@ -170,7 +170,7 @@ export class BinanceRest implements ExchangeRest {
     const url = `${this.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
     const { res, text } = await fetchText('Binance', path, url, this.timeoutMs, withKey && this.o.apiKey ? { 'X-MBX-APIKEY': this.o.apiKey } : {});
     this.budget.observe(res.headers.get('x-mbx-used-weight-1m'));
-    if (res.ok) return parseBody(path, text, schema);
+    if (res.ok) return readBody('Binance', path, text, schema);
     throw this.failure(path, res, text);
   }
 
@@ -213,12 +213,6 @@ interface Row {
   readonly q: string;
   readonly T: number;
   readonly m: boolean;
-}
-
-function parseBody<S extends z.ZodType>(path: string, text: string, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(safeJson(text));
-  if (parsed.success) return parsed.data;
-  throw unexpectedBody('Binance', path, text, parsed.error.issues[0]?.message);
 }
 
 /** Retry-After is seconds or an HTTP date (RFC 9110). */

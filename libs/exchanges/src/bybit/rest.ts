@@ -7,7 +7,7 @@ import { bucketsOf, pagesOf } from '../common/buckets';
 import { isPlainDecimal } from '../common/decimal';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { RequestBudget } from '../common/budget';
-import { checkLimit, fetchText, retryAfterSecondsMs, safeJson, unexpectedBody } from '../common/http';
+import { checkLimit, fetchText, readBody, retryAfterSecondsMs } from '../common/http';
 import {
   categoryOf, DEFAULT_REST_BASE_URL, exgateSymbol, INTERVAL_CODES, LIMITS, SYMBOL_PATTERN, wireSymbol, type Category,
 } from './constants';
@@ -159,12 +159,9 @@ export class BybitRest implements ExchangeRest {
     const url = `${this.baseUrl}${path}?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`;
     const { res, text } = await fetchText('Bybit', path, url, this.timeoutMs);
     if (!res.ok) throw this.httpFailure(path, res, text);
-    const body = envelope.safeParse(safeJson(text));
-    if (!body.success) throw unexpectedBody('Bybit', path, text, body.error.issues[0]?.message);
-    if (body.data.retCode !== 0) throw this.retCodeFailure(path, res, body.data.retCode, body.data.retMsg);
-    const result = schema.safeParse(body.data.result);
-    if (!result.success) throw unexpectedBody('Bybit', path, text, result.error.issues[0]?.message);
-    return result.data;
+    const body = readBody('Bybit', path, text, envelope);
+    if (body.retCode !== 0) throw this.retCodeFailure(path, res, body.retCode, body.retMsg);
+    return readBody('Bybit', path, text, schema, body.result);
   }
 
   private httpFailure(path: string, res: Response, text: string): ExgateError {

@@ -5,7 +5,7 @@ import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import { bucketsOf, pagesOf } from '../common/buckets';
 import { isPlainDecimal } from '../common/decimal';
-import { fetchText, retryAfterSecondsMs, safeJson, unexpectedBody } from '../common/http';
+import { fetchText, readBody, retryAfterSecondsMs, safeJson } from '../common/http';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { DEFAULT_REST_BASE_URL, GRANULARITIES, LIMITS, SYMBOL_PATTERN } from './constants';
 import { NO_CREDENTIALS } from './feed';
@@ -132,11 +132,7 @@ export class IntxRest implements ExchangeRest {
     const query = new URLSearchParams(params).toString();
     const { res, text } = await fetchText('Coinbase INTX', path, `${this.baseUrl}${path}${query ? `?${query}` : ''}`, this.timeoutMs);
     if (!res.ok) throw this.failure(path, res, text);
-    const body = schema.safeParse(safeJson(text));
-    if (!body.success) {
-      throw unexpectedBody('Coinbase INTX', path, text, body.error.issues[0]?.message);
-    }
-    return body.data;
+    return readBody('Coinbase INTX', path, text, schema);
   }
 
   private failure(path: string, res: Response, text: string): ExgateError {

@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ExgateError } from '@exgate/errors';
-import { checkLimit, fetchText, retryAfterSecondsMs, safeJson, unexpectedBody } from './http';
+import { z } from 'zod';
+import { checkLimit, fetchText, readBody, retryAfterSecondsMs, safeJson, unexpectedBody } from './http';
 
 let server: Server;
 let base = '';
@@ -52,6 +53,24 @@ describe('the small pieces', () => {
   it('unexpectedBody samples 200 characters and keeps the issue', () => {
     const e = unexpectedBody('X', '/p', 'y'.repeat(300), 'Expected array');
     expect(e).toMatchObject({ code: 'EXCHANGE_UNAVAILABLE', message: 'X /p: unexpected response body', details: { path: '/p', sample: 'y'.repeat(200), issue: 'Expected array' } });
+  });
+
+  it('readBody reads the body, or a part of it, by the schema, and words a refusal as unexpectedBody', () => {
+    const rows = z.array(z.object({ p: z.string() }));
+    expect(readBody('X', '/p', '[{"p":"1.5"}]', rows)).toEqual([{ p: '1.5' }]);
+    // An envelope's inner part: the value given is read, not the text.
+    expect(readBody('X', '/p', '{"data":[{"p":"2"}]}', rows, [{ p: '2' }])).toEqual([{ p: '2' }]);
+    for (const [text, value] of [['not json', undefined], ['{"data":[{"p":1}]}', [{ p: 1 }]]] as const) {
+      const error = (() => {
+        try {
+          return value === undefined ? readBody('X', '/p', text, rows) : readBody('X', '/p', text, rows, value);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ExgateError);
+      expect(error).toMatchObject({ code: 'EXCHANGE_UNAVAILABLE', message: 'X /p: unexpected response body', details: { path: '/p', sample: text, issue: expect.any(String) } });
+    }
   });
 
   it('safeJson, Retry-After in seconds, and limits', () => {

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { errorMessage, ExgateError } from '@exgate/errors';
 
 // What every exchange's REST client needs around Node's fetch, its errors worded `<exchange> <path>: …`.
@@ -23,6 +24,16 @@ export async function fetchText(exchange: string, path: string, url: string, tim
 /** A body the exchange's schema refused: EXCHANGE_UNAVAILABLE, with a sample and the first issue. */
 export function unexpectedBody(exchange: string, path: string, text: string, issue: string | undefined): ExgateError {
   return new ExgateError('EXCHANGE_UNAVAILABLE', `${exchange} ${path}: unexpected response body`, { details: { path, sample: text.slice(0, 200), issue } });
+}
+
+/**
+ * `value` (by default the body's JSON) as `schema` reads it; a refusal is `unexpectedBody`, its
+ * sample taken from the body's text.
+ */
+export function readBody<S extends z.ZodType>(exchange: string, path: string, text: string, schema: S, value: unknown = safeJson(text)): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw unexpectedBody(exchange, path, text, parsed.error.issues[0]?.message);
 }
 
 /** A `limit` the caller passed: a whole number in 1..max, else INVALID_ARGUMENT before any I/O. */

@@ -3,7 +3,7 @@ import { ExgateError, type ErrorCode } from '@exgate/errors';
 import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import { isPlainDecimal } from '../common/decimal';
-import { checkLimit, fetchText, retryAfterSecondsMs, safeJson, unexpectedBody } from '../common/http';
+import { checkLimit, fetchText, readBody, retryAfterSecondsMs } from '../common/http';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { DEFAULT_REST_BASE_URL, HOTBIT_CANDLES, INTERVAL_SECONDS, LIMITS, restMarketName, SYMBOL_PATTERN } from './constants';
 import { tradesFromDeals } from './mapper';
@@ -122,11 +122,7 @@ export class HotbitRest implements ExchangeRest {
     const url = `${this.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
     const { res, text } = await fetchText('HotBit', path, url, this.timeoutMs);
     if (!res.ok) throw this.httpFailure(path, res);
-    const body = hotbitEnvelope(schema).safeParse(safeJson(text));
-    if (!body.success) {
-      throw unexpectedBody('HotBit', path, text, body.error.issues[0]?.message);
-    }
-    const { error, result } = body.data as { error: { code: number; message: string } | null; result: unknown };
+    const { error, result } = readBody('HotBit', path, text, hotbitEnvelope(schema)) as { error: { code: number; message: string } | null; result: unknown };
     if (error || result === null) {
       const code: ErrorCode = error && error.code !== 1 && error.code !== 4 ? 'EXCHANGE_UNAVAILABLE' : 'EXCHANGE_REJECTED';
       throw new ExgateError(code, `HotBit ${path}: ${error ? `error ${error.code} ${error.message}` : 'no result'}`, {

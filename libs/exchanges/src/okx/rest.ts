@@ -5,7 +5,7 @@ import type { Clock, Logger } from '@exgate/runtime';
 import type { z } from 'zod';
 import { RequestBudget } from '../common/budget';
 import { isPlainDecimal } from '../common/decimal';
-import { checkLimit, fetchText, retryAfterSecondsMs, safeJson, unexpectedBody } from '../common/http';
+import { checkLimit, fetchText, readBody, retryAfterSecondsMs, safeJson, unexpectedBody } from '../common/http';
 import type { ExchangeRest, KlineQuery } from '../types';
 import { BAR_CODES, DEFAULT_REST_BASE_URL, instTypeOf, isSwap, LIMITS, OKX_CANDLES, SYMBOL_PATTERN } from './constants';
 import { epochOf, idOf, splitId, type Listing } from './listing';
@@ -243,9 +243,7 @@ export class OkxRest implements ExchangeRest {
     }
     if (!body.success) throw unexpectedBody('OKX', path, text, body.error.issues[0]?.message);
     if (body.data.code !== '0') throw codeFailure(path, body.data.code, body.data.msg);
-    const data = schema.safeParse(body.data.data);
-    if (!data.success) throw unexpectedBody('OKX', path, text, data.error.issues[0]?.message);
-    return data.data;
+    return readBody('OKX', path, text, schema, body.data.data);
   }
 }
 
