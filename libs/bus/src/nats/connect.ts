@@ -27,6 +27,10 @@ export async function connectNats(options: NatsOptions): Promise<NatsConnection>
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       pingInterval: 20_000,
+      // Otherwise nats.js makes an Error, with its stack, for every request in case it times out:
+      // a quarter of a KV put's CPU (5,000 puts: 539–660 ms of CPU with it, 414–447 without). Our
+      // errors say which call failed (natsError's `what`).
+      noAsyncTraces: true,
     });
   } catch (e) {
     throw new ExgateError('BUS_UNAVAILABLE', `cannot connect to NATS at ${options.url}: ${errorMessage(e)}`, {
