@@ -28,6 +28,8 @@ describe('exgate backfill (the command)', () => {
       [['--exchange', 'fbinance', '--symbol', 'BTCUSDT'], '--from DATE is required'],
       [['--exchange', 'fbinance', '--symbol', 'BTCUSDT', '--from', 'yesterday'], '--from DATE is required'],
       [['--exchange', 'fbinance', '--symbol', 'BTCUSDT', '--from', '2024-07-19', '--to', '2024-07-18'], '--to is before --from'],
+      [['--exchange', 'fbinance', '--symbol', 'BTCUSDT', '--from', '2024-07-18', '--progress', 'loud'], '--progress must be auto, always or never'],
+      [['--exchange', 'fbinance', '--interval', '1m'], "Unknown option '--interval'"],
     ];
     for (const [args, problem] of cases) {
       const r = await cli('backfill', ...args);

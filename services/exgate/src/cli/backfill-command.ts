@@ -1,41 +1,16 @@
-import { parseArgs } from 'node:util';
-import { errorMessage } from '@exgate/errors';
-import { resolveExchange } from '@exgate/exchanges';
 import { commonEnv, COMMON_PREFIXES, createAdapters, openConfiguredStore } from '@exgate/platform';
 import { createLogger, parseConfig, systemClock } from '@exgate/runtime';
 import { runBackfill } from '../backfill/backfill';
-import { backfillHelp, exchangeNames } from './help';
-import { createProgress, duration, type ProgressMode, type ProgressUnits } from './progress';
-import { usageError, type CliIo } from './io';
-
-const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'always', 'never'];
+import { readCommandLine } from './command-line';
+import { backfillHelp } from './help';
+import { createProgress, duration, type ProgressUnits } from './progress';
+import type { CliIo } from './io';
 
 /** `exgate backfill …`: parse and check everything, then download by id into the configured store. */
 export async function backfillCommand(args: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        exchange: { type: 'string' },
-        symbol: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        progress: { type: 'string', default: 'auto' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    return usageError(io, errorMessage(e), backfillHelp.usage);
-  }
-  if (values.help) {
-    io.stdout.write(`${backfillHelp.usage}\n`);
-    return 0;
-  }
-  const problem = (text: string) => usageError(io, text, backfillHelp.usage);
-  const module = resolveExchange(values.exchange ?? '');
-  if (!module) return problem(`--exchange must be one of ${exchangeNames()}`);
+  const line = readCommandLine(io, backfillHelp.usage, args, { symbol: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });
+  if (typeof line === 'number') return line;
+  const { values, module, mode, problem } = line;
   if (module.info.capabilities.backfill !== 'by-id') return problem(`${module.info.id} serves no trade history by id: it cannot be backfilled`);
   const symbol = (values.symbol ?? '').toUpperCase();
   if (!module.info.symbolPattern.test(symbol)) return problem(`--symbol must be a ${module.info.id} symbol (${module.info.symbolPattern.source})`);
@@ -44,8 +19,6 @@ export async function backfillCommand(args: readonly string[], io: CliIo, env: N
   const toMs = values.to === undefined ? io.nowMs() : timeOf(values.to);
   if (toMs === undefined) return problem('--to must be a date: 2024-07-18, 2024-07-18T23:00:00Z or ms since the epoch');
   if (toMs < fromMs) return problem('--to is before --from');
-  const mode = PROGRESS_MODES.find((m) => m === values.progress);
-  if (!mode) return problem('--progress must be auto, always or never');
 
   // The store and the exchange's REST as the services configure them (EXGATE_STORE=chdb by default here).
   const config = parseConfig(commonEnv, { EXGATE_STORE: 'chdb', ...env, EXGATE_EXCHANGES: module.info.id }, COMMON_PREFIXES);

@@ -1,49 +1,27 @@
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { isInterval, parseTimeZone } from '@exgate/domain';
 import { errorMessage } from '@exgate/errors';
-import { resolveExchange } from '@exgate/exchanges';
 import { silentLogger, systemClock } from '@exgate/runtime';
 import { runCandles } from './candles';
-import { candlesHelp, exchangeNames } from './help';
-import { createProgress, type ProgressMode } from './progress';
-import { usageError, type CliIo } from './io';
-
-const PROGRESS_MODES: readonly ProgressMode[] = ['auto', 'always', 'never'];
+import { readCommandLine } from './command-line';
+import { candlesHelp } from './help';
+import { createProgress } from './progress';
+import type { CliIo } from './io';
 
 /** `exgate candles …`: parse, check everything before reading, then stream the file. */
 export async function candlesCommand(args: readonly string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      options: {
-        exchange: { type: 'string' },
-        input: { type: 'string' },
-        interval: { type: 'string' },
-        format: { type: 'string', default: 'csv' },
-        timezone: { type: 'string' },
-        'reorder-window-ms': { type: 'string', default: '60000' },
-        progress: { type: 'string', default: 'auto' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    return usageError(io, errorMessage(e), candlesHelp.usage);
-  }
-  if (values.help) {
-    io.stdout.write(`${candlesHelp.usage}\n`);
-    return 0;
-  }
-  const problem = (text: string) => usageError(io, text, candlesHelp.usage);
-  const module = resolveExchange(values.exchange ?? '');
-  if (!module) return problem(`--exchange must be one of ${exchangeNames()}`);
+  const line = readCommandLine(io, candlesHelp.usage, args, {
+    input: { type: 'string' },
+    interval: { type: 'string' },
+    format: { type: 'string', default: 'csv' },
+    timezone: { type: 'string' },
+    'reorder-window-ms': { type: 'string', default: '60000' },
+  });
+  if (typeof line === 'number') return line;
+  const { values, module, mode, problem } = line;
   if (!values.input) return problem('--input FILE is required');
   if (!values.interval || !isInterval(values.interval)) return problem('--interval must be one of 1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M');
   if (values.format !== 'csv' && values.format !== 'json') return problem('--format must be csv or json');
-  const mode = PROGRESS_MODES.find((m) => m === values.progress);
-  if (!mode) return problem('--progress must be auto, always or never');
   // Without --timezone, candles are laid out as the exchange lays out its own (OKX: UTC+8 days).
   let tzOffsetMs = module.info.candlePolicy.tzOffsetMs;
   try {
