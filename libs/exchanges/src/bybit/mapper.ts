@@ -5,6 +5,7 @@ import type { FrameRejection, FrameResult } from '../types';
 import { exgateSymbol, symbolPatternOf, type Category } from './constants';
 import { commandAnswer, tradeItem, tradePush, type TradeItem } from './schemas';
 import { fastTrades } from './fast-frame';
+import { textTrades } from './text-frame';
 import { bybitTrade } from './trade';
 
 export { bybitTrade, countsInCandles, type BybitPrint } from './trade';
@@ -18,6 +19,9 @@ const TOPIC_PREFIX = 'publicTrade.';
  * for future", so a push with `L` is linear and one without is spot.
  */
 export function parseFrame(raw: string, receivedAtMs: number, category?: Category): FrameResult {
+  // Pushes as Bybit prints them are read from the text (fast-frame.ts); the rest are parsed.
+  const read = textTrades(raw, receivedAtMs, category);
+  if (read) return { type: 'trades', trades: read };
   const parsed = parseJson(raw);
   if (!parsed.ok) return reject('invalid_json', parsed.error, raw);
   // Pushes as Bybit sends them take the fast path (fast-frame.ts: no zod); the full mapper decides the rest.
