@@ -249,8 +249,10 @@ export function createCollector(deps: CollectorDeps): Collector {
   async function writeCheckpoints(all: boolean): Promise<void> {
     try {
       const written = await checkpoints.write(clock.nowMs(), all);
-      if (written > 0 && checkpointsDownLogged) logger.info({ written }, 'checkpoints written again');
-      if (written > 0) checkpointsDownLogged = false;
+      if (written > 0 && checkpointsDownLogged) {
+        logger.info({ written }, 'checkpoints written again');
+        checkpointsDownLogged = false;
+      }
     } catch (e) {
       if (!checkpointsDownLogged) logger.warn({ err: errorMessage(e) }, 'checkpoints not written; kept for the next write');
       checkpointsDownLogged = true;
