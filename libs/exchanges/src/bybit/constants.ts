@@ -89,6 +89,9 @@ export function symbolPatternOf(category: Category): RegExp {
   return category === 'spot' ? SPOT_SYMBOL : LINEAR_SYMBOL;
 }
 
+/** Every trade topic's name starts so: `publicTrade.BTCUSDT`, the wire symbol after it. */
+export const TOPIC_PREFIX = 'publicTrade.';
+
 export function topicOf(symbol: string): string {
-  return `publicTrade.${wireSymbol(symbol)}`;
+  return `${TOPIC_PREFIX}${wireSymbol(symbol)}`;
 }

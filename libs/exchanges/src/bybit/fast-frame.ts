@@ -2,10 +2,8 @@ import type { Trade } from '@exgate/domain';
 import { isPositiveDecimalText } from '../common/decimal';
 import { isBoolean, isInt, isNonNegativeInt, isOptional, isRecord, isString } from '../common/fast-checks';
 import { isPlausibleMs } from '../common/frame';
-import { exgateSymbol, symbolPatternOf, type Category } from './constants';
+import { exgateSymbol, symbolPatternOf, TOPIC_PREFIX, type Category } from './constants';
 import { bybitTrade } from './trade';
-
-const TOPIC_PREFIX = 'publicTrade.';
 
 /**
  * The fast path of Bybit's mapper (docs/adr/0019-trade-path.md): a JSON.parse'd `publicTrade`

@@ -2,15 +2,13 @@ import type { Trade } from '@exgate/domain';
 import { isPlainDecimal, isPositiveDecimal } from '../common/decimal';
 import { parseJson, reject, timestampProblem } from '../common/frame';
 import type { FrameRejection, FrameResult } from '../types';
-import { exgateSymbol, symbolPatternOf, type Category } from './constants';
+import { exgateSymbol, symbolPatternOf, TOPIC_PREFIX, type Category } from './constants';
 import { commandAnswer, tradeItem, tradePush, type TradeItem } from './schemas';
 import { fastTrades } from './fast-frame';
 import { textTrades } from './text-frame';
 import { bybitTrade } from './trade';
 
 export { bybitTrade, countsInCandles, type BybitPrint } from './trade';
-
-const TOPIC_PREFIX = 'publicTrade.';
 
 /**
  * Pure: one Bybit v5 public websocket frame → what it carries. Never throws. A connection knows
