@@ -50,6 +50,8 @@ const CASES: readonly DialectCase[] = [
 let app: FastifyInstance;
 beforeAll(async () => {
   app = await createApi(fakeDeps(), { rateLimit: { enabled: false } });
+  // injectWS does not ready the app as inject does: the websocket tests alone (-t) would wait forever.
+  await app.ready();
 });
 afterAll(() => app.close());
 

@@ -123,6 +123,13 @@ function hotbitClient(query: string) {
   return { ws, got, binary, call, opened };
 }
 
+/** The answer to request `id` came before the first `method` push. */
+function firstAfter(got: readonly Record<string, unknown>[], id: number, method: string): boolean {
+  const answer = got.findIndex((m) => m['id'] === id);
+  const push = got.findIndex((m) => m['method'] === method);
+  return answer >= 0 && push > answer;
+}
+
 describe('HotBit websocket dialect, /v2/', () => {
   it('answers queries and pushes deals, klines and prices live, in gzip-compressed binary frames', async () => {
     const c = hotbitClient('');
@@ -142,6 +149,10 @@ describe('HotBit websocket dialect, /v2/', () => {
       method: 'deals.update', id: null,
       params: ['BTCUSDT', stored.slice(-100).reverse().map((t) => ({ id: t.id, time: t.exchangeTimeMs / 1000, price: expect.any(String), amount: expect.any(String), type: t.isBuyerMaker ? 'sell' : 'buy' }))],
     });
+    // A subscribe's answer comes before the subscription's first push, as HotBit sends them.
+    await eventually(() => c.got.some((m) => m['method'] === 'price.update'), { what: 'the first price push' });
+    expect(firstAfter(c.got, 4, 'deals.update')).toBe(true);
+    expect(firstAfter(c.got, 6, 'price.update')).toBe(true);
     await eventually(() => h.subscribers(subjects.candle('binance-usdm', 'BTCUSDT', '1m')) > 0 && h.subscribers(subjects.trades('binance-usdm', 'BTCUSDT')) >= 2, { what: 'the live subscriptions' });
 
     const held = h.prints['BTCUSDT']!.slice(-HELD);
@@ -176,6 +187,8 @@ describe('HotBit websocket dialect, /v2/', () => {
     expect(c.got.filter((m) => m['method'] === 'state.update').map((m) => (m['params'] as [string])[0]).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
     expect(await c.call('today.subscribe', ['ETHUSDT'])).toEqual({ error: null, result: { status: 'success' }, id: 6 });
     await eventually(() => c.got.some((m) => m['method'] === 'today.update'), { what: 'the today push' });
+    expect(firstAfter(c.got, 5, 'state.update')).toBe(true);
+    expect(firstAfter(c.got, 6, 'today.update')).toBe(true);
     expect(c.binary.every((b) => !b)).toBe(true);
     c.ws.send('{oops');
     await eventually(() => c.got.some((m) => m['id'] === null && (m['error'] as { code?: number } | null)?.code === 1), { what: 'the invalid-JSON answer' });

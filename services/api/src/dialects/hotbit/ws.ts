@@ -64,6 +64,12 @@ class HotbitSession {
   private readonly topics = new Map<Topic, () => void>();
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  /**
+   * Pushes made while a request is answered, sent after its answer: a subscription's first update
+   * (the newest deals, the last price) is ready as soon as the subscription starts, but HotBit
+   * answers the subscribe first, and a client may take the first message after it for the answer.
+   */
+  private held: unknown[] | null = null;
 
   constructor(
     private readonly socket: WebSocket,
@@ -96,6 +102,7 @@ class HotbitSession {
     }
     const { method, params, id: rawId } = msg as Record<string, unknown>;
     const id = typeof rawId === 'number' || typeof rawId === 'string' ? rawId : null;
+    this.held = [];
     try {
       const args = params === undefined ? [] : params;
       if (!Array.isArray(args)) throw badParam('params', 'params must be an array');
@@ -103,6 +110,10 @@ class HotbitSession {
       this.send({ error: null, result, id });
     } catch (e) {
       this.send(hotbitErrorBody(failureOf(e), id));
+    } finally {
+      const held = this.held;
+      this.held = null;
+      for (const message of held) this.send(message);
     }
   }
 
@@ -203,7 +214,9 @@ class HotbitSession {
   }
 
   private push(method: string, params: unknown): void {
-    this.send({ method, params, id: null });
+    const message = { method, params, id: null };
+    if (this.held) this.held.push(message);
+    else this.send(message);
   }
 
   private send(message: unknown): void {
