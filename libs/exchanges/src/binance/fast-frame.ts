@@ -1,6 +1,6 @@
 import type { Trade } from '@exgate/domain';
 import { decimalAt, POSITIVE_DECIMAL as POSITIVE } from '../common/decimal';
-import { EARLIEST_PLAUSIBLE_MS, MAX_FUTURE_SKEW_MS } from '../common/frame';
+import { EARLIEST_PLAUSIBLE_MS, literalPattern, MAX_FUTURE_SKEW_MS } from '../common/frame';
 import type { BinanceMarket } from './market';
 
 /**
@@ -451,14 +451,10 @@ const PLAIN_STRING_PATTERN = '[^"\\\\\\x00-\\x1f]*';
 
 /** The whole frame of a layout: its texts, exactly, with each value's pattern between them. */
 function layoutPattern(texts: readonly string[], slots: readonly number[], kinds: readonly number[]): RegExp {
-  let source = `^${escaped(texts[0]!)}`;
+  let source = `^${literalPattern(texts[0]!)}`;
   for (let v = 0; v < slots.length; v++) {
     source += kinds[v] === INT ? INT_PATTERN : kinds[v] === BOOL ? BOOL_PATTERN : slots[v] === F_nq ? PLAIN_STRING_PATTERN : POSITIVE_PATTERN;
-    source += escaped(texts[v + 1]!);
+    source += literalPattern(texts[v + 1]!);
   }
   return new RegExp(`${source}$`);
-}
-
-function escaped(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }

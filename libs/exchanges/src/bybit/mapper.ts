@@ -17,7 +17,7 @@ export { bybitTrade, countsInCandles, type BybitPrint } from './trade';
  * for future", so a push with `L` is linear and one without is spot.
  */
 export function parseFrame(raw: string, receivedAtMs: number, category?: Category): FrameResult {
-  // Pushes as Bybit prints them are read from the text (fast-frame.ts); the rest are parsed.
+  // Pushes as Bybit prints them are read from the text (text-frame.ts); the rest are parsed.
   const read = textTrades(raw, receivedAtMs, category);
   if (read) return { type: 'trades', trades: read };
   const parsed = parseJson(raw);

@@ -1,6 +1,6 @@
 import type { Trade } from '@exgate/domain';
 import { isPositiveDecimalText } from '../common/decimal';
-import { isPlausibleMs } from '../common/frame';
+import { isPlausibleMs, literalPattern } from '../common/frame';
 import { exgateSymbol, symbolPatternOf, TOPIC_PREFIX, type Category } from './constants';
 import { bybitTrade } from './trade';
 
@@ -28,7 +28,7 @@ const MS = String.raw`(0|[1-9]\d{0,14})`;
 
 /** Each member's value, one capturing group each. */
 const VALUES = {
-  topic: `"${TOPIC_PREFIX.replace('.', '\\.')}(${CHAR}*)"`, type: `"(${CHAR}*)"`, ts: MS,
+  topic: `"${literalPattern(TOPIC_PREFIX)}(${CHAR}*)"`, type: `"(${CHAR}*)"`, ts: MS,
   T: MS, s: `"(${CHAR}*)"`, S: '"(Buy|Sell)"', v: `"(${CHAR}*)"`, p: `"(${CHAR}*)"`, L: `"(${CHAR}*)"`,
   i: `"(${CHAR}{1,64})"`, BT: '(true|false)', RPI: '(true|false)', seq: INT,
 } as const;

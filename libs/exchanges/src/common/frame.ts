@@ -48,3 +48,8 @@ export function timestampProblem(ms: number, receivedAtMs: number, field: string
 export function isPlausibleMs(ms: number, receivedAtMs: number): boolean {
   return ms >= EARLIEST_PLAUSIBLE_MS && ms <= receivedAtMs + MAX_FUTURE_SKEW_MS;
 }
+
+/** `text` spelled as a regular expression that matches exactly it: the fast paths build patterns from a frame's fixed texts. */
+export function literalPattern(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
